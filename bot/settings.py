@@ -1,0 +1,48 @@
+"""Settings from the environment (and an optional .env file). Documented in README.md."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_secret: str | None = None
+    # Messages per second the outbox may send per channel; Telegram allows about 30.
+    telegram_rate_per_s: float = 29.0
+
+    zalo_bot_token: str | None = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    zalo_webhook_secret: str | None = None
+    zalo_rate_per_s: float = 10.0
+
+    database_url: str = Field(default="sqlite:///data/thidua.db")
+    thidua_data_dir: Path = Path("data/files")
+    thidua_timezone: str = "Asia/Ho_Chi_Minh"
+    # Public base URL of the bot's own web server (upload page, plan links for Zalo).
+    thidua_public_url: str = "http://127.0.0.1:8080"
+    # Secret used to sign button data and upload links; derived from the token when unset.
+    thidua_secret: str | None = None
+    conversation_timeout_minutes: int = 30
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.thidua_timezone)
+
+    @property
+    def signing_secret(self) -> bytes:
+        base = self.thidua_secret or self.telegram_bot_token or self.zalo_bot_token or "thidua-dev-secret"
+        return base.encode()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
