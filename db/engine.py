@@ -1,6 +1,7 @@
 """Engine and sessions. SQLite is the embedded default; any SQLAlchemy URL (PostgreSQL) works."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,3 +56,21 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+
+def db_lock() -> asyncio.Lock:
+    """One writer at a time within the event loop.
+
+    Sessions are synchronous: a coroutine that awaits while holding a SQLite write lock would make any other
+    coroutine's write block the whole loop. Every async caller wraps its transaction in this lock.
+    """
+    loop = asyncio.get_running_loop()
+    lock = _locks.get(loop)
+    if lock is None:
+        for old in [lp for lp in _locks if lp.is_closed()]:
+            del _locks[old]
+        lock = _locks[loop] = asyncio.Lock()
+    return lock

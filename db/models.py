@@ -61,6 +61,11 @@ class StaffRole(StrEnum):
     specialist = "specialist"
 
 
+def _ts(**kwargs: Any):
+    """A naive-UTC timestamp column (SQLModel would otherwise demand aware datetimes)."""
+    return Field(sa_type=sa.DateTime(timezone=False), **kwargs)
+
+
 def _json(default: Any = None):
     return Field(default_factory=lambda: default() if callable(default) else default, sa_type=sa.JSON)
 
@@ -71,7 +76,7 @@ class Office(SQLModel, table=True):
     name: str
     level: str | None = None
     parent_id: int | None = Field(default=None, foreign_key="office.id")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = _ts(default_factory=utcnow)
 
 
 class Unit(SQLModel, table=True):
@@ -83,7 +88,7 @@ class Unit(SQLModel, table=True):
     cluster: str | None = Field(default=None, index=True)  # cụm/khối thi đua
     liaison_name: str | None = None     # người đầu mối (from the roster)
     liaison_phone: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = _ts(default_factory=utcnow)
 
 
 class Contact(SQLModel, table=True):
@@ -97,7 +102,7 @@ class Contact(SQLModel, table=True):
     display_name: str | None = None
     reachable: bool = True
     invite_id: int | None = Field(default=None, foreign_key="invite.id")
-    bound_at: datetime = Field(default_factory=utcnow)
+    bound_at: datetime = _ts(default_factory=utcnow)
 
 
 class Invite(SQLModel, table=True):
@@ -111,9 +116,9 @@ class Invite(SQLModel, table=True):
     staff_role: str | None = None
     max_uses: int = 3
     uses: int = 0
-    expires_at: datetime
-    revoked_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(default=None)
+    created_at: datetime = _ts(default_factory=utcnow)
 
 
 class Staff(SQLModel, table=True):
@@ -126,7 +131,7 @@ class Staff(SQLModel, table=True):
     platform_user_id: str
     chat_id: str | None = None            # known once the staff member has written to the bot
     active: bool = True
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = _ts(default_factory=utcnow)
 
 
 class StoredFile(SQLModel, table=True):
@@ -136,7 +141,7 @@ class StoredFile(SQLModel, table=True):
     size: int
     mime: str | None = None
     original_name: str
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = _ts(default_factory=utcnow)
 
 
 class Campaign(SQLModel, table=True):
@@ -150,13 +155,13 @@ class Campaign(SQLModel, table=True):
     period_end: date | None = None
     plan_file_id: int | None = Field(default=None, foreign_key="storedfile.id")
     status: str = "draft"                 # draft | launched | closed
-    launched_at: datetime | None = None
+    launched_at: datetime | None = _ts(default=None)
     # {"offsets_days": [-7,-3,-1,0,1,3], "send_at": "08:00", "skip_weekends": false}
     reminder_policy: dict | None = _json(None)
     nomination_quota: int = 1
     details: dict | None = _json(None)    # parsed extras: contact, awards, dossier...
     created_by_staff_id: int | None = Field(default=None, foreign_key="staff.id")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = _ts(default_factory=utcnow)
 
 
 class CampaignUnit(SQLModel, table=True):
@@ -169,7 +174,7 @@ class Milestone(SQLModel, table=True):
     campaign_id: int = Field(foreign_key="campaign.id", index=True)
     kind: str = MilestoneKind.other
     title: str
-    due_at: datetime                      # UTC
+    due_at: datetime = _ts()              # UTC
     precision: str = "day"                # day | month | year
     who: str | None = None                # who acts: "các đơn vị" or the office itself
     units_act: bool = True                # False for the office's own steps: nobody is nudged
@@ -178,9 +183,9 @@ class Milestone(SQLModel, table=True):
     series_id: int | None = Field(default=None, foreign_key="milestone.id", index=True)
     period_label: str | None = None       # Quý I/2024, 6 tháng đầu năm 2024...
     source_text: str | None = None
-    deleted_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = _ts(default=None)
+    created_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
 
 
 class Submission(SQLModel, table=True):
@@ -194,8 +199,8 @@ class Submission(SQLModel, table=True):
     note: str | None = None
     late: bool = False
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
-    submitted_at: datetime = Field(default_factory=utcnow)
-    reviewed_at: datetime | None = None
+    submitted_at: datetime = _ts(default_factory=utcnow)
+    reviewed_at: datetime | None = _ts(default=None)
     reviewed_by_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     review_comment: str | None = None
 
@@ -233,8 +238,8 @@ class Nomination(SQLModel, table=True):
     award_form: str | None = None
     status: str = NominationStatus.submitted
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
-    submitted_at: datetime = Field(default_factory=utcnow)
-    reviewed_at: datetime | None = None
+    submitted_at: datetime = _ts(default_factory=utcnow)
+    reviewed_at: datetime | None = _ts(default=None)
     reviewed_by_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     review_comment: str | None = None
 
@@ -257,8 +262,8 @@ class ConversationState(SQLModel, table=True):
     data: dict | None = _json(dict)
     turn: int = 0                         # bumps on every step; buttons carry it, old ones go stale
     offered: list | None = _json(list)    # [[value, label], ...] choices last shown (Zalo types numbers)
-    expires_at: datetime | None = Field(default=None, index=True)
-    updated_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = _ts(default=None, index=True)
+    updated_at: datetime = _ts(default_factory=utcnow)
 
 
 class Broadcast(SQLModel, table=True):
@@ -272,8 +277,8 @@ class Broadcast(SQLModel, table=True):
     staff_chat_id: str | None = None
     progress_message_id: str | None = None
     total: int = 0
-    created_at: datetime = Field(default_factory=utcnow)
-    finished_at: datetime | None = None
+    created_at: datetime = _ts(default_factory=utcnow)
+    finished_at: datetime | None = _ts(default=None)
 
 
 class Acknowledgement(SQLModel, table=True):
@@ -281,7 +286,7 @@ class Acknowledgement(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     broadcast_id: int = Field(foreign_key="broadcast.id", index=True)
     contact_id: int = Field(foreign_key="contact.id")
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = _ts(default_factory=utcnow)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -296,12 +301,13 @@ class OutboxMessage(SQLModel, table=True):
     payload: dict = _json(dict)           # bot.messages.OutMessage as JSON
     status: str = Field(default=OutboxStatus.pending, index=True)
     attempts: int = 0
-    not_before: datetime = Field(default_factory=utcnow, index=True)
-    lease_until: datetime | None = None
+    not_before: datetime = _ts(default_factory=utcnow, index=True)
+    lease_until: datetime | None = _ts(default=None)
+    claimed_by: str | None = Field(default=None, index=True)   # the dispatcher run that holds it
     platform_message_id: str | None = None
     last_error: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    sent_at: datetime | None = None
+    created_at: datetime = _ts(default_factory=utcnow)
+    sent_at: datetime | None = _ts(default=None)
 
 
 class InboundUpdate(SQLModel, table=True):
@@ -310,12 +316,12 @@ class InboundUpdate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str
     update_key: str
-    received_at: datetime = Field(default_factory=utcnow, index=True)
+    received_at: datetime = _ts(default_factory=utcnow, index=True)
 
 
 class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    at: datetime = _ts(default_factory=utcnow, index=True)
     actor: str                            # staff:12 | contact:7 | system | cli
     action: str
     subject: str | None = None
@@ -326,4 +332,4 @@ class ReminderRun(SQLModel, table=True):
     """Bookkeeping of the scheduler: the last time each milestone's reminders were planned/caught up."""
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
-    last_run_at: datetime | None = None
+    last_run_at: datetime | None = _ts(default=None)

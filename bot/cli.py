@@ -1,0 +1,67 @@
+"""The `thidua` command line."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.settings import get_settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if not settings.telegram_bot_token:
+        print("Thiếu TELEGRAM_BOT_TOKEN: đặt biến môi trường này (token lấy từ @BotFather) rồi chạy lại.",
+              file=sys.stderr)
+        return 2
+    from bot.runtime import BotRuntime
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    runtime = BotRuntime(settings)
+    try:
+        asyncio.run(runtime.run_forever(webhook_url=args.webhook, web_port=args.port))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from db.migrate import upgrade
+    upgrade(get_settings().database_url)
+    print("Cơ sở dữ liệu đã được nâng cấp lên phiên bản mới nhất.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+    return asyncio.run(run_demo(verbose=args.verbose))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="thidua", description="thidua-bot: trợ lý phong trào thi đua")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="chạy bot (long polling; --webhook URL để dùng webhook)")
+    run.add_argument("--webhook", metavar="URL", help="địa chỉ công khai (https) mà Telegram gọi tới")
+    run.add_argument("--port", type=int, default=None, help="cổng của máy chủ web của bot (mặc định 8080)")
+    run.set_defaults(func=cmd_run)
+
+    db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="áp dụng các migration").set_defaults(func=cmd_db_upgrade)
+
+    demo = sub.add_parser("demo", help="chạy thử với máy chủ Bot API giả lập, không cần token")
+    demo.add_argument("-v", "--verbose", action="store_true")
+    demo.set_defaults(func=cmd_demo)
+
+    from bot import cli_admin
+    cli_admin.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

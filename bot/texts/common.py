@@ -1,0 +1,72 @@
+"""Wording shared by every flow: greetings, help, cancelling, errors of the conversation engine."""
+
+BOT_NAME = "Trợ lý thi đua"
+
+WELCOME_UNBOUND = (
+    "Xin chào! Tôi là Trợ lý thi đua của Phòng/Sở Giáo dục và Đào tạo.\n"
+    "Tôi giúp các đơn vị nhận kế hoạch, nộp báo cáo, đề cử điển hình và theo dõi hạn nộp.\n\n"
+    "Để bắt đầu, hãy mở đường liên kết mời (hoặc gõ mã mời) mà Phòng/Sở đã gửi cho đơn vị của bạn."
+)
+WELCOME_BACK_CONTACT = "Chào {unit}! Bạn cần làm gì hôm nay?"
+WELCOME_BACK_STAFF = "Chào {name}! Bạn đang dùng quyền cán bộ của {office}."
+
+HELP_UNBOUND = (
+    "Trợ giúp\n"
+    "• Mở đường liên kết mời mà Phòng/Sở gửi (hoặc gõ /start <mã mời>) để gắn cuộc trò chuyện này với đơn vị.\n"
+    "• /help — xem trợ giúp\n"
+    "• /huy — huỷ thao tác đang làm\n\n"
+    "Chưa có mã mời? Hãy liên hệ cán bộ phụ trách thi đua của Phòng/Sở."
+)
+HELP_CONTACT = (
+    "Trợ giúp cho đơn vị {unit}\n"
+    "• /nop — nộp báo cáo, hồ sơ\n"
+    "• /decu — đề cử gương điển hình tiên tiến\n"
+    "• /viec — xem việc cần làm và hạn nộp\n"
+    "• /huy — huỷ thao tác đang làm\n"
+    "• /help — xem trợ giúp này"
+)
+HELP_STAFF = (
+    "Lệnh dành cho cán bộ\n"
+    "• /taochiendich — tạo chiến dịch (gửi kèm tệp kế hoạch)\n"
+    "• /phatdong — phát động chiến dịch tới các đơn vị\n"
+    "• /tiendo — xem tiến độ nộp\n"
+    "• /duyet — xem và duyệt bài nộp\n"
+    "• /nhacnho — nhắc các đơn vị chưa nộp\n"
+    "• /xuat — xuất danh sách tổng hợp (.xlsx, .zip)\n"
+    "• /huy — huỷ thao tác đang làm"
+)
+
+MENU_SUBMIT = "Nộp báo cáo"
+MENU_NOMINATE = "Đề cử điển hình"
+MENU_TODO = "Việc cần làm"
+MENU_HELP = "Trợ giúp"
+
+CANCELLED = "Đã huỷ. Không có gì được lưu."
+NOTHING_TO_CANCEL = "Hiện không có thao tác nào đang làm."
+TIMED_OUT = "Đã quá {minutes} phút không có phản hồi nên thao tác đã kết thúc. Không có gì được lưu; bạn có thể bắt đầu lại bất cứ lúc nào."
+BUSY_IN_FLOW = "Bạn đang làm dở: {flow}. Hãy hoàn tất bước hiện tại, hoặc gõ /huy để huỷ rồi bắt đầu việc khác."
+STALE_BUTTON = "Nút này thuộc một tin nhắn cũ nên không còn dùng được. Hãy dùng tin nhắn mới nhất."
+FORGED_BUTTON = "Nút bấm không hợp lệ. Vì an toàn, yêu cầu này đã bị bỏ qua."
+UNKNOWN_COMMAND = "Tôi không hiểu lệnh /{command}. Gõ /help để xem các lệnh."
+NOT_BOUND = (
+    "Cuộc trò chuyện này chưa được gắn với đơn vị nào nên tôi chưa thể nhận yêu cầu.\n"
+    "Hãy mở đường liên kết mời (hoặc gõ /start <mã mời>) mà Phòng/Sở gửi cho đơn vị của bạn."
+)
+STAFF_ONLY = "Lệnh này chỉ dành cho cán bộ Phòng/Sở. Nếu bạn là cán bộ, hãy nhờ quản trị viên cấp quyền."
+CONTACT_ONLY = "Chức năng này dành cho đầu mối của các đơn vị."
+NOT_UNDERSTOOD = "Tôi chưa hiểu tin nhắn này. Hãy chọn một mục bên dưới hoặc gõ /help."
+EXPECT_CHOICE = "Hãy chọn một trong các mục bên dưới (hoặc gõ /huy để huỷ)."
+TYPE_NUMBER_HINT = "Gõ số thứ tự để chọn:"
+INTERNAL_ERROR = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Không có gì bị lưu dở dang; bạn hãy thử lại sau ít phút."
+
+# Binding a chat to a unit with an invite link
+BOUND = "Đã gắn cuộc trò chuyện này với đơn vị: {unit} (mã {code}).\nTừ nay bạn sẽ nhận kế hoạch, nhắc hạn và có thể nộp báo cáo ngay tại đây."
+ALREADY_BOUND = "Cuộc trò chuyện này đã được gắn với {unit} từ trước. Bạn cần làm gì?"
+INVITE_PROBLEMS = {
+    "unknown": "Mã mời không đúng. Hãy kiểm tra lại đường liên kết, hoặc xin cán bộ Phòng/Sở gửi lại.",
+    "expired": "Mã mời này đã hết hạn. Hãy xin cán bộ Phòng/Sở cấp mã mời mới.",
+    "revoked": "Mã mời này đã bị thu hồi. Hãy xin cán bộ Phòng/Sở cấp mã mời mới.",
+    "used_up": "Mã mời này đã được dùng đủ số lần cho phép. Hãy xin cán bộ Phòng/Sở cấp thêm mã mời.",
+    "other_unit": "Cuộc trò chuyện này đã gắn với {unit}. Mỗi người chỉ đại diện cho một đơn vị; nếu cần đổi, hãy liên hệ cán bộ Phòng/Sở.",
+}
+STAFF_BOUND = "Đã cấp quyền cán bộ cho {name}. Gõ /help để xem các lệnh."

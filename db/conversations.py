@@ -1,0 +1,41 @@
+"""Conversation state of each chat, plus de-duplication of inbound updates."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from db.clock import utcnow
+from db.models import ConversationState, InboundUpdate
+
+
+def get_or_create(session: Session, channel: str, chat_id: str, user_id: str | None = None) -> ConversationState:
+    conv = session.exec(select(ConversationState).where(
+        ConversationState.channel == channel, ConversationState.chat_id == chat_id)).first()
+    if conv is None:
+        conv = ConversationState(channel=channel, chat_id=chat_id, user_id=user_id, data={}, offered=[])
+        session.add(conv)
+        session.flush()
+    return conv
+
+
+def clear_flow(conv: ConversationState) -> None:
+    conv.flow = conv.state = None
+    conv.data = {}
+    conv.expires_at = None
+    conv.updated_at = utcnow()
+
+
+def expired(session: Session, now: datetime) -> Sequence[ConversationState]:
+    return session.exec(select(ConversationState).where(
+        ConversationState.flow.is_not(None), ConversationState.expires_at < now)).all()
+
+
+def seen_update(session: Session, channel: str, update_key: str) -> bool:
+    return session.exec(select(InboundUpdate.id).where(
+        InboundUpdate.channel == channel, InboundUpdate.update_key == update_key)).first() is not None
+
+
+def mark_update(session: Session, channel: str, update_key: str) -> None:
+    session.add(InboundUpdate(channel=channel, update_key=update_key))

@@ -1,0 +1,27 @@
+"""Who is writing: a unit's contact, a staff member, or nobody we know."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from db.models import AuditEvent, Contact, Office, Staff, Unit
+
+
+def contact_for_chat(session: Session, channel: str, chat_id: str) -> Contact | None:
+    return session.exec(select(Contact).where(Contact.channel == channel, Contact.chat_id == chat_id)).first()
+
+
+def staff_for_user(session: Session, channel: str, user_id: str) -> Staff | None:
+    return session.exec(select(Staff).where(
+        Staff.channel == channel, Staff.platform_user_id == user_id, Staff.active == True)).first()  # noqa: E712
+
+
+def unit(session: Session, unit_id: int) -> Unit | None:
+    return session.get(Unit, unit_id)
+
+
+def office(session: Session, office_id: int | None) -> Office | None:
+    return session.get(Office, office_id) if office_id else None
+
+
+def audit(session: Session, actor: str, action: str, subject: str | None = None, **details) -> None:
+    session.add(AuditEvent(actor=actor, action=action, subject=subject, details=details or None))

@@ -1,0 +1,344 @@
+"""The conversation engine: one entry point for every channel.
+
+An Inbound goes in; replies come out through the outbox in the same transaction as the state change, so a
+crash either keeps both or neither. Three kinds of things answer an input:
+
+- commands (`/viec`) and global actions (buttons `g|name|arg` that work from any message: menus, "Đã nhận",
+  "Nộp ngay" in a reminder), registered with @command / @action;
+- flows: small state machines with named states whose state lives in ConversationState. A flow's buttons
+  carry the conversation's turn number, so a button from an older step is recognised as stale.
+"""
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot import texts
+from db import conversations, people
+from db.clock import utcnow
+from db.engine import db_lock, session_scope
+from db.models import Contact, ConversationState, Staff, Unit
+from db.outbox import Outgoing, enqueue, enqueue_many
+from handlers.io import Choice, Inbound, IncomingFile, OutMessage
+
+log = logging.getLogger(__name__)
+
+ANYONE, CONTACT, STAFF = "anyone", "contact", "staff"
+
+
+class FileFetcher(Protocol):
+    async def __call__(self, file: IncomingFile) -> bytes: ...
+
+
+@dataclass
+class Step:
+    """What a flow step returns: the replies, and the next state (None ends the flow)."""
+    replies: list[OutMessage]
+    state: str | None = None
+
+
+def done(*replies: OutMessage | str) -> Step:
+    return Step([r if isinstance(r, OutMessage) else OutMessage(r) for r in replies], None)
+
+
+def goto(state: str, *replies: OutMessage | str) -> Step:
+    return Step([r if isinstance(r, OutMessage) else OutMessage(r) for r in replies], state)
+
+
+class Flow:
+    """Base of every flow. Subclasses set `name`, `title` and `audience`, implement begin() and on_<state>()."""
+    name: str = ""
+    title: str = ""            # shown in "you are in the middle of ..."
+    audience: str = CONTACT
+    timeout_minutes: int | None = None  # default: settings.conversation_timeout_minutes
+
+    async def begin(self, ctx: "Ctx", data: dict, **kwargs: Any) -> Step:
+        raise NotImplementedError
+
+    async def handle(self, ctx: "Ctx", state: str, data: dict, inp: Inbound) -> Step:
+        method = getattr(self, f"on_{state}", None)
+        if method is None:  # a state from an older version of the flow: start over cleanly
+            return done(texts.INTERNAL_ERROR)
+        return await method(ctx, data, inp)
+
+
+@dataclass
+class Ctx:
+    """Everything a command, action or flow step may use."""
+    session: Session
+    inbound: Inbound
+    conv: ConversationState
+    contact: Contact | None
+    staff: Staff | None
+    tz: ZoneInfo
+    now: datetime
+    fetch_file: FileFetcher | None = None
+    settings: Any = None
+    _notifications: list[Outgoing] = field(default_factory=list)
+
+    @property
+    def unit(self) -> Unit | None:
+        return people.unit(self.session, self.contact.unit_id) if self.contact else None
+
+    @property
+    def actor(self) -> str:
+        if self.staff:
+            return f"staff:{self.staff.id}"
+        if self.contact:
+            return f"contact:{self.contact.id}"
+        return f"{self.inbound.channel}:{self.inbound.user_id}"
+
+    def notify(self, item: Outgoing) -> None:
+        """Queue a message to someone else (in this transaction)."""
+        self._notifications.append(item)
+
+    def audit(self, action: str, subject: str | None = None, **details: Any) -> None:
+        people.audit(self.session, self.actor, action, subject, **details)
+
+    async def start_flow(self, name: str, **kwargs: Any) -> list[OutMessage]:
+        flow = FLOWS[name]
+        self.conv.flow, self.conv.state, self.conv.data = name, None, {}
+        data: dict = {}
+        step = await flow.begin(self, data, **kwargs)
+        self._apply(flow, step, data)
+        return step.replies
+
+    def _apply(self, flow: Flow, step: Step, data: dict) -> None:
+        if step.state is None:
+            conversations.clear_flow(self.conv)
+            return
+        minutes = flow.timeout_minutes or getattr(self.settings, "conversation_timeout_minutes", 30)
+        self.conv.flow, self.conv.state, self.conv.data = flow.name, step.state, dict(data)
+        self.conv.expires_at = self.now + timedelta(minutes=minutes)
+        self.conv.updated_at = self.now
+
+
+Handler = Callable[[Ctx], Awaitable[list[OutMessage] | OutMessage | str]]
+
+
+@dataclass
+class Entry:
+    name: str
+    audience: str
+    handler: Handler
+    starts_flow: bool = False
+
+
+COMMANDS: dict[str, Entry] = {}
+ACTIONS: dict[str, Entry] = {}
+FLOWS: dict[str, Flow] = {}
+
+
+def command(name: str, audience: str = ANYONE, starts_flow: bool = False):
+    def register(fn: Handler) -> Handler:
+        COMMANDS[name] = Entry(name, audience, fn, starts_flow)
+        return fn
+    return register
+
+
+def action(name: str, audience: str = ANYONE, starts_flow: bool = False):
+    def register(fn: Handler) -> Handler:
+        ACTIONS[name] = Entry(name, audience, fn, starts_flow)
+        return fn
+    return register
+
+
+def flow(cls: type[Flow]) -> type[Flow]:
+    FLOWS[cls.name] = cls()
+    return cls
+
+
+def action_choice(label: str, name: str, arg: Any = "") -> Choice:
+    """A button that works from any message (not tied to the current step)."""
+    return Choice(label, f"g|{name}|{arg}")
+
+
+# ----------------------------------------------------------------------------------------------- dispatch
+
+def normalise(inbound: Inbound) -> Inbound:
+    """NFC everywhere: Vietnamese typed on some keyboards arrives decomposed (NFD)."""
+    if inbound.text is not None:
+        inbound.text = unicodedata.normalize("NFC", inbound.text).strip()
+    if inbound.args:
+        inbound.args = unicodedata.normalize("NFC", inbound.args).strip()
+    return inbound
+
+
+def _as_messages(result: list[OutMessage] | OutMessage | str | None) -> list[OutMessage]:
+    if result is None:
+        return []
+    if isinstance(result, (str, OutMessage)):
+        result = [result]
+    return [r if isinstance(r, OutMessage) else OutMessage(r) for r in result]
+
+
+def _audience_refusal(entry_audience: str, ctx: Ctx) -> str | None:
+    if entry_audience == STAFF and ctx.staff is None:
+        return texts.STAFF_ONLY
+    if entry_audience == CONTACT and ctx.contact is None:
+        return texts.NOT_BOUND if ctx.staff is None else texts.CONTACT_ONLY
+    return None
+
+
+def _match_offered(conv: ConversationState, inbound: Inbound) -> str | None:
+    """Zalo has no buttons: "1", "1.", "một" or the label itself picks one of the offered choices."""
+    offered = conv.offered or []
+    if not offered or not inbound.text:
+        return None
+    from handlers.choices import match_choice  # local: keeps the engine import graph flat
+    return match_choice(inbound.text, offered, numbers=not inbound.has_buttons)
+
+
+async def _run_entry(ctx: Ctx, entry: Entry) -> list[OutMessage]:
+    refusal = _audience_refusal(entry.audience, ctx)
+    if refusal:
+        return [OutMessage(refusal)]
+    if entry.starts_flow and ctx.conv.flow:
+        return [_busy(ctx)]
+    return _as_messages(await entry.handler(ctx))
+
+
+def _busy(ctx: Ctx) -> OutMessage:
+    flow = FLOWS.get(ctx.conv.flow or "")
+    return OutMessage(texts.BUSY_IN_FLOW.format(flow=flow.title if flow else ctx.conv.flow))
+
+
+async def _dispatch(ctx: Ctx) -> list[OutMessage]:
+    inp, conv = ctx.inbound, ctx.conv
+    if inp.forged:
+        ctx.audit("forged_button")
+        return [OutMessage(texts.FORGED_BUTTON)]
+
+    if inp.command:
+        if inp.command == "huy":
+            return [OutMessage(_cancel(ctx))]
+        entry = COMMANDS.get(inp.command)
+        if entry is None:
+            return [OutMessage(texts.UNKNOWN_COMMAND.format(command=inp.command))]
+        return await _run_entry(ctx, entry)
+
+    if inp.choice is None:
+        inp.choice = _match_offered(conv, inp)
+        if inp.choice is not None:
+            inp.text = None
+
+    if inp.choice is not None:
+        if inp.choice.startswith("g|"):
+            _, name, arg = (inp.choice.split("|", 2) + [""])[:3]
+            entry = ACTIONS.get(name)
+            if entry is None:
+                return [OutMessage(texts.STALE_BUTTON)]
+            inp.args = arg
+            return await _run_entry(ctx, entry)
+        turn, _, value = inp.choice.partition("|")
+        if not conv.flow or turn != f"f{conv.turn}":
+            return [OutMessage(texts.STALE_BUTTON)]
+        inp.choice = value
+
+    if conv.flow:
+        flow = FLOWS.get(conv.flow)
+        if flow is None:
+            conversations.clear_flow(conv)
+            return [OutMessage(texts.INTERNAL_ERROR)]
+        data = dict(conv.data or {})
+        step = await flow.handle(ctx, conv.state, data, inp)
+        ctx._apply(flow, step, data)
+        return step.replies
+
+    fallback = COMMANDS.get("_default")
+    return _as_messages(await fallback.handler(ctx)) if fallback else [OutMessage(texts.NOT_UNDERSTOOD)]
+
+
+def _cancel(ctx: Ctx) -> str:
+    if not ctx.conv.flow:
+        return texts.NOTHING_TO_CANCEL
+    ctx.audit("flow_cancelled", ctx.conv.flow)
+    conversations.clear_flow(ctx.conv)
+    return texts.CANCELLED
+
+
+def _stamp_choices(conv: ConversationState, replies: list[OutMessage], step_before: tuple) -> None:
+    """Tie step buttons to the turn and remember what was offered (Zalo users type numbers).
+
+    The turn moves on when the step changes or new step buttons are shown, so older buttons go stale.
+    """
+    step_changed = (conv.flow, conv.state) != step_before
+    step_buttons = [c for m in replies for c in m.flat_choices() if not c.data.startswith("g|")]
+    if step_changed or step_buttons:
+        conv.turn += 1
+    for choice in step_buttons:
+        choice.data = f"f{conv.turn}|{choice.data}"
+    with_choices = [m for m in replies if m.choices]
+    if with_choices:
+        conv.offered = [[c.data, c.label] for c in with_choices[-1].flat_choices()]
+    elif step_changed:
+        conv.offered = []
+
+
+def reply_key(inbound: Inbound, index: int) -> str:
+    return f"reply:{inbound.channel}:{inbound.update_key}:{index}"
+
+
+async def handle(inbound: Inbound, *, tz: ZoneInfo, settings: Any = None,
+                 fetch_file: FileFetcher | None = None) -> list[OutMessage]:
+    """Process one input end to end. Returns the replies (already queued in the outbox)."""
+    import handlers.registry  # noqa: F401  registers every command, action and flow
+
+    inbound = normalise(inbound)
+    async with db_lock():
+        return await _handle_locked(inbound, tz=tz, settings=settings, fetch_file=fetch_file)
+
+
+async def _handle_locked(inbound: Inbound, *, tz: ZoneInfo, settings: Any,
+                         fetch_file: FileFetcher | None) -> list[OutMessage]:
+    with session_scope() as session:
+        if conversations.seen_update(session, inbound.channel, inbound.update_key):
+            return []
+        ctx = Ctx(
+            session=session, inbound=inbound,
+            conv=conversations.get_or_create(session, inbound.channel, inbound.chat_id, inbound.user_id),
+            contact=people.contact_for_chat(session, inbound.channel, inbound.chat_id),
+            staff=people.staff_for_user(session, inbound.channel, inbound.user_id),
+            tz=tz, now=utcnow(), fetch_file=fetch_file, settings=settings,
+        )
+        replies = _expire_if_due(ctx)
+        step_before = (ctx.conv.flow, ctx.conv.state)
+        replies += await _dispatch(ctx)
+        _stamp_choices(ctx.conv, replies, step_before)
+        enqueue_many(session, [
+            Outgoing(reply_key(inbound, i), inbound.channel, inbound.chat_id, msg,
+                     contact_id=ctx.contact.id if ctx.contact else None)
+            for i, msg in enumerate(replies)
+        ] + ctx._notifications)
+        conversations.mark_update(session, inbound.channel, inbound.update_key)
+    return replies
+
+
+def _expire_if_due(ctx: Ctx) -> list[OutMessage]:
+    conv = ctx.conv
+    if conv.flow and conv.expires_at and conv.expires_at < ctx.now:
+        conversations.clear_flow(conv)
+        minutes = getattr(ctx.settings, "conversation_timeout_minutes", 30)
+        return [OutMessage(texts.TIMED_OUT.format(minutes=minutes))]
+    return []
+
+
+def expire_conversations(now: datetime | None = None, timeout_minutes: int = 30) -> int:
+    """Called by the scheduler: end silent flows and tell the chat so (once: the key is per expiry)."""
+    now = now or utcnow()
+    with session_scope() as session:
+        stale = conversations.expired(session, now)
+        for conv in stale:
+            key = f"timeout:{conv.channel}:{conv.chat_id}:{conv.expires_at.isoformat()}"
+            enqueue(session, Outgoing(key, conv.channel, conv.chat_id,
+                                      OutMessage(texts.TIMED_OUT.format(minutes=timeout_minutes)), kind="timeout"))
+            conversations.clear_flow(conv)
+            conv.offered = []
+        return len(stale)

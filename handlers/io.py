@@ -1,0 +1,86 @@
+"""Channel-neutral inputs and outputs. Channel adapters translate to and from these; flows see nothing else."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class IncomingFile:
+    ref: str                      # channel's handle to fetch the bytes (Telegram file_id, Zalo photo URL)
+    name: str | None = None
+    mime: str | None = None
+    size: int | None = None
+    kind: str = "document"        # document | photo
+
+
+@dataclass
+class Inbound:
+    channel: str                  # telegram | zalo
+    chat_id: str
+    user_id: str
+    update_key: str               # unique per channel: processed once
+    display_name: str | None = None
+    text: str | None = None       # plain text (NFC-normalised by the engine)
+    command: str | None = None    # "start" for "/start abc"
+    args: str = ""                # "abc"
+    choice: str | None = None     # verified button data
+    forged: bool = False          # button data whose signature did not verify
+    files: list[IncomingFile] = field(default_factory=list)
+    has_buttons: bool = True      # False on Zalo: choices are typed as numbers
+
+
+@dataclass
+class Choice:
+    label: str
+    data: str                     # what comes back when pressed; the adapter signs it
+
+
+@dataclass
+class OutFile:
+    stored_file_id: int | None = None
+    name: str | None = None
+    kind: str = "document"        # document | photo
+    url: str | None = None        # Zalo has no documents: it gets a link instead
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class OutMessage:
+    text: str
+    choices: list[list[Choice]] = field(default_factory=list)   # rows of buttons
+    files: list[OutFile] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    edit_key: str | None = None   # edit the message sent under this outbox key instead of sending anew
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "OutMessage":
+        return cls(
+            text=d["text"],
+            choices=[[Choice(**c) for c in row] for row in d.get("choices") or []],
+            files=[OutFile(**f) for f in d.get("files") or []],
+            links=[Link(**link) for link in d.get("links") or []],
+            edit_key=d.get("edit_key"),
+        )
+
+    def flat_choices(self) -> list[Choice]:
+        return [c for row in self.choices for c in row]
+
+
+@dataclass
+class SendResult:
+    """What a channel adapter reports back to the outbox dispatcher."""
+    ok: bool
+    message_id: str | None = None
+    retry_after: float | None = None   # 429: try again after this many seconds
+    blocked: bool = False              # 403: the user blocked the bot
+    permanent: bool = False            # 400-like: retrying will not help
+    error: str | None = None

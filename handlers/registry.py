@@ -1,0 +1,2 @@
+"""Importing this module registers every command, action and flow with the engine."""
+from handlers import start  # noqa: F401

@@ -1,0 +1,81 @@
+"""/start (with or without an invite token), /help and the main menu."""
+from __future__ import annotations
+
+from bot import texts
+from db import invites, people
+from handlers.engine import ANYONE, Ctx, action, action_choice, command
+from handlers.io import OutMessage
+
+
+def main_menu(text: str) -> OutMessage:
+    return OutMessage(text, choices=[
+        [action_choice(texts.MENU_SUBMIT, "submit"), action_choice(texts.MENU_NOMINATE, "nominate")],
+        [action_choice(texts.MENU_TODO, "todo"), action_choice(texts.MENU_HELP, "help")],
+    ])
+
+
+def greeting(ctx: Ctx) -> OutMessage:
+    if ctx.staff:
+        office = people.office(ctx.session, ctx.staff.office_id)
+        return OutMessage(texts.WELCOME_BACK_STAFF.format(name=ctx.staff.name, office=office.name if office else "Phòng/Sở")
+                          + "\n\n" + texts.HELP_STAFF)
+    if ctx.contact:
+        return main_menu(texts.WELCOME_BACK_CONTACT.format(unit=ctx.unit.name))
+    return OutMessage(texts.WELCOME_UNBOUND)
+
+
+@command("start", ANYONE)
+async def start(ctx: Ctx):
+    token = ctx.inbound.args.strip()
+    if not token:
+        return greeting(ctx)
+    if ctx.conv.flow:
+        return OutMessage(texts.BUSY_IN_FLOW.format(flow=ctx.conv.flow))
+    inp = ctx.inbound
+    result = invites.redeem(ctx.session, token, channel=inp.channel, user_id=inp.user_id, chat_id=inp.chat_id,
+                            display_name=inp.display_name)
+    if not result.ok:
+        unit_name = result.unit.name if result.unit else ""
+        ctx.audit("invite_refused", result.reason)
+        return OutMessage(texts.INVITE_PROBLEMS[result.reason].format(unit=unit_name))
+    if result.staff:
+        ctx.staff = result.staff
+        ctx.audit("staff_bound", f"staff:{result.staff.id}")
+        return OutMessage(texts.STAFF_BOUND.format(name=result.staff.name))
+    if result.reason == "already":
+        return main_menu(texts.ALREADY_BOUND.format(unit=result.unit.name))
+    ctx.contact = result.contact
+    ctx.audit("contact_bound", f"unit:{result.unit.id}", contact=result.contact.id)
+    return main_menu(texts.BOUND.format(unit=result.unit.name, code=result.unit.code))
+
+
+def help_text(ctx: Ctx) -> OutMessage:
+    if ctx.staff:
+        return OutMessage(texts.HELP_STAFF)
+    if ctx.contact:
+        return main_menu(texts.HELP_CONTACT.format(unit=ctx.unit.name))
+    return OutMessage(texts.HELP_UNBOUND)
+
+
+@command("help", ANYONE)
+async def help_command(ctx: Ctx):
+    return help_text(ctx)
+
+
+@action("help", ANYONE)
+async def help_button(ctx: Ctx):
+    return help_text(ctx)
+
+
+@command("_default", ANYONE)
+async def fallback(ctx: Ctx):
+    """Text outside any flow: unbound chats get told how to bind; Zalo users may type an invite code."""
+    text = ctx.inbound.text or ""
+    if ctx.contact is None and ctx.staff is None:
+        if text and " " not in text and len(text) >= 16:  # Zalo has no deep links: people type the code
+            ctx.inbound.args = text
+            return await start(ctx)
+        return OutMessage(texts.NOT_BOUND)
+    if ctx.staff:
+        return OutMessage(texts.HELP_STAFF)
+    return main_menu(texts.NOT_UNDERSTOOD)

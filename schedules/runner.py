@@ -1,0 +1,46 @@
+"""The scheduler: APScheduler's AsyncIOScheduler in the bot's event loop, tied to no channel.
+
+The database is the source of truth; the jobs here are short periodic ticks that read it, so nothing is
+lost when the process stops and nothing far in the future is held in memory.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from db.engine import db_lock
+from handlers import engine
+
+log = logging.getLogger(__name__)
+
+Tick = Callable[[], Awaitable[None]]
+
+
+class SchedulerRunner:
+    def __init__(self, settings, on_enqueued: Callable[[], None]):
+        self.settings = settings
+        self.on_enqueued = on_enqueued
+        self.scheduler = AsyncIOScheduler(timezone=settings.tz)
+        self.ticks: list[tuple[str, Tick, float]] = [("expire_conversations", self.expire_conversations, 30.0)]
+
+    def add_tick(self, name: str, tick: Tick, every_seconds: float) -> None:
+        self.ticks.append((name, tick, every_seconds))
+
+    async def expire_conversations(self) -> None:
+        async with db_lock():
+            n = engine.expire_conversations(timeout_minutes=self.settings.conversation_timeout_minutes)
+        if n:
+            self.on_enqueued()
+
+    def start(self) -> None:
+        for name, tick, every in self.ticks:
+            # coalesce + max_instances: a slow tick never piles up, a missed one runs once
+            self.scheduler.add_job(tick, "interval", seconds=every, id=name, coalesce=True, max_instances=1,
+                                   misfire_grace_time=None)
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
