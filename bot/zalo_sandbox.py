@@ -39,6 +39,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 MAX_TEXT_LEN = 2000
 WEBHOOK_SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -130,6 +131,18 @@ class _ApiFailure(Exception):
 # --------------------------------------------------------------------------- local server
 
 
+class _NoAccessLogH11Protocol(H11Protocol):
+    """Request lines carry the bot token (/bot<TOKEN>/...): never write them to the access log.
+
+    Config(access_log=False) is not enough: it mutates the global "uvicorn.access" logger and
+    any handler attached there later (pytest's caplog does) turns logging back on.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.access_log = False
+
+
 class LocalAsgiServer:
     """Serves an ASGI app on 127.0.0.1 inside the running loop; port 0 picks a free port.
 
@@ -140,7 +153,7 @@ class LocalAsgiServer:
     def __init__(self, app: Any, port: int = 0):
         config = uvicorn.Config(
             app, host="127.0.0.1", port=port, lifespan="off", log_config=None,
-            access_log=False, timeout_graceful_shutdown=2,
+            http=_NoAccessLogH11Protocol, timeout_graceful_shutdown=2,
         )
         config.load()
         self._server = uvicorn.Server(config)

@@ -42,6 +42,7 @@ class Step:
     """What a flow step returns: the replies, and the next state (None ends the flow)."""
     replies: list[OutMessage]
     state: str | None = None
+    then: tuple[str, dict] | None = None   # hand over to another flow: (flow name, begin() kwargs)
 
 
 def done(*replies: OutMessage | str) -> Step:
@@ -250,6 +251,9 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
         data = dict(conv.data or {})
         step = await flow.handle(ctx, conv.state, data, inp)
         ctx._apply(flow, step, data)
+        if step.then:
+            name, kwargs = step.then
+            return step.replies + await ctx.start_flow(name, **kwargs)
         return step.replies
 
     fallback = COMMANDS.get("_default")

@@ -1,6 +1,11 @@
 """Everything the bot says, in Vietnamese with diacritics. Handlers import wording from here only.
 
-One module per area (common, contact, staff, ...) re-exported here so callers write `texts.HELP`.
+One file per area, re-exported here so callers write `texts.HELP`. Names must not collide across files.
 """
 from bot.texts.common import *  # noqa: F401,F403
 from bot.texts.format import *  # noqa: F401,F403
+from bot.texts.contact import *  # noqa: F401,F403
+from bot.texts.staff import *  # noqa: F401,F403
+from bot.texts.reminders import *  # noqa: F401,F403
+from bot.texts.nomination import *  # noqa: F401,F403
+from bot.texts.cli import *  # noqa: F401,F403
