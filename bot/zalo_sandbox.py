@@ -252,8 +252,10 @@ class ZaloSandbox:
         self._closing = True
         async with self._updates_cond:
             self._updates_cond.notify_all()  # parked long polls answer at once
-        for task in list(self._background):
+        background = list(self._background)
+        for task in background:
             task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await self._server.stop()
         if self._webhook_http is not None:
             await self._webhook_http.aclose()

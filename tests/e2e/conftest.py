@@ -1,0 +1,14 @@
+import pytest
+
+from tests.support.e2e import E2EEnv
+
+
+@pytest.fixture
+async def e2e(settings):
+    """The real bot against a fresh sandbox and a fresh database."""
+    settings.conversation_timeout_minutes = 30
+    env = await E2EEnv(settings).start()
+    try:
+        yield env
+    finally:
+        await env.stop()
