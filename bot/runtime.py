@@ -45,7 +45,8 @@ class BotRuntime:
             log.exception("handling update %s failed", inbound.update_key)
         self.dispatcher.wake()
 
-    async def start(self, *, webhook_url: str | None = None, web_port: int | None = None) -> None:
+    async def start(self, *, webhook_url: str | None = None, web_port: int | None = None,
+                    web_host: str | None = None) -> None:
         quiet_noisy_loggers()
         self.prepare_database()
         s = self.settings
@@ -58,8 +59,8 @@ class BotRuntime:
         if webhook_url is not None or web_port is not None:
             secret = s.telegram_webhook_secret or secrets.token_urlsafe(24)
             routes = [telegram_webhook_route(secret, self.telegram.feed_webhook)]
-            self.web = WebServer(build_app(routes), host="0.0.0.0" if webhook_url else "127.0.0.1",
-                                 port=web_port or 8080)
+            host = web_host or ("0.0.0.0" if webhook_url else "127.0.0.1")
+            self.web = WebServer(build_app(routes), host=host, port=web_port or 8080)
             await self.web.start()
             if webhook_url:
                 await self.telegram.set_webhook(webhook_url.rstrip("/") + "/telegram/webhook", secret)

@@ -1,0 +1,122 @@
+"""Drive the real bot (PTB Application, polling over HTTP) against the sandbox Bot API, as any number of users.
+
+Used by the end-to-end tests and by `thidua demo`, which also records a transcript.
+
+    alice = await env.user(1001, "Cô Lan")
+    await alice.send("/start")
+    reply = await alice.expect_reply(contains="Xin chào")
+    await alice.press("Nộp báo cáo")
+    await alice.upload("bao_cao.pdf", b"%PDF-1.4 ...")
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.runtime import BotRuntime
+from bot.sandbox import TelegramSandbox
+
+DEFAULT_TIMEOUT = 8.0
+
+
+@dataclass
+class ChatUser:
+    env: "E2EEnv"
+    user_id: int
+    name: str
+    seen: int = 0                       # message_id of the last bot message this user has looked at
+    inbox: list = field(default_factory=list)
+
+    @property
+    def sandbox(self) -> TelegramSandbox:
+        return self.env.sandbox
+
+    async def send(self, text: str) -> None:
+        self.env.record(self.name, text)
+        await self.sandbox.send_text(self.user_id, text)
+
+    async def upload(self, filename: str, data: bytes, mime: str = "application/pdf", caption: str | None = None,
+                     media_group_id: str | None = None) -> None:
+        self.env.record(self.name, f"[tệp {filename}, {len(data):,} byte]" + (f" {caption}" if caption else ""))
+        await self.sandbox.send_document(self.user_id, filename, data, mime, caption=caption,
+                                         media_group_id=media_group_id)
+
+    async def upload_photo(self, data: bytes, caption: str | None = None, media_group_id: str | None = None) -> None:
+        self.env.record(self.name, "[ảnh chụp]" + (f" {caption}" if caption else ""))
+        await self.sandbox.send_photo(self.user_id, data, caption=caption, media_group_id=media_group_id)
+
+    async def expect_reply(self, contains: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+        """The next bot message (after the last one looked at) that contains `contains`."""
+        msg = await self.sandbox.wait_for_message(self.user_id, contains=contains, after_message_id=self.seen,
+                                                  timeout=timeout)
+        self.seen = max(self.seen, msg.message_id)
+        self.env.record_bot(self.name, msg)
+        return msg
+
+    def messages(self) -> list:
+        return self.sandbox.sent(self.user_id)
+
+    def last_with_buttons(self):
+        for msg in reversed(self.messages()):
+            if msg.reply_markup and msg.reply_markup.get("inline_keyboard"):
+                return msg
+        raise AssertionError(f"no message with buttons for user {self.user_id}")
+
+    def button_data(self, label: str, message=None) -> tuple[int, str]:
+        msg = message or self.last_with_buttons()
+        for row in msg.reply_markup["inline_keyboard"]:
+            for button in row:
+                if button["text"] == label and "callback_data" in button:
+                    return msg.message_id, button["callback_data"]
+        labels = [b["text"] for row in msg.reply_markup["inline_keyboard"] for b in row]
+        raise AssertionError(f"no button {label!r}; buttons: {labels}")
+
+    async def press(self, label: str, message=None) -> None:
+        message_id, data = self.button_data(label, message)
+        self.env.record(self.name, f"[bấm «{label}»]")
+        await self.sandbox.press(self.user_id, message_id, data)
+
+    async def press_raw(self, message_id: int, data: str) -> None:
+        await self.sandbox.press(self.user_id, message_id, data)
+
+
+class E2EEnv:
+    def __init__(self, settings, transcript: list[str] | None = None):
+        self.settings = settings
+        self.transcript = transcript      # when a list, every exchange is appended to it
+        self.sandbox = TelegramSandbox(token=settings.telegram_bot_token)
+        self.runtime: BotRuntime | None = None
+        self.users: dict[int, ChatUser] = {}
+
+    async def start(self) -> "E2EEnv":
+        await self.sandbox.start()
+        self.settings.telegram_api_base_url = self.sandbox.api_base_url
+        self.settings.telegram_file_base_url = self.sandbox.file_base_url
+        self.runtime = BotRuntime(self.settings)
+        await self.runtime.start()
+        return self
+
+    async def stop(self) -> None:
+        if self.runtime:
+            await self.runtime.stop()
+        await self.sandbox.stop()
+
+    async def user(self, user_id: int, name: str = "Người dùng") -> ChatUser:
+        if user_id not in self.users:
+            self.sandbox.add_user(user_id, name)
+            self.users[user_id] = ChatUser(self, user_id, name)
+        return self.users[user_id]
+
+    def record(self, who: str, text: str) -> None:
+        if self.transcript is not None:
+            self.transcript.append(f"👤 {who}: {text}")
+
+    def record_bot(self, to: str, msg) -> None:
+        if self.transcript is None:
+            return
+        extra = f"\n   📎 {msg.document.file_name}" if msg.document else ("\n   🖼 ảnh" if msg.photo_sizes else "")
+        buttons = "".join(f" [{b.text}]" for b in msg.buttons)
+        body = (msg.content or "").replace("\n", "\n   ")
+        self.transcript.append(f"🤖 → {to}: {body}{extra}" + (f"\n   {buttons.strip()}" if buttons else ""))
+
+    async def outbox_idle(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        await self.runtime.dispatcher.wait_idle(timeout)
