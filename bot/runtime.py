@@ -4,23 +4,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from pathlib import Path
 
 from bot.channels.telegram import TelegramChannel
+from bot.links import UploadTicket
 from bot.settings import Settings
-from bot.web import WebServer, build_app, telegram_webhook_route
-from db.engine import init_engine
+from bot.web import (WebServer, build_app, file_download_route, telegram_webhook_route, upload_routes,
+                     zalo_webhook_route)
+from db import conversations
+from db import files as file_store
+from db.engine import db_lock, init_engine, session_scope
 from db.migrate import upgrade
+from db.models import StoredFile
 from handlers import engine
-from handlers.io import Inbound
+from handlers.io import Inbound, IncomingFile
 from schedules.outbox import OutboxDispatcher
 from schedules.runner import SchedulerRunner
 
 log = logging.getLogger(__name__)
 
+UPLOAD_REF = "upload:"
+
 
 def quiet_noisy_loggers() -> None:
-    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
-    for name in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
+    # httpx logs every request URL at INFO, and Telegram's and Zalo's URLs carry the bot token.
+    for name in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "uvicorn.access"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -28,45 +36,116 @@ class BotRuntime:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.stop_event = asyncio.Event()
+        self.channels: dict[str, object] = {}
         self.telegram: TelegramChannel | None = None
+        self.zalo = None
         self.dispatcher: OutboxDispatcher | None = None
         self.scheduler: SchedulerRunner | None = None
         self.web: WebServer | None = None
         self._dispatch_task: asyncio.Task | None = None
 
+    # ------------------------------------------------------------------------------------------ inputs
+
     def prepare_database(self) -> None:
         upgrade(self.settings.database_url)
         init_engine(self.settings.database_url)
 
+    @property
+    def uploads_dir(self) -> Path:
+        return Path(self.settings.thidua_data_dir) / "uploads"
+
+    def _fetcher(self, channel):
+        async def fetch(file: IncomingFile) -> bytes:
+            if file.ref.startswith(UPLOAD_REF):  # a file that came through the upload page
+                return (self.uploads_dir / file.ref[len(UPLOAD_REF):]).read_bytes()
+            return await channel.fetch_file(file)
+        return fetch
+
     async def on_inbound(self, inbound: Inbound, channel) -> None:
         try:
-            await engine.handle(inbound, tz=self.settings.tz, settings=self.settings, fetch_file=channel.fetch_file)
+            await engine.handle(inbound, tz=self.settings.tz, settings=self.settings, fetch_file=self._fetcher(channel))
         except Exception:
             log.exception("handling update %s failed", inbound.update_key)
         self.dispatcher.wake()
 
+    async def on_upload(self, ticket: UploadTicket, name: str, mime: str | None, data: bytes) -> bool:
+        """A file from the one-time upload page enters the chat's conversation like a file sent in chat."""
+        key = f"upload:{ticket.nonce}"
+        async with db_lock():
+            with session_scope() as session:
+                if conversations.seen_update(session, ticket.channel, key):
+                    return False
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        (self.uploads_dir / ticket.nonce).write_bytes(data)
+        channel = self.channels.get(ticket.channel)
+        inbound = Inbound(ticket.channel, ticket.chat_id, ticket.chat_id, key, text=None,
+                          files=[IncomingFile(UPLOAD_REF + ticket.nonce, name, mime, len(data), "document")],
+                          has_buttons=ticket.channel != "zalo")
+        await self.on_inbound(inbound, channel)
+        return True
+
+    def read_stored_file(self, file_id: int) -> tuple[str, str | None, bytes] | None:
+        with session_scope() as session:
+            if session.get(StoredFile, file_id) is None:
+                return None
+            row, data = file_store.read(session, self.settings.thidua_data_dir, file_id)
+            return row.original_name, row.mime, data
+
+    # ------------------------------------------------------------------------------------------ life cycle
+
+    def _make_channels(self) -> None:
+        s = self.settings
+        if s.telegram_bot_token:
+            self.telegram = TelegramChannel(
+                s.telegram_bot_token, api_base_url=s.telegram_api_base_url, file_base_url=s.telegram_file_base_url,
+                secret=s.signing_secret, on_inbound=self.on_inbound)
+            self.channels["telegram"] = self.telegram
+        if s.zalo_bot_token:
+            from bot.channels.zalo import ZaloChannel
+            self.zalo = ZaloChannel(s.zalo_bot_token, api_base_url=s.zalo_api_base_url, rate_per_s=s.zalo_rate_per_s,
+                                    public_url=s.thidua_public_url, secret=s.signing_secret,
+                                    on_inbound=self.on_inbound)
+            self.channels["zalo"] = self.zalo
+
+    def _routes(self, telegram_secret: str, zalo_secret: str) -> list:
+        routes = [file_download_route(self.settings.signing_secret, self.read_stored_file),
+                  *upload_routes(self.settings.signing_secret, self.on_upload)]
+        if self.telegram:
+            routes.append(telegram_webhook_route(telegram_secret, self.telegram.feed_webhook))
+        if self.zalo:
+            routes.append(zalo_webhook_route(zalo_secret, self.zalo.feed_webhook))
+        return routes
+
     async def start(self, *, webhook_url: str | None = None, web_port: int | None = None,
-                    web_host: str | None = None) -> None:
+                    web_host: str | None = None, zalo_webhook_url: str | None = None) -> None:
         quiet_noisy_loggers()
         self.prepare_database()
         s = self.settings
-        self.telegram = TelegramChannel(
-            s.telegram_bot_token, api_base_url=s.telegram_api_base_url, file_base_url=s.telegram_file_base_url,
-            secret=s.signing_secret, on_inbound=self.on_inbound)
-        self.dispatcher = OutboxDispatcher({"telegram": self.telegram.sender}, s.thidua_data_dir,
-                                           rates={"telegram": s.telegram_rate_per_s})
-        await self.telegram.start(webhook=webhook_url is not None)
-        if webhook_url is not None or web_port is not None:
-            secret = s.telegram_webhook_secret or secrets.token_urlsafe(24)
-            routes = [telegram_webhook_route(secret, self.telegram.feed_webhook)]
-            host = web_host or ("0.0.0.0" if webhook_url else "127.0.0.1")
-            self.web = WebServer(build_app(routes), host=host, port=web_port or 8080)
+        self._make_channels()
+        senders = {name: ch.sender for name, ch in self.channels.items()}
+        self.dispatcher = OutboxDispatcher(senders, s.thidua_data_dir,
+                                           rates={"telegram": s.telegram_rate_per_s, "zalo": s.zalo_rate_per_s})
+        telegram_secret = s.telegram_webhook_secret or secrets.token_urlsafe(24)
+        zalo_secret = s.zalo_webhook_secret or secrets.token_urlsafe(24)
+        if webhook_url or web_port is not None or self.zalo:  # Zalo needs the file links and the upload page
+            host = web_host or ("0.0.0.0" if (webhook_url or zalo_webhook_url) else "127.0.0.1")
+            self.web = WebServer(build_app(self._routes(telegram_secret, zalo_secret)), host=host,
+                                 port=web_port if web_port is not None else 8080)
             await self.web.start()
+        if self.telegram:
+            await self.telegram.start(webhook=webhook_url is not None)
             if webhook_url:
-                await self.telegram.set_webhook(webhook_url.rstrip("/") + "/telegram/webhook", secret)
+                await self.telegram.set_webhook(webhook_url.rstrip("/") + "/telegram/webhook", telegram_secret)
+        if self.zalo:
+            hook = zalo_webhook_url.rstrip("/") + "/zalo/webhook" if zalo_webhook_url else None
+            await self.zalo.start(webhook_url=hook, webhook_secret=zalo_secret)
         self._dispatch_task = asyncio.create_task(self.dispatcher.run(self.stop_event))
         self.scheduler = SchedulerRunner(s, on_enqueued=self.dispatcher.wake)
+        self.install_ticks()
         self.scheduler.start()
+
+    def install_ticks(self) -> None:
+        """Periodic jobs of the features (reminders, digests, broadcast progress) are added here."""
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -75,10 +154,10 @@ class BotRuntime:
         if self._dispatch_task:
             self.dispatcher.wake()
             await asyncio.wait_for(self._dispatch_task, timeout=10)
+        for channel in self.channels.values():
+            await channel.stop()
         if self.web:
             await self.web.stop()
-        if self.telegram:
-            await self.telegram.stop()
 
     async def run_forever(self, **kwargs) -> None:
         await self.start(**kwargs)

@@ -9,8 +9,11 @@ from collections.abc import Awaitable, Callable
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from bot import texts
+from bot.links import file_id_from, upload_ticket
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,77 @@ def telegram_webhook_route(secret: str, sink: WebhookSink) -> Route:
         await sink(payload)
         return JSONResponse({"ok": True})
     return Route("/telegram/webhook", receive, methods=["POST"])
+
+
+def zalo_webhook_route(secret: str, sink: WebhookSink) -> Route:
+    async def receive(request: Request):
+        if not secret_ok(secret, request.headers.get("X-Bot-Api-Secret-Token")):
+            return PlainTextResponse("forbidden", status_code=403)
+        try:
+            payload = await request.json()
+        except ValueError:
+            return PlainTextResponse("bad json", status_code=400)
+        await sink(payload)  # the sink only schedules the work: Zalo gets its 200 at once
+        return JSONResponse({"ok": True})
+    return Route("/zalo/webhook", receive, methods=["POST"])
+
+
+FileReader = Callable[[int], tuple[str, str | None, bytes] | None]
+
+
+def file_download_route(secret: bytes, read_file: FileReader) -> Route:
+    async def download(request: Request):
+        file_id = file_id_from(secret, request.path_params["token"])
+        found = read_file(file_id) if file_id is not None else None
+        if found is None:
+            return PlainTextResponse(texts.FILE_LINK_INVALID, status_code=404)
+        name, mime, data = found
+        disposition = "inline" if (mime or "").startswith("image/") else "attachment"
+        from urllib.parse import quote
+        return Response(data, media_type=mime or "application/octet-stream",
+                        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}"})
+    return Route("/tep/{token}", download, methods=["GET"])
+
+
+UPLOAD_LIMIT = 50 * 1024 * 1024
+UploadSink = Callable[..., Awaitable[bool]]   # (ticket, name, mime, data) -> False if the ticket was used
+
+
+def _page(message: str, form: bool = False, status: int = 200) -> HTMLResponse:
+    body = f"<p>{message}</p>"
+    if form:
+        body += (f'<form method="post" enctype="multipart/form-data"><input type="file" name="file" required> '
+                 f'<button type="submit">{texts.UPLOAD_PAGE_BUTTON}</button></form>')
+    html = (f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1"><title>{texts.UPLOAD_PAGE_TITLE}</title></head>'
+            f"<body><h1>{texts.UPLOAD_PAGE_TITLE}</h1>{body}</body></html>")
+    return HTMLResponse(html, status_code=status)
+
+
+def upload_routes(secret: bytes, sink: UploadSink) -> list[Route]:
+    async def page(request: Request):
+        if upload_ticket(secret, request.path_params["token"]) is None:
+            return _page(texts.UPLOAD_PAGE_INVALID, status=403)
+        return _page(texts.UPLOAD_PAGE_HINT, form=True)
+
+    async def receive(request: Request):
+        ticket = upload_ticket(secret, request.path_params["token"])
+        if ticket is None:
+            return _page(texts.UPLOAD_PAGE_INVALID, status=403)
+        if int(request.headers.get("content-length") or 0) > UPLOAD_LIMIT + 64 * 1024:
+            return _page(texts.UPLOAD_PAGE_TOO_BIG, form=True, status=413)
+        form = await request.form(max_part_size=UPLOAD_LIMIT)
+        upload = form.get("file")
+        if upload is None or not getattr(upload, "filename", None):
+            return _page(texts.UPLOAD_PAGE_EMPTY, form=True, status=400)
+        data = await upload.read()
+        if len(data) > UPLOAD_LIMIT:
+            return _page(texts.UPLOAD_PAGE_TOO_BIG, form=True, status=413)
+        if not await sink(ticket, upload.filename, upload.content_type, data):
+            return _page(texts.UPLOAD_PAGE_USED, status=409)
+        return _page(texts.UPLOAD_PAGE_DONE.format(name=upload.filename))
+
+    return [Route("/tai-len/{token}", page, methods=["GET"]), Route("/tai-len/{token}", receive, methods=["POST"])]
 
 
 def build_app(routes: list[Route]) -> Starlette:

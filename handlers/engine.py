@@ -225,6 +225,9 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
             return [OutMessage(texts.UNKNOWN_COMMAND.format(command=inp.command))]
         return await _run_entry(ctx, entry)
 
+    if inp.choice is None and not inp.text and not inp.files:  # stickers, voice, Zalo "unsupported"
+        return [OutMessage(texts.UNSUPPORTED_CONTENT)]
+
     if inp.choice is None:
         inp.choice = _match_offered(conv, inp)
         if inp.choice is not None:

@@ -30,6 +30,7 @@ class ResolvedFile:
     data: bytes
     mime: str | None
     kind: str
+    stored_file_id: int | None = None
 
 
 class ChannelSender(Protocol):
@@ -213,7 +214,7 @@ class OutboxDispatcher:
                 if f.stored_file_id is None:
                     continue
                 row, data = file_store.read(session, self.data_dir, f.stored_file_id)
-                resolved.append(ResolvedFile(f.name or row.original_name, data, row.mime, f.kind))
+                resolved.append(ResolvedFile(f.name or row.original_name, data, row.mime, f.kind, row.id))
         return resolved
 
     async def wait_idle(self, timeout: float = 10.0) -> None:

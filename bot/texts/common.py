@@ -70,3 +70,15 @@ INVITE_PROBLEMS = {
     "other_unit": "Cuộc trò chuyện này đã gắn với {unit}. Mỗi người chỉ đại diện cho một đơn vị; nếu cần đổi, hãy liên hệ cán bộ Phòng/Sở.",
 }
 STAFF_BOUND = "Đã cấp quyền cán bộ cho {name}. Gõ /help để xem các lệnh."
+
+# The bot's web pages (file links for Zalo, the one-time upload page)
+UPLOAD_PAGE_TITLE = "Tải tệp lên Trợ lý thi đua"
+UPLOAD_PAGE_HINT = "Chọn tệp (PDF, DOC/DOCX, XLS/XLSX, JPG/PNG; tối đa 50 MB) rồi bấm Gửi. Sau đó quay lại cuộc trò chuyện để tiếp tục."
+UPLOAD_PAGE_BUTTON = "Gửi"
+UPLOAD_PAGE_DONE = "Đã nhận tệp «{name}». Hãy quay lại cuộc trò chuyện với Trợ lý thi đua để tiếp tục."
+UPLOAD_PAGE_INVALID = "Đường liên kết tải tệp không hợp lệ hoặc đã hết hạn. Hãy xin đường liên kết mới trong cuộc trò chuyện."
+UPLOAD_PAGE_USED = "Đường liên kết này đã được dùng. Mỗi đường liên kết chỉ tải được một lần; hãy xin đường liên kết mới."
+UPLOAD_PAGE_TOO_BIG = "Tệp quá lớn (tối đa 50 MB). Hãy nén hoặc chia nhỏ tệp rồi thử lại."
+UPLOAD_PAGE_EMPTY = "Chưa chọn tệp nào."
+FILE_LINK_INVALID = "Đường liên kết tệp không hợp lệ."
+UNSUPPORTED_CONTENT = "Tôi chưa đọc được loại tin nhắn này. Hãy gửi chữ, ảnh chụp, hoặc dùng đường liên kết tải tệp mà tôi gửi."

@@ -136,3 +136,8 @@ async def test_binding_with_invite(settings, db):
     assert [c.label for c in reply.flat_choices()] == [texts.MENU_SUBMIT, texts.MENU_NOMINATE, texts.MENU_TODO, texts.MENU_HELP]
     with db() as s:
         assert s.exec(select(Contact).where(Contact.chat_id == "11")).one().unit_id == unit.id
+
+
+async def test_a_sticker_or_unsupported_message_gets_a_clear_reply(settings):
+    chat = FlowChat(settings, 12)
+    assert (await chat.send(""))[0].text == texts.UNSUPPORTED_CONTENT

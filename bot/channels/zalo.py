@@ -1,0 +1,123 @@
+"""Zalo adapter: the same flows as Telegram over the poorer Zalo Bot API.
+
+Zalo has no buttons, no editing and no documents. So choices become numbered lines that the engine matches
+when typed back ("1", "một", the label); files we send become signed download links (photos are sent by
+URL); files people send are photos (scanned pages) or go through the bot's own upload page.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot import texts
+from bot.channels.zalo_api import (ZaloApiError, ZaloBotClient, ZaloForbidden, ZaloRateLimited, ZaloUnauthorized,
+                                   ZaloUpdate, normalize_update, poll_updates)
+from bot.links import file_url
+from handlers.io import Inbound, IncomingFile, OutMessage, SendResult
+from schedules.outbox import ResolvedFile
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+UNSUPPORTED_EVENTS = {"message.unsupported.received", "message.sticker.received", "message.voice.received"}
+
+
+def to_inbound(update: ZaloUpdate) -> Inbound:
+    text = update.text if update.text is not None else update.caption
+    command, args = None, ""
+    if text and text.startswith("/"):
+        head, _, rest = text.partition(" ")
+        command, args, text = head[1:].lower(), rest.strip(), None
+    files = []
+    if update.photo_url:
+        files.append(IncomingFile(update.photo_url, f"anh_{update.message_id[:12]}.jpg", "image/jpeg", None, "photo"))
+    inbound = Inbound(CHANNEL, update.chat_id, update.user_id, update.message_id, display_name=update.display_name,
+                      text=text, command=command, args=args, files=files, has_buttons=False)
+    if update.event_name in UNSUPPORTED_EVENTS and not files and not text:
+        inbound.text = ""
+    return inbound
+
+
+def render_text(message: OutMessage, files: list[ResolvedFile], public_url: str, secret: bytes) -> str:
+    """Buttons as numbered lines, documents and links as plain URLs (Zalo shows no link labels)."""
+    parts = [message.text]
+    choices = message.flat_choices()
+    if choices:
+        parts.append(texts.TYPE_NUMBER_HINT + "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1)))
+    for f in files:
+        if f.kind != "photo" and f.stored_file_id is not None:
+            parts.append(f"📎 {f.name}: {file_url(public_url, secret, f.stored_file_id)}")
+    for link in message.links:
+        parts.append(f"{link.label}: {link.url}")
+    return "\n\n".join(p for p in parts if p)
+
+
+class ZaloSender:
+    channel = CHANNEL
+
+    def __init__(self, client: ZaloBotClient, public_url: str, secret: bytes):
+        self.client, self.public_url, self.secret = client, public_url, secret
+
+    async def send(self, chat_id: str, message: OutMessage, files: list[ResolvedFile],
+                   edit_message_id: str | None) -> SendResult:
+        # No editing on Zalo: an edit (a progress counter) goes out as a new message.
+        try:
+            for f in files:
+                if f.kind == "photo" and f.stored_file_id is not None:
+                    await self.client.send_photo(chat_id, file_url(self.public_url, self.secret, f.stored_file_id))
+            results = await self.client.send_message(chat_id, render_text(message, files, self.public_url, self.secret))
+            last = results[-1] if results else {}
+            return SendResult(True, message_id=str(last.get("message_id", "")) or None)
+        except ZaloRateLimited as exc:
+            return SendResult(False, retry_after=float(exc.retry_after or 1.0), error="429")
+        except ZaloUnauthorized as exc:
+            return SendResult(False, permanent=True, error=str(exc))
+        except ZaloForbidden as exc:  # Zalo labels 403 "internal error": retry, do not mark blocked
+            return SendResult(False, error=str(exc))
+        except ZaloApiError as exc:
+            permanent = 400 <= exc.error_code < 500 and exc.error_code not in (408, 429)
+            return SendResult(False, permanent=permanent, error=str(exc))
+
+
+InboundHandler = Callable[[Inbound, "ZaloChannel"], Awaitable[None]]
+
+
+class ZaloChannel:
+    def __init__(self, token: str, *, api_base_url: str, rate_per_s: float, public_url: str, secret: bytes,
+                 on_inbound: InboundHandler):
+        self.client = ZaloBotClient(token, api_base_url, rate_per_s=rate_per_s)
+        self.sender = ZaloSender(self.client, public_url, secret)
+        self.on_inbound = on_inbound
+        self._stop = asyncio.Event()
+        self._poller: asyncio.Task | None = None
+
+    async def fetch_file(self, file: IncomingFile) -> bytes:
+        return await self.client.download(file.ref)
+
+    async def handle_update(self, update: ZaloUpdate) -> None:
+        await self.on_inbound(to_inbound(update), self)
+
+    async def feed_webhook(self, body: dict) -> None:
+        update = normalize_update(body)
+        if update is not None:
+            # answer Zalo at once; the work happens in the background
+            asyncio.create_task(self.handle_update(update))
+
+    async def start(self, *, webhook_url: str | None = None, webhook_secret: str | None = None,
+                    poll_timeout: float = 30) -> None:
+        if webhook_url:
+            await self.client.set_webhook(webhook_url, webhook_secret)
+            return
+        try:
+            await self.client.delete_webhook()  # getUpdates is refused while a webhook is set
+        except ZaloApiError as exc:
+            log.warning("Zalo deleteWebhook failed: %s", exc)
+        self._poller = asyncio.create_task(
+            poll_updates(self.client, self.handle_update, self._stop, poll_timeout=poll_timeout))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._poller:
+            await asyncio.gather(self._poller, return_exceptions=True)
+        await self.client.aclose()
