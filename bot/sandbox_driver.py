@@ -18,6 +18,13 @@ from bot.sandbox import TelegramSandbox
 DEFAULT_TIMEOUT = 8.0
 
 
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @dataclass
 class ChatUser:
     env: "E2EEnv"
@@ -79,26 +86,75 @@ class ChatUser:
         await self.sandbox.press(self.user_id, message_id, data)
 
 
+@dataclass
+class ZaloChatUser:
+    """A Zalo user: no buttons, so choices are typed (numbers or labels)."""
+    env: "E2EEnv"
+    user_id: str
+    name: str
+    seen: int = 0                       # index in the sandbox's record list of the next message to look at
+
+    @property
+    def sandbox(self):
+        return self.env.zalo_sandbox
+
+    async def send(self, text: str) -> None:
+        self.env.record(f"{self.name} (Zalo)", text)
+        await self.sandbox.send_text(self.user_id, text)
+
+    async def send_photo(self, data: bytes, caption: str | None = None) -> None:
+        self.env.record(f"{self.name} (Zalo)", "[ảnh chụp]")
+        await self.sandbox.send_photo(self.user_id, data, caption=caption)
+
+    async def expect_reply(self, contains: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+        msg = await self.sandbox.wait_for_message(self.user_id, contains=contains, after=self.seen, timeout=timeout)
+        self.seen = self.sandbox.sent(self.user_id).index(msg) + 1
+        if self.env.transcript is not None:
+            body = (msg.text or msg.caption or msg.photo_url or "").replace("\n", "\n   ")
+            self.env.transcript.append(f"🤖 → {self.name} (Zalo): {body}")
+        return msg
+
+
 class E2EEnv:
-    def __init__(self, settings, transcript: list[str] | None = None):
+    def __init__(self, settings, transcript: list[str] | None = None, zalo: bool = False):
         self.settings = settings
         self.transcript = transcript      # when a list, every exchange is appended to it
         self.sandbox = TelegramSandbox(token=settings.telegram_bot_token)
+        self.zalo_sandbox = None
+        if zalo:
+            from bot.zalo_sandbox import ZaloSandbox
+            self.zalo_sandbox = ZaloSandbox(token="9000:ZALO-SANDBOX-SECRET")
         self.runtime: BotRuntime | None = None
         self.users: dict[int, ChatUser] = {}
+        self.zalo_users: dict[str, ZaloChatUser] = {}
 
     async def start(self) -> "E2EEnv":
         await self.sandbox.start()
         self.settings.telegram_api_base_url = self.sandbox.api_base_url
         self.settings.telegram_file_base_url = self.sandbox.file_base_url
+        web_port = None
+        if self.zalo_sandbox is not None:
+            await self.zalo_sandbox.start()
+            web_port = _free_port()
+            self.settings.zalo_bot_token = "9000:ZALO-SANDBOX-SECRET"
+            self.settings.zalo_api_base_url = self.zalo_sandbox.api_base_url
+            self.settings.thidua_public_url = f"http://127.0.0.1:{web_port}"
         self.runtime = BotRuntime(self.settings)
-        await self.runtime.start()
+        await self.runtime.start(web_port=web_port)
         return self
 
     async def stop(self) -> None:
         if self.runtime:
             await self.runtime.stop()
         await self.sandbox.stop()
+        if self.zalo_sandbox is not None:
+            await self.zalo_sandbox.stop()
+
+    async def zalo_user(self, user_id: str, name: str = "Người dùng Zalo") -> ZaloChatUser:
+        if user_id not in self.zalo_users:
+            self.zalo_sandbox.add_user(user_id, name)
+            self.zalo_users[user_id] = ZaloChatUser(self, user_id, name)
+        return self.zalo_users[user_id]
 
     async def user(self, user_id: int, name: str = "Người dùng") -> ChatUser:
         if user_id not in self.users:

@@ -12,3 +12,13 @@ async def e2e(settings):
         yield env
     finally:
         await env.stop()
+
+
+@pytest.fixture
+async def e2e_zalo(settings):
+    """The real bot with both channels: Telegram and Zalo sandboxes."""
+    env = await E2EEnv(settings, zalo=True).start()
+    try:
+        yield env
+    finally:
+        await env.stop()
