@@ -82,3 +82,4 @@ UPLOAD_PAGE_TOO_BIG = "Tệp quá lớn (tối đa 50 MB). Hãy nén hoặc chia
 UPLOAD_PAGE_EMPTY = "Chưa chọn tệp nào."
 FILE_LINK_INVALID = "Đường liên kết tệp không hợp lệ."
 UNSUPPORTED_CONTENT = "Tôi chưa đọc được loại tin nhắn này. Hãy gửi chữ, ảnh chụp, hoặc dùng đường liên kết tải tệp mà tôi gửi."
+UPLOAD_LINK_LABEL = "Tải tệp PDF/DOCX lên tại đây (dùng một lần, trong 24 giờ)"
