@@ -33,7 +33,6 @@ import itertools
 import json
 import math
 import re
-import socket
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
@@ -44,7 +43,7 @@ from pathlib import PurePosixPath
 from typing import Any, Literal, NamedTuple
 
 import httpx
-import uvicorn
+from bot.asgi import LocalAsgiServer  # noqa: F401  (re-exported for tests)
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -427,51 +426,6 @@ def _now() -> int:
 
 
 # --------------------------------------------------------------------------- local server
-
-
-class LocalAsgiServer:
-    """Serves an ASGI app on 127.0.0.1 inside the running loop; port 0 picks a free port.
-
-    Drives uvicorn's startup/shutdown directly (not serve()), so the host program keeps its own
-    signal handlers; we bind the socket ourselves so a busy port raises OSError here instead of
-    uvicorn calling sys.exit.
-    """
-
-    def __init__(self, app: Any, port: int = 0):
-        config = uvicorn.Config(app, lifespan="off", log_config=None, access_log=False,
-                                timeout_graceful_shutdown=2)
-        config.load()
-        self._server = uvicorn.Server(config)
-        self._server.lifespan = config.lifespan_class(config)
-        self._requested_port = port
-        self._sockets: list[socket.socket] = []
-        self.port: int | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def start(self) -> None:
-        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on sockets that say so, and
-        # without it every answer waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self._requested_port))
-        self._sockets = [sock]
-        await self._server.startup(sockets=self._sockets)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self.port is not None:
-            await self._server.shutdown(sockets=self._sockets)
-            self.port = None
-
-    async def __aenter__(self) -> LocalAsgiServer:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
 
 # --------------------------------------------------------------------------- the sandbox

@@ -1,18 +1,17 @@
 """The bot's own small web server: Telegram (and later Zalo) webhooks, health check, the upload page."""
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot import texts
+from bot.asgi import LocalAsgiServer
 from bot.links import file_id_from, upload_ticket
 
 log = logging.getLogger(__name__)
@@ -114,25 +113,5 @@ def build_app(routes: list[Route]) -> Starlette:
     return Starlette(routes=[Route("/healthz", health), *routes])
 
 
-class WebServer:
-    """uvicorn inside the bot's event loop."""
-
-    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 8080):
-        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
-        self._task: asyncio.Task | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self.server.serve())
-        while not self.server.started:
-            if self._task.done():
-                self._task.result()
-            await asyncio.sleep(0.02)
-
-    @property
-    def port(self) -> int:
-        return self.server.servers[0].sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        self.server.should_exit = True
-        if self._task:
-            await self._task
+class WebServer(LocalAsgiServer):
+    """The bot's own web server (webhooks, file links, upload page)."""

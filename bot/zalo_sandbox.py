@@ -34,12 +34,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import httpx
-import uvicorn
+from bot.asgi import LocalAsgiServer  # noqa: F401  (re-exported for tests)
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 MAX_TEXT_LEN = 2000
 WEBHOOK_SECRET_HEADER = "X-Bot-Api-Secret-Token"
@@ -129,56 +128,6 @@ class _ApiFailure(Exception):
 
 
 # --------------------------------------------------------------------------- local server
-
-
-class _NoAccessLogH11Protocol(H11Protocol):
-    """Request lines carry the bot token (/bot<TOKEN>/...): never write them to the access log.
-
-    Config(access_log=False) is not enough: it mutates the global "uvicorn.access" logger and
-    any handler attached there later (pytest's caplog does) turns logging back on.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.access_log = False
-
-
-class LocalAsgiServer:
-    """Serves an ASGI app on 127.0.0.1 inside the running loop; port 0 picks a free port.
-
-    Uses uvicorn's startup/shutdown directly rather than serve(), so no signal handlers are
-    replaced and start() returns only once the socket is listening.
-    """
-
-    def __init__(self, app: Any, port: int = 0):
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, lifespan="off", log_config=None,
-            http=_NoAccessLogH11Protocol, timeout_graceful_shutdown=2,
-        )
-        config.load()
-        self._server = uvicorn.Server(config)
-        self._server.lifespan = config.lifespan_class(config)
-        self.port: int | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def start(self) -> None:
-        await self._server.startup()
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self.port is not None:
-            await self._server.shutdown()
-            self.port = None
-
-    async def __aenter__(self) -> "LocalAsgiServer":
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
 
 # --------------------------------------------------------------------------- sandbox
