@@ -10,6 +10,7 @@ crash either keeps both or neither. Three kinds of things answer an input:
 """
 from __future__ import annotations
 
+import copy
 import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session
 
 from bot import texts
@@ -116,7 +118,8 @@ class Ctx:
             conversations.clear_flow(self.conv)
             return
         minutes = flow.timeout_minutes or getattr(self.settings, "conversation_timeout_minutes", 30)
-        self.conv.flow, self.conv.state, self.conv.data = flow.name, step.state, dict(data)
+        self.conv.flow, self.conv.state, self.conv.data = flow.name, step.state, copy.deepcopy(data)
+        flag_modified(self.conv, "data")
         self.conv.expires_at = self.now + timedelta(minutes=minutes)
         self.conv.updated_at = self.now
 
@@ -251,7 +254,7 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
         if flow is None:
             conversations.clear_flow(conv)
             return [OutMessage(texts.INTERNAL_ERROR)]
-        data = dict(conv.data or {})
+        data = copy.deepcopy(conv.data or {})  # a flow may mutate nested values; keep the stored copy intact
         step = await flow.handle(ctx, conv.state, data, inp)
         ctx._apply(flow, step, data)
         if step.then:

@@ -83,7 +83,7 @@ def to_inbound(update: Update, secret: bytes) -> Inbound | None:
     if message is None or update.effective_user is None:
         return None
     text = message.text or message.caption
-    command, args = _command(message.text or "")
+    command, args = _command(text or "")   # a caption may carry a command: a plan sent with /taochiendich
     return Inbound(CHANNEL, str(message.chat.id), str(update.effective_user.id), key,
                    display_name=update.effective_user.full_name, text=None if command else text,
                    command=command, args=args if command else "", files=_files(message))

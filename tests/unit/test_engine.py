@@ -141,3 +141,31 @@ async def test_binding_with_invite(settings, db):
 async def test_a_sticker_or_unsupported_message_gets_a_clear_reply(settings):
     chat = FlowChat(settings, 12)
     assert (await chat.send(""))[0].text == texts.UNSUPPORTED_CONTENT
+
+
+@flow
+class NestedFlow(Flow):
+    name, title, audience = "test_nested", "thử lồng", "anyone"
+
+    async def begin(self, ctx, data, **kw):
+        data["items"] = {"list": []}
+        return goto("add", "Gõ mục")
+
+    async def on_add(self, ctx, data, inp):
+        if inp.text == "xong":
+            return done(", ".join(data["items"]["list"]))
+        data["items"]["list"].append(inp.text)   # nested mutation must be persisted
+        return goto("add", "Thêm nữa?")
+
+
+@engine.command("nested")
+async def nested_command(ctx):
+    return await ctx.start_flow("test_nested")
+
+
+async def test_nested_changes_to_flow_data_are_saved(settings):
+    chat = FlowChat(settings, 13)
+    await chat.send("/nested")
+    await chat.send("a")
+    await chat.send("b")
+    assert (await chat.send("xong"))[0].text == "a, b"

@@ -1,0 +1,277 @@
+"""/taochiendich: a staff member hands the bot the plan document and gets a campaign draft to confirm.
+
+waiting_file → review ⇄ (pick → edit → new_date | new_kind) | (add_kind → add_date → add_title) → units
+(→ codes) → saved as a draft campaign with the plan attached, ready for /phatdong.
+"""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from bot import texts
+from db import campaign_admin
+from db import files as file_store
+from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
+from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
+from handlers.io import Choice, Inbound, IncomingFile, OutMessage
+from schedules.plan_parser import parse_plan, who_category
+from schedules.plan_text import read_plan_text
+from schedules.vndates import DateInputError, parse_user_date
+
+PLAN_EXTENSIONS = (".docx", ".pdf", ".txt")
+MAX_PLAN_BYTES = 20 * 1024 * 1024
+MILESTONE_KINDS = ["plan_submission", "registration", "preliminary_report", "final_report", "periodic_report",
+                   "award_dossier", "nomination", "event", "other"]
+
+
+class S(StrEnum):
+    waiting_file = "waiting_file"
+    review = "review"
+    pick = "pick"
+    edit = "edit"
+    new_date = "new_date"
+    new_kind = "new_kind"
+    add_kind = "add_kind"
+    add_date = "add_date"
+    add_title = "add_title"
+    units = "units"
+    codes = "codes"
+
+
+# ------------------------------------------------------------------------------------------- rendering
+
+def _date_text(iso: str | None) -> str:
+    return texts.fmt_date(date.fromisoformat(iso)) if iso else texts.PLAN_NO_VALUE
+
+
+def _draft_text(data: dict) -> str:
+    d = data["draft"]
+    period = f"{_date_text(d.get('period_start'))} – {_date_text(d.get('period_end'))}"
+    lines = [texts.PLAN_DRAFT_HEADER.format(name=data["file"]["name"]),
+             texts.PLAN_DRAFT_FIELDS.format(title=d.get("title") or texts.PLAN_NO_VALUE,
+                                            number=d.get("doc_number") or texts.PLAN_NO_VALUE,
+                                            issued=_date_text(d.get("issued_date")), period=period), ""]
+    milestones = d["milestones"]
+    lines.append(texts.PLAN_MILESTONES_HEADER if milestones else texts.PLAN_NO_MILESTONES)
+    for n, m in enumerate(milestones, 1):
+        line = texts.PLAN_MILESTONE_LINE.format(n=n, date=_date_text(m["date"]),
+                                                precision=texts.PLAN_PRECISION.get(m.get("precision", "day"), ""),
+                                                kind=texts.kind_label(m["kind"]), who=m.get("who") or "",
+                                                text=m.get("text", ""))
+        lines.append(line + ("" if _units_act(m) else texts.PLAN_OFFICE_STEP))
+    if d.get("recurring"):
+        lines += ["", texts.PLAN_RECURRING_HEADER]
+        lines += [f"• {texts.PLAN_EVERY.get(r['every'], r['every'])}: {r['what']}" for r in d["recurring"]]
+    return "\n".join(lines)
+
+
+def _review(data: dict, *notes: str) -> Step:
+    buttons = [[Choice(texts.PLAN_BTN_CONTINUE, "continue")],
+               [Choice(texts.PLAN_BTN_EDIT, "edit"), Choice(texts.PLAN_BTN_ADD, "add")],
+               [Choice(texts.PLAN_BTN_CANCEL, "cancel")]]
+    if not data["draft"]["milestones"]:
+        buttons[1] = [Choice(texts.PLAN_BTN_ADD, "add")]
+    return goto(S.review, *notes, OutMessage(_draft_text(data), choices=buttons))
+
+
+def _kind_buttons() -> list[list[Choice]]:
+    return [[Choice(texts.kind_label(k), k)] for k in MILESTONE_KINDS]
+
+
+def _units_act(m: dict) -> bool:
+    return who_category(m.get("who")) != "office"
+
+
+# ------------------------------------------------------------------------------------------- reading the plan
+
+def _is_plan_file(f: IncomingFile) -> bool:
+    return Path(f.name or "").suffix.lower() in PLAN_EXTENSIONS
+
+
+def _parse_bytes(data: bytes, name: str, today: date) -> dict:
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"plan{suffix}"
+        path.write_bytes(data)
+        return parse_plan(read_plan_text(path), today=today)
+
+
+@command("taochiendich", STAFF, starts_flow=True)
+async def create_from_plan(ctx: Ctx):
+    return await ctx.start_flow("plan_import", files=[f.__dict__ for f in ctx.inbound.files])
+
+
+@flow
+class PlanImport(Flow):
+    name, title, audience = "plan_import", "tạo chiến dịch từ kế hoạch", STAFF
+
+    async def begin(self, ctx: Ctx, data: dict, files: list[dict] | None = None) -> Step:
+        if files:
+            return await self._read(ctx, data, IncomingFile(**files[0]))
+        return goto(S.waiting_file, texts.PLAN_ASK_FILE)
+
+    async def on_waiting_file(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        if not inp.files:
+            return goto(S.waiting_file, texts.PLAN_TEXT_NOT_FILE)
+        return await self._read(ctx, data, inp.files[0])
+
+    async def _read(self, ctx: Ctx, data: dict, f: IncomingFile) -> Step:
+        if not _is_plan_file(f):
+            return goto(S.waiting_file, texts.PLAN_BAD_FILE)
+        if f.size and f.size > MAX_PLAN_BYTES:
+            return goto(S.waiting_file, texts.PLAN_TOO_BIG)
+        try:
+            raw = await ctx.fetch_file(f)
+        except Exception:
+            return goto(S.waiting_file, texts.PLAN_DOWNLOAD_FAILED)
+        try:
+            draft = _parse_bytes(raw, f.name, texts.local(ctx.now, ctx.tz).date())
+        except (ValueError, OSError) as exc:
+            return goto(S.waiting_file, texts.PLAN_UNREADABLE.format(reason=str(exc)[:120]))
+        data["file"] = f.__dict__
+        data["draft"] = draft
+        return _review(data)
+
+    async def on_review(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        if inp.choice == "continue":
+            return self._ask_units(ctx)
+        if inp.choice == "edit" and data["draft"]["milestones"]:
+            rows = [[Choice(f"{n}. {_date_text(m['date'])} · {texts.kind_label(m['kind'])}", str(n - 1))]
+                    for n, m in enumerate(data["draft"]["milestones"], 1)]
+            return goto(S.pick, OutMessage(texts.PLAN_PICK_MILESTONE, choices=rows))
+        if inp.choice == "add":
+            return goto(S.add_kind, OutMessage(texts.PLAN_ASK_KIND, choices=_kind_buttons()))
+        if inp.choice == "cancel":
+            return done(texts.CANCELLED)
+        return _review(data, texts.EXPECT_CHOICE)
+
+    async def on_pick(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        index = int(inp.choice) if (inp.choice or "").isdigit() else -1
+        if not 0 <= index < len(data["draft"]["milestones"]):
+            return _review(data, texts.EXPECT_CHOICE)
+        data["editing"] = index
+        m = data["draft"]["milestones"][index]
+        return goto(S.edit, OutMessage(
+            texts.PLAN_EDIT_WHAT.format(n=index + 1, date=_date_text(m["date"]), kind=texts.kind_label(m["kind"])),
+            choices=[[Choice(texts.PLAN_BTN_DATE, "date"), Choice(texts.PLAN_BTN_KIND, "kind")],
+                     [Choice(texts.PLAN_BTN_DROP, "drop"), Choice(texts.PLAN_BTN_BACK, "back")]]))
+
+    async def on_edit(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        index = data["editing"]
+        if inp.choice == "date":
+            return goto(S.new_date, texts.PLAN_ASK_DATE)
+        if inp.choice == "kind":
+            return goto(S.new_kind, OutMessage(texts.PLAN_ASK_KIND, choices=_kind_buttons()))
+        if inp.choice == "drop":
+            data["draft"]["milestones"].pop(index)
+            return _review(data, texts.PLAN_DROPPED.format(n=index + 1))
+        return _review(data)
+
+    async def on_new_date(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        parsed = self._typed_date(ctx, inp)
+        if isinstance(parsed, str):
+            return goto(S.new_date, parsed)
+        m = data["draft"]["milestones"][data["editing"]]
+        m["date"], m["precision"] = parsed.isoformat(), "day"
+        return _review(data)
+
+    async def on_new_kind(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        if inp.choice not in MILESTONE_KINDS:
+            return goto(S.new_kind, OutMessage(texts.PLAN_ASK_KIND, choices=_kind_buttons()))
+        data["draft"]["milestones"][data["editing"]]["kind"] = inp.choice
+        return _review(data)
+
+    async def on_add_kind(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        if inp.choice not in MILESTONE_KINDS:
+            return goto(S.add_kind, OutMessage(texts.PLAN_ASK_KIND, choices=_kind_buttons()))
+        data["adding"] = {"kind": inp.choice, "precision": "day", "who": "các đơn vị"}
+        return goto(S.add_date, texts.PLAN_ASK_DATE)
+
+    async def on_add_date(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        parsed = self._typed_date(ctx, inp)
+        if isinstance(parsed, str):
+            return goto(S.add_date, parsed)
+        data["adding"]["date"] = parsed.isoformat()
+        return goto(S.add_title, texts.PLAN_ASK_TITLE)
+
+    async def on_add_title(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        if not inp.text:
+            return goto(S.add_title, texts.PLAN_ASK_TITLE)
+        milestone = {**data.pop("adding"), "text": inp.text[:300]}
+        data["draft"]["milestones"].append(milestone)
+        data["draft"]["milestones"].sort(key=lambda m: m["date"])
+        return _review(data)
+
+    def _typed_date(self, ctx: Ctx, inp: Inbound) -> date | str:
+        try:
+            return parse_user_date(inp.text or "", today=texts.local(ctx.now, ctx.tz).date())
+        except DateInputError as exc:
+            return texts.PLAN_BAD_DATE.format(text=inp.text or "", reason=texts.PLAN_DATE_REASONS.get(exc.reason, ""))
+
+    # ------------------------------------------------------------------------------------- units and saving
+
+    def _ask_units(self, ctx: Ctx) -> Step:
+        total = campaign_admin.unit_count(ctx.session)
+        if total == 0:
+            return done(texts.PLAN_NO_UNITS)
+        rows = [[Choice(texts.PLAN_BTN_ALL_UNITS.format(count=total), "all")]]
+        rows += [[Choice(texts.PLAN_BTN_CLUSTER.format(name=c), f"cluster:{i}")]
+                 for i, c in enumerate(campaign_admin.clusters(ctx.session))]
+        rows.append([Choice(texts.PLAN_BTN_CODES, "codes")])
+        return goto(S.units, OutMessage(texts.PLAN_ASK_UNITS, choices=rows))
+
+    async def on_units(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        choice = inp.choice or ""
+        if choice == "all":
+            return await self._save(ctx, data, UnitSelection("all"))
+        if choice.startswith("cluster:") and choice[8:].isdigit():
+            names = campaign_admin.clusters(ctx.session)
+            index = int(choice[8:])
+            if index < len(names):
+                return await self._save(ctx, data, UnitSelection("clusters", clusters=[names[index]]))
+        if choice == "codes":
+            return goto(S.codes, texts.PLAN_ASK_CODES)
+        return self._ask_units(ctx)
+
+    async def on_codes(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        codes = [c.strip() for c in (inp.text or "").replace(";", ",").split(",") if c.strip()]
+        _found, unknown = campaign_admin.units_by_codes(ctx.session, codes)
+        if not codes or unknown:
+            return goto(S.codes, texts.PLAN_UNKNOWN_CODES.format(codes=", ".join(unknown) or "—"))
+        return await self._save(ctx, data, UnitSelection("codes", codes=codes))
+
+    async def _save(self, ctx: Ctx, data: dict, selection: UnitSelection) -> Step:
+        f = IncomingFile(**data["file"])
+        try:
+            raw = await ctx.fetch_file(f)  # downloaded before any write: nothing is stored half-way
+        except Exception:
+            return goto(S.units, texts.PLAN_DOWNLOAD_FAILED)
+        stored = file_store.store(ctx.session, ctx.settings.thidua_data_dir, raw, f.name, f.mime)
+        d = data["draft"]
+        spec = CampaignSpec(
+            title=d.get("title") or f.name, doc_number=d.get("doc_number"),
+            issued=_iso(d.get("issued_date")), period_start=_iso(d.get("period_start")),
+            period_end=_iso(d.get("period_end")), unit_ids=campaign_admin.resolve_units(ctx.session, selection),
+            milestones=[_milestone_spec(m) for m in d["milestones"]], plan_file_id=stored.id,
+            office_id=ctx.staff.office_id, staff_id=ctx.staff.id, issuer=d.get("issuer"))
+        campaign = campaign_admin.create_campaign(ctx.session, spec, ctx.tz)
+        campaign.details = {k: d[k] for k in ("contact", "awards", "nomination_quota", "dossier", "recurring") if d.get(k)}
+        ctx.audit("campaign_created_from_plan", f"campaign:{campaign.id}", file=f.name,
+                  milestones=len(spec.milestones), units=len(spec.unit_ids))
+        return done(texts.PLAN_SAVED.format(id=campaign.id, milestones=len(spec.milestones), units=len(spec.unit_ids)))
+
+
+def _iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _milestone_spec(m: dict) -> MilestoneSpec:
+    spec = MilestoneSpec(kind=m["kind"], title=(m.get("text") or texts.kind_label(m["kind"]))[:300],
+                         due=date.fromisoformat(m["date"]))
+    for name, value in (("precision", m.get("precision", "day")), ("who", m.get("who")),
+                        ("units_act", _units_act(m)), ("source_text", m.get("text"))):
+        if hasattr(spec, name):
+            setattr(spec, name, value)
+    return spec

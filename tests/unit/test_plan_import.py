@@ -1,0 +1,88 @@
+"""/taochiendich: from the plan document to a saved draft campaign, through the flow alone."""
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot import texts
+from db.models import AuditEvent, Campaign, CampaignUnit, Milestone, StoredFile
+from tests.support import seed
+from tests.support.flowchat import FlowChat
+
+PLAN = Path(__file__).resolve().parents[2] / "bot" / "demo_data" / "ke_hoach_mau.txt"
+
+
+async def staff_chat(settings) -> FlowChat:
+    office = seed.office("Sở Giáo dục và Đào tạo Bình Phước")
+    seed.staff(4001, office_id=office.id, channel="test")
+    for code, cluster in (("TH01", "Cụm 1"), ("TH02", "Cụm 1"), ("THCS01", "Cụm 2")):
+        seed.unit(code, f"Trường {code}", cluster=cluster)
+    return FlowChat(settings, 4001, "Chuyên viên")
+
+
+async def test_plan_becomes_a_draft_campaign(settings, db):
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    assert chat.text == texts.PLAN_ASK_FILE
+    await chat.upload("ke_hoach.txt", PLAN.read_bytes(), "text/plain")
+    draft = chat.text
+    assert "25/01/2024" in draft and "15/07/2024" in draft
+    assert "Báo cáo sơ kết" in draft and "Hồ sơ khen thưởng" in draft
+    assert "không nhắc đơn vị" in draft            # the office's own step is marked
+
+    await chat.press(texts.PLAN_BTN_EDIT)
+    await chat.press(chat.labels()[0])
+    await chat.press(texts.PLAN_BTN_DATE)
+    await chat.send("31/02/2024")
+    assert "không có thật" in chat.text            # impossible date refused, nothing changed
+    await chat.send("ngày 26 tháng 1 năm 2024")
+    assert "26/01/2024" in chat.text
+
+    await chat.press(texts.PLAN_BTN_ADD)
+    await chat.press(texts.kind_label("nomination"))
+    await chat.send("30/3/2024")
+    await chat.send("Đề cử gương điển hình quý I")
+    assert "30/03/2024" in chat.text
+
+    await chat.press(texts.PLAN_BTN_CONTINUE)
+    await chat.press("Cụm: Cụm 1")
+    assert "Đã lưu chiến dịch" in chat.text
+
+    with db() as s:
+        campaign = s.exec(select(Campaign)).one()
+        assert campaign.status == "draft" and "năm học 2023-2024" in campaign.title
+        plan = s.get(StoredFile, campaign.plan_file_id)
+        assert plan.original_name == "ke_hoach.txt" and plan.size == len(PLAN.read_bytes())
+        dues = sorted(texts.local(m.due_at, settings.tz).date() for m in
+                      s.exec(select(Milestone).where(Milestone.campaign_id == campaign.id)))
+        assert date(2024, 1, 26) in dues and date(2024, 3, 30) in dues and date(2024, 1, 25) not in dues
+        assert len(s.exec(select(CampaignUnit).where(CampaignUnit.campaign_id == campaign.id)).all()) == 2
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "campaign_created_from_plan")).one()
+
+
+async def test_wrong_file_and_text_are_refused(settings, db):
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    await chat.upload("anh.jpg", b"\xff\xd8\xff", "image/jpeg")
+    assert chat.text == texts.PLAN_BAD_FILE
+    await chat.send("đây là kế hoạch")
+    assert chat.text == texts.PLAN_TEXT_NOT_FILE
+    await chat.send("/huy")
+    with db() as s:
+        assert s.exec(select(Campaign)).all() == [] and s.exec(select(StoredFile)).all() == []
+
+
+async def test_cancel_from_the_draft_stores_nothing(settings, db):
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    await chat.upload("ke_hoach.txt", PLAN.read_bytes(), "text/plain")
+    await chat.press(texts.PLAN_BTN_CANCEL)
+    with db() as s:
+        assert s.exec(select(Campaign)).all() == [] and s.exec(select(StoredFile)).all() == []
+
+
+async def test_units_cannot_use_it(settings):
+    unit = seed.unit("TH09", "Trường TH09")
+    seed.contact(unit.id, 777, channel="test")
+    chat = FlowChat(settings, 777)
+    assert (await chat.send("/taochiendich"))[0].text == texts.STAFF_ONLY
