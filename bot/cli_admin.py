@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from bot import cli_units
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    pass
+    cli_units.register(sub)

@@ -1,0 +1,84 @@
+"""Printable invites: the Telegram deep link, a QR code per unit and one .xlsx listing them all."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot import texts
+
+DEFAULT_BOT_USERNAME = "thidua_bot"
+
+
+def bot_username(explicit: str | None = None) -> str:
+    """--bot-username, else TELEGRAM_BOT_USERNAME, else the default (getMe needs the network: not here)."""
+    name = explicit or os.environ.get("TELEGRAM_BOT_USERNAME") or DEFAULT_BOT_USERNAME
+    return name.strip().lstrip("@")
+
+
+def deep_link(username: str, token: str) -> str:
+    return f"https://t.me/{username}?start={token}"
+
+
+@dataclass(frozen=True)
+class InviteLine:
+    code: str
+    name: str
+    level: str | None
+    cluster: str | None
+    liaison_name: str | None
+    liaison_phone: str | None
+    link: str
+    token: str
+    expires_at: datetime          # naive UTC
+    max_uses: int
+
+
+def qr_filename(code: str) -> str:
+    """<code>.png, with characters a file system would refuse replaced."""
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", code).strip("._")
+    return f"{safe or '_'}.png"
+
+
+def write_qr(link: str, path: Path) -> Path:
+    import qrcode
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
+    qr.add_data(link)
+    qr.make(fit=True)
+    qr.make_image(fill_color="black", back_color="white").save(path)
+    return path
+
+
+def write_sheet(lines: list[InviteLine], path: Path, tz: ZoneInfo) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = texts.CLI_SHEET_TITLE
+    sheet.append(texts.CLI_SHEET_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        sheet.append(_sheet_row(line, tz))
+        link_cell = sheet.cell(row=sheet.max_row, column=7)
+        link_cell.hyperlink, link_cell.style = line.link, "Hyperlink"
+    _fit_columns(sheet)
+    sheet.freeze_panes = "A2"
+    workbook.save(path)
+    return path
+
+
+def _sheet_row(line: InviteLine, tz: ZoneInfo) -> list:
+    return [line.code, line.name, line.level, line.cluster, line.liaison_name, line.liaison_phone,
+            line.link, line.token, texts.fmt_datetime(line.expires_at, tz), line.max_uses, qr_filename(line.code)]
+
+
+def _fit_columns(sheet) -> None:
+    from openpyxl.utils import get_column_letter
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        width = max((len(str(v)) for v in column if v is not None), default=8)
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
