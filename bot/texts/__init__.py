@@ -9,3 +9,4 @@ from bot.texts.staff import *  # noqa: F401,F403
 from bot.texts.reminders import *  # noqa: F401,F403
 from bot.texts.nomination import *  # noqa: F401,F403
 from bot.texts.cli import *  # noqa: F401,F403
+from bot.texts.plan import *  # noqa: F401,F403
