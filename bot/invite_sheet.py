@@ -14,8 +14,11 @@ DEFAULT_BOT_USERNAME = "thidua_bot"
 
 
 def bot_username(explicit: str | None = None) -> str:
-    """--bot-username, else TELEGRAM_BOT_USERNAME, else the default (getMe needs the network: not here)."""
-    name = explicit or os.environ.get("TELEGRAM_BOT_USERNAME") or DEFAULT_BOT_USERNAME
+    """--bot-username, else TELEGRAM_BOT_USERNAME (environment or .env), else the default (getMe needs the
+    network, which the CLI may not have)."""
+    from bot.settings import Settings
+    name = explicit or os.environ.get("TELEGRAM_BOT_USERNAME") or Settings().telegram_bot_username \
+        or DEFAULT_BOT_USERNAME
     return name.strip().lstrip("@")
 
 
