@@ -37,6 +37,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(verbose=args.verbose))
 
 
+def cmd_plan_parse(args: argparse.Namespace) -> int:
+    from schedules.plan_parser import main as parse_main
+    argv = [args.file] + (["--json"] if args.json else []) + (["--today", args.today] if args.today else [])
+    return parse_main(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thidua", description="thidua-bot: trợ lý phong trào thi đua")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="chạy thử với máy chủ Bot API giả lập, không cần token")
     demo.add_argument("-v", "--verbose", action="store_true")
     demo.set_defaults(func=cmd_demo)
+
+    plan = sub.add_parser("plan", help="kế hoạch thi đua").add_subparsers(dest="plan_command", required=True)
+    parse = plan.add_parser("parse", help="đọc kế hoạch (.txt/.docx/.pdf) và trích các mốc thời hạn")
+    parse.add_argument("file")
+    parse.add_argument("--json", action="store_true", help="in đúng lược đồ JSON của bản nháp")
+    parse.add_argument("--today", help="ngày tham chiếu YYYY-MM-DD")
+    parse.set_defaults(func=cmd_plan_parse)
 
     from bot import cli_admin
     cli_admin.register(sub)

@@ -1,0 +1,127 @@
+"""Read the text of a plan document (.txt, .docx, .pdf) for ``schedules.plan_parser``.
+
+* ``.txt`` / ``.md``: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1258 / latin-1.
+* ``.docx``: python-docx; paragraphs and tables in document order. A table row becomes one
+  line with its cells joined by " | " (a schedule row "25/1/2024 | Gửi báo cáo sơ kết | Các
+  đơn vị" stays together); cells holding several paragraphs in the header table (before
+  the "KẾ HOẠCH" heading) are emitted one paragraph per line.
+* ``.pdf``: pypdf text extraction (text PDFs; scanned PDFs give no text -> ValueError).
+
+The result is NFC, with odd spaces unified, trailing spaces removed, lone page numbers
+dropped and runs of blank lines collapsed. Hard-wrapped lines are left for the parser
+(``plan_parser.logical_lines``) which joins them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from schedules.plan_parser import fold, normalize_text
+
+__all__ = ["read_plan_text", "clean_extracted_text", "docx_text", "pdf_text"]
+
+
+def clean_extracted_text(text: str, *, drop_page_numbers: bool = False) -> str:
+    """NFC, unified whitespace, at most one blank line in a row."""
+    text = normalize_text(text)
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    if drop_page_numbers:
+        lines = ["" if re.fullmatch(r"(?:-\s*)?\d{1,3}(?:\s*-)?", ln.strip()) else ln for ln in lines]
+    out: list[str] = []
+    for ln in lines:
+        if not ln.strip() and out and not out[-1].strip():
+            continue
+        out.append(ln)
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for enc in ("cp1258", "latin-1"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def docx_text(path: str | Path) -> str:
+    """Text of a .docx in reading order (paragraphs and tables)."""
+    import docx  # python-docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    out: list[str] = []
+    seen_heading = False
+
+    def cell_paragraphs(cell) -> list[str]:
+        return [p.text.strip() for p in cell.paragraphs if p.text.strip()]
+
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            t = Paragraph(child, document).text
+            out.append(t)
+            if fold(t).strip() == "ke hoach":
+                seen_heading = True
+        elif tag == "tbl":
+            table = Table(child, document)
+            for row in table.rows:
+                cells = []
+                prev = None
+                for cell in row.cells:
+                    if prev is not None and cell._tc is prev:  # merged cell repeated
+                        continue
+                    prev = cell._tc
+                    cells.append(cell_paragraphs(cell))
+                if not seen_heading:
+                    # header table: "Số: ... | Quận 1, ngày ..." — one paragraph per line
+                    for paras in cells:
+                        out.extend(paras)
+                        if any(fold(p).strip() == "ke hoach" for p in paras):
+                            seen_heading = True
+                    continue
+                joined = [" ".join(p) for p in cells if p]
+                if joined:
+                    out.append(" | ".join(joined))
+            out.append("")
+    return "\n".join(out)
+
+
+def pdf_text(path: str | Path) -> str:
+    """Text of a text PDF, page by page."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    pages = []
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ValueError("PDF không có lớp chữ (có thể là bản scan)")
+    return text
+
+
+def read_plan_text(path: str | Path) -> str:
+    """Text of a plan file (.txt/.md, .docx, .pdf), normalized (see module docstring)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".docx":
+        return clean_extracted_text(docx_text(p))
+    if suffix == ".pdf":
+        return clean_extracted_text(pdf_text(p), drop_page_numbers=True)
+    if suffix in (".txt", ".md", ".text", ""):
+        return clean_extracted_text(_decode(p.read_bytes()))
+    if suffix == ".doc":
+        raise ValueError("định dạng .doc cũ chưa hỗ trợ; hãy lưu lại thành .docx hoặc .pdf")
+    # unknown extension: try as text
+    return clean_extracted_text(_decode(p.read_bytes()))
