@@ -54,6 +54,7 @@ class OutboxStatus(StrEnum):
     sent = "sent"
     failed = "failed"     # gave up after retries
     blocked = "blocked"   # the user blocked the bot (403)
+    cancelled = "cancelled"  # no longer worth sending (the unit submitted, the milestone closed)
 
 
 class StaffRole(StrEnum):

@@ -35,32 +35,31 @@ class Outgoing:
 
 def _insert(session: Session):
     dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage.__table__)
 
 
-def enqueue_many(session: Session, items: Iterable[Outgoing], chunk: int = 1000) -> int:
-    """Insert the messages whose key is new; returns how many were new."""
+def enqueue_many(session: Session, items: Iterable[Outgoing], chunk: int = 5000) -> int:
+    """Insert the messages whose key is new; returns how many were new.
+
+    One cached INSERT ... ON CONFLICT DO NOTHING run with many parameter sets (executemany): a multi-row
+    VALUES statement would be recompiled for every chunk, which dominated large reminder runs.
+    """
     now = utcnow()
+    stmt = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
     added = 0
     batch: list[dict] = []
-
-    def flush() -> int:
-        if not batch:
-            return 0
-        stmt = _insert(session).values(batch).on_conflict_do_nothing(index_elements=["idempotency_key"])
-        n = session.execute(stmt).rowcount or 0
-        batch.clear()
-        return n
-
     for it in items:
         batch.append(dict(
             idempotency_key=it.key, channel=it.channel, chat_id=str(it.chat_id), contact_id=it.contact_id,
             broadcast_id=it.broadcast_id, kind=it.kind, payload=it.message.to_json(),
             status=OutboxStatus.pending, attempts=0, not_before=it.not_before or now, created_at=now,
+            lease_until=None, claimed_by=None, platform_message_id=None, last_error=None, sent_at=None,
         ))
         if len(batch) >= chunk:
-            added += flush()
-    added += flush()
+            added += session.connection().execute(stmt, batch).rowcount or 0
+            batch = []
+    if batch:
+        added += session.connection().execute(stmt, batch).rowcount or 0
     return added
 
 
@@ -75,7 +74,7 @@ def claim_due(session: Session, channel: str, limit: int, lease: timedelta = tim
     due_ids = select(OutboxMessage.id).where(
         OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.pending,
         OutboxMessage.not_before <= now,
-    ).order_by(OutboxMessage.id).limit(limit)
+    ).order_by(OutboxMessage.broadcast_id.is_not(None), OutboxMessage.id).limit(limit)  # replies before bulk
     ids = list(session.exec(due_ids))
     if not ids:
         return []
