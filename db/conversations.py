@@ -39,3 +39,12 @@ def seen_update(session: Session, channel: str, update_key: str) -> bool:
 
 def mark_update(session: Session, channel: str, update_key: str) -> None:
     session.add(InboundUpdate(channel=channel, update_key=update_key))
+
+
+def remember_offered(session: Session, channel: str, chat_id: str, offered: list[list[str]]) -> None:
+    """A notification with buttons (a reminder's "Nộp ngay") reached a chat with no flow running: remember
+    its choices so a user without buttons (Zalo) can answer by typing the number."""
+    conv = get_or_create(session, channel, chat_id)
+    if conv.flow is None:
+        conv.offered = offered
+        session.add(conv)

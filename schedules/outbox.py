@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from db import conversations
 from db import files as file_store
 from db import outbox
-from db.engine import session_scope
+from db.engine import db_lock, session_scope
 from db.models import Contact, OutboxMessage, OutboxStatus
 from handlers.io import OutMessage, SendResult
 
@@ -56,23 +57,43 @@ class Pace:
         return start - now
 
 
+class Gate:
+    """The channel-wide pace: one send every `interval` seconds, in arrival order, never catching up.
+
+    A GCRA that hands out future slots ahead of time lets every task whose slot fell inside an event-loop
+    stall (a claim of many rows, a GC pass) fire together once the loop runs again. Telegram counts
+    arrivals in a sliding second, so the send 30 slots after the delayed ones lands in the same second as
+    them and gets a 429 (then the channel pauses a whole second). Here a slot is taken when the task
+    actually goes: after a stall longer than `slack` the spacing restarts from the real time.
+    """
+
+    def __init__(self, per_s: float, slack: float = 0.005, clock: Callable[[], float] = time.monotonic):
+        self.interval, self.slack, self.clock = 1.0 / per_s, slack, clock
+        self.next_at = 0.0
+        self.paused_until = 0.0
+        self._lock = asyncio.Lock()   # FIFO: waiters go in the order they came
+
+    async def wait(self) -> None:
+        async with self._lock:
+            while (start := max(self.next_at, self.paused_until)) > (now := self.clock()):
+                await asyncio.sleep(start - now)
+            late = now - start
+            self.next_at = (start if late <= self.slack else now) + self.interval
+
+
 class ChannelLimiter:
     def __init__(self, per_s: float, per_chat_per_s: float = 0.95, per_chat_burst: int = 2):
-        self.global_pace = Pace(per_s)
+        self.gate = Gate(per_s)
         self.per_chat_per_s, self.per_chat_burst = per_chat_per_s, per_chat_burst
         self.chats: dict[str, Pace] = {}
-        self.paused_until = 0.0
 
     async def acquire(self, chat_id: str) -> None:
         chat = self.chats.setdefault(chat_id, Pace(self.per_chat_per_s, self.per_chat_burst))
         await asyncio.sleep(chat.reserve())
-        while (pause := self.paused_until - time.monotonic()) > 0:
-            await asyncio.sleep(pause)
-        await asyncio.sleep(self.global_pace.reserve())
+        await self.gate.wait()
 
     def pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
-        self.global_pace.tat = max(self.global_pace.tat, self.paused_until)
+        self.gate.paused_until = max(self.gate.paused_until, time.monotonic() + seconds)
 
 
 ResultHook = Callable[[OutboxMessage, SendResult], None]
@@ -80,7 +101,7 @@ ResultHook = Callable[[OutboxMessage, SendResult], None]
 
 class OutboxDispatcher:
     def __init__(self, senders: dict[str, ChannelSender], data_dir: Path,
-                 rates: dict[str, float] | None = None, batch: int = 200, max_queued: int = 400):
+                 rates: dict[str, float] | None = None, batch: int = 50, max_queued: int = 100):
         self.senders = senders
         self.data_dir = Path(data_dir)
         self.limiters = {ch: ChannelLimiter((rates or {}).get(ch, 29.0)) for ch in senders}
@@ -99,10 +120,12 @@ class OutboxDispatcher:
         return sum(len(q) for q in self.queues.values()) + len(self.workers)
 
     async def run(self, stop: asyncio.Event) -> None:
-        with session_scope() as session:
-            outbox.release_stale_leases(session)
+        async with db_lock():
+            with session_scope() as session:
+                outbox.release_stale_leases(session)
         while not stop.is_set():
-            claimed = self._claim()
+            async with db_lock():  # sessions are synchronous: never write while a flow holds the lock
+                claimed = self._claim()
             if not claimed:
                 await self._idle(stop)
             elif self.queued >= self.max_queued:
@@ -128,7 +151,7 @@ class OutboxDispatcher:
         self._wake.clear()
         timeout = 1.0
         for channel in self.senders:
-            with session_scope() as session:
+            with session_scope() as session:  # a read: WAL readers never wait for the writer
                 due = outbox.next_due_at(session, channel)
             if due is not None:
                 from db.clock import utcnow
@@ -165,8 +188,9 @@ class OutboxDispatcher:
         limiter, sender = self.limiters[row.channel], self.senders[row.channel]
         message = OutMessage.from_json(row.payload)
         try:
-            edit_id = self._edit_target(message)
-            files = self._resolve_files(message)
+            async with db_lock():
+                edit_id = self._edit_target(message)
+                files = self._resolve_files(message)
             await limiter.acquire(row.chat_id)
             result = await sender.send(row.chat_id, message, files, edit_id)
         except _NotYet:
@@ -176,7 +200,8 @@ class OutboxDispatcher:
             result = SendResult(False, error=type(exc).__name__)
         if result.retry_after and not result.ok and result.error != "edit target not sent yet":
             limiter.pause(result.retry_after)
-        self._record(row, result)
+        async with db_lock():
+            self._record(row, result)
 
     def _record(self, row: OutboxMessage, result: SendResult) -> None:
         with session_scope() as session:
@@ -186,17 +211,25 @@ class OutboxDispatcher:
                 if contact is not None:
                     contact.reachable = False
                     session.add(contact)
-            elif status == OutboxStatus.sent and row.contact_id:
-                contact = session.get(Contact, row.contact_id)
-                if contact is not None and not contact.reachable:
-                    contact.reachable = True
-                    session.add(contact)
+            elif status == OutboxStatus.sent:
+                self._after_delivery(session, row)
         row.status = status
         for hook in self.hooks:
             try:
                 hook(row, result)
             except Exception:
                 log.exception("outbox hook failed")
+
+    @staticmethod
+    def _after_delivery(session, row: OutboxMessage) -> None:
+        if row.contact_id:
+            contact = session.get(Contact, row.contact_id)
+            if contact is not None and not contact.reachable:
+                contact.reachable = True
+                session.add(contact)
+        choices = OutMessage.from_json(row.payload).flat_choices()
+        if choices and row.kind != "reply":  # replies: the engine already recorded what it offered
+            conversations.remember_offered(session, row.channel, row.chat_id, [[c.data, c.label] for c in choices])
 
     def _edit_target(self, message: OutMessage) -> str | None:
         if not message.edit_key:

@@ -50,3 +50,24 @@ async def test_upload_page_is_one_time_and_signed(e2e_zalo):
         assert first.status_code == 200 and "bao_cao.pdf" in first.text
         again = await http.post(url, files={"file": ("bao_cao.pdf", b"%PDF-1.4 demo", "application/pdf")})
         assert again.status_code == 409
+
+
+async def test_a_reminder_reaches_a_zalo_contact_and_typing_1_starts_the_submission(e2e_zalo):
+    from datetime import timedelta
+
+    from db.clock import utcnow
+    from schedules.reminders import reminder_tick
+
+    unit = seed.unit("TH07", "Trường Tiểu học Trần Phú")
+    seed.contact(unit.id, "zl-7004", channel="zalo", name="Cô Mai")
+    now = utcnow()
+    policy = {"offsets_days": [-1], "send_at": "00:00", "quiet_start": "00:00", "quiet_end": "00:00"}
+    seed.campaign("Phong trào thi đua 2026", unit_ids=[unit.id], launched_at=now - timedelta(days=2),
+                  reminder_policy=policy, milestones=[{"title": "Báo cáo sơ kết", "due_at": now + timedelta(days=1)}])
+    mai = await e2e_zalo.zalo_user("zl-7004", "Cô Mai")
+    await reminder_tick(e2e_zalo.settings.tz, e2e_zalo.runtime.dispatcher.wake)
+    reminder = await mai.expect_reply(contains="Nhắc hạn nộp")
+    assert "1. " + texts.REMINDER_SUBMIT_NOW in reminder.text       # the button became a numbered line
+    await e2e_zalo.outbox_idle()
+    await mai.send("1")
+    assert "Báo cáo sơ kết" in (await mai.expect_reply(contains="Hãy gửi")).text
