@@ -111,6 +111,9 @@ class Ctx:
         data: dict = {}
         step = await flow.begin(self, data, **kwargs)
         self._apply(flow, step, data)
+        if step.then:  # begin() may decide at once that another flow should take over
+            name, kwargs = step.then
+            return step.replies + await self.start_flow(name, **kwargs)
         return step.replies
 
     def _apply(self, flow: Flow, step: Step, data: dict) -> None:
@@ -286,6 +289,8 @@ def _stamp_choices(conv: ConversationState, replies: list[OutMessage], step_befo
     for choice in step_buttons:
         choice.data = f"f{conv.turn}|{choice.data}"
     with_choices = [m for m in replies if m.choices]
+    if conv.flow and not step_buttons and not step_changed:
+        return  # a read-only aside (/viec, /help) mid-flow must not replace the step's numbered choices
     if with_choices:
         conv.offered = [[c.data, c.label] for c in with_choices[-1].flat_choices()]
     elif step_changed:

@@ -169,3 +169,33 @@ async def test_nested_changes_to_flow_data_are_saved(settings):
     await chat.send("a")
     await chat.send("b")
     assert (await chat.send("xong"))[0].text == "a, b"
+
+
+@flow
+class HandOverAtOnce(Flow):
+    name, title, audience = "test_handover", "thử chuyển", "anyone"
+
+    async def begin(self, ctx, data, **kw):
+        from handlers.engine import Step
+        return Step([OutMessage("Chuyển sang luồng khác")], None, then=("test_echo", {}))
+
+
+@engine.command("handover")
+async def handover_command(ctx):
+    return await ctx.start_flow("test_handover")
+
+
+async def test_begin_may_hand_over_to_another_flow(settings):
+    chat = FlowChat(settings, 14)
+    replies = await chat.send("/handover")
+    assert [r.text for r in replies] == ["Chuyển sang luồng khác", "Chọn màu"]
+    await chat.press("Đỏ")
+    assert "Tên" in chat.text
+
+
+async def test_an_aside_mid_flow_keeps_the_typed_choices(settings):
+    chat = FlowChat(settings, 15, has_buttons=False)
+    await chat.send("/echo")
+    await chat.send("/help")          # replies with global menu buttons, or none: the step's choices stay
+    await chat.send("1")
+    assert "Tên" in chat.text

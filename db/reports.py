@@ -1,0 +1,133 @@
+"""What a unit has to submit, and recording a submission (files, version, reference) in one transaction."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from db import reminders
+from db import files as file_ops
+from db import submissions
+from db.models import (Campaign, CampaignUnit, Milestone, MilestoneKind, Nomination, NominationStatus, StoredFile,
+                       Submission, SubmissionFile)
+
+REFERENCE_PREFIX = "BC"
+
+
+@dataclass
+class UnitMilestone:
+    """One milestone as seen by one unit: where it belongs and how far the unit got."""
+    campaign: Campaign
+    milestone: Milestone
+    status: str                     # missing | submitted | returned | accepted (db.submissions.MISSING...)
+    version: int | None = None      # latest submission version (None for nominations and missing ones)
+    comment: str | None = None      # review comment of the latest version
+    nominations: int = 0            # nomination milestones: live nominations of the unit
+
+    @property
+    def is_event(self) -> bool:
+        return self.milestone.kind == MilestoneKind.event
+
+    @property
+    def owed(self) -> bool:
+        return not self.is_event and self.status in (submissions.MISSING, "returned")
+
+    @property
+    def submittable(self) -> bool:
+        """Open to a (new) submission: accepted work is closed; events have nothing to send."""
+        return not self.is_event and self.status != "accepted"
+
+
+def _unit_rows(session: Session, unit_id: int, milestone_id: int | None = None) -> list[tuple[Campaign, Milestone]]:
+    """Milestones where units act, of launched campaigns the unit takes part in, by due date."""
+    q = (select(Campaign, Milestone)
+         .join(CampaignUnit, (CampaignUnit.campaign_id == Campaign.id) & (CampaignUnit.unit_id == unit_id))
+         .join(Milestone, Milestone.campaign_id == Campaign.id)
+         .where(Campaign.status == "launched", Milestone.deleted_at.is_(None),
+                Milestone.units_act == True))  # noqa: E712
+    if milestone_id is not None:
+        q = q.where(Milestone.id == milestone_id)
+    return list(session.exec(q.order_by(Milestone.due_at, Milestone.id)).all())
+
+
+def _nomination_state(session: Session, unit_id: int, milestone_ids: list[int]) -> dict[int, tuple[int, Nomination]]:
+    """milestone id -> (live nominations, the latest one)."""
+    if not milestone_ids:
+        return {}
+    rows = session.exec(select(Nomination).where(
+        Nomination.unit_id == unit_id, Nomination.milestone_id.in_(milestone_ids),
+        Nomination.status != NominationStatus.withdrawn).order_by(Nomination.submitted_at, Nomination.id)).all()
+    state: dict[int, tuple[int, Nomination]] = {}
+    for n in rows:
+        count = state.get(n.milestone_id, (0, n))[0]
+        state[n.milestone_id] = (count + 1, n)
+    return state
+
+
+def unit_milestones(session: Session, unit_id: int, milestone_id: int | None = None) -> list[UnitMilestone]:
+    """Every milestone the unit acts on, with its status, in three queries whatever the count."""
+    rows = _unit_rows(session, unit_id, milestone_id)
+    ids = [m.id for _, m in rows]
+    latest = submissions.latest(session, ids, [unit_id])
+    nominated = _nomination_state(session, unit_id, [m.id for _, m in rows if m.kind == MilestoneKind.nomination])
+    items = []
+    for campaign, m in rows:
+        if m.kind == MilestoneKind.nomination:
+            count, last = nominated.get(m.id, (0, None))
+            items.append(UnitMilestone(campaign, m, last.status if last else submissions.MISSING, None,
+                                       last.review_comment if last else None, count))
+            continue
+        sub = latest.get((unit_id, m.id))
+        items.append(UnitMilestone(campaign, m, submissions.status_of(sub), sub.version if sub else None,
+                                   sub.review_comment if sub else None))
+    return items
+
+
+def milestone_for_unit(session: Session, milestone_id: int, unit_id: int) -> UnitMilestone | None:
+    """The milestone if this unit may act on it (launched campaign it takes part in, units act); else None."""
+    found = unit_milestones(session, unit_id, milestone_id)
+    return found[0] if found else None
+
+
+def open_milestones(session: Session, unit_id: int, campaign_id: int | None = None) -> list[UnitMilestone]:
+    return [i for i in unit_milestones(session, unit_id)
+            if i.submittable and (campaign_id is None or i.campaign.id == campaign_id)]
+
+
+def open_campaigns(session: Session, unit_id: int) -> list[Campaign]:
+    """Launched campaigns of the unit that still have something to submit, oldest first."""
+    seen: dict[int, Campaign] = {}
+    for item in open_milestones(session, unit_id):
+        seen.setdefault(item.campaign.id, item.campaign)
+    return sorted(seen.values(), key=lambda c: c.id)
+
+
+@dataclass
+class UploadedFile:
+    data: bytes
+    name: str
+    mime: str | None
+
+
+def create_submission(session: Session, data_dir: Path, *, unit_id: int, milestone_id: int, contact_id: int | None,
+                      uploads: list[UploadedFile], note: str | None, late: bool, now: datetime, year: int
+                      ) -> tuple[Submission, list[StoredFile]]:
+    """A new version for (unit, milestone); older versions stay. Runs in the caller's transaction."""
+    stored = [file_ops.store(session, data_dir, u.data, u.name, u.mime) for u in uploads]
+    sub = Submission(
+        reference=submissions.next_reference(session, REFERENCE_PREFIX, year),
+        unit_id=unit_id, milestone_id=milestone_id,
+        version=submissions.next_version(session, unit_id, milestone_id),
+        note=unicodedata.normalize("NFC", note) if note else None,
+        late=late, contact_id=contact_id, submitted_at=now,
+    )
+    session.add(sub)
+    session.flush()
+    session.add_all([SubmissionFile(submission_id=sub.id, stored_file_id=f.id, position=i)
+                     for i, f in enumerate(stored)])
+    reminders.cancel_for_unit(session, milestone_id, unit_id)  # queued nudges stop the moment a unit submits
+    session.flush()
+    return sub, stored
