@@ -18,12 +18,14 @@ from db.migrate import upgrade
 from db.models import StoredFile
 from handlers import engine
 from handlers.io import Inbound, IncomingFile
+from handlers.uploads import UPLOAD_REF
+from schedules import reminders as reminder_ticks
+from schedules.broadcasts import TICK_SECONDS, BroadcastMonitor
 from schedules.outbox import OutboxDispatcher
 from schedules.runner import SchedulerRunner
 
 log = logging.getLogger(__name__)
 
-UPLOAD_REF = "upload:"
 
 
 def quiet_noisy_loggers() -> None:
@@ -146,6 +148,9 @@ class BotRuntime:
 
     def install_ticks(self) -> None:
         """Periodic jobs of the features (reminders, digests, broadcast progress) are added here."""
+        self.broadcasts = BroadcastMonitor(self.dispatcher, on_enqueued=self.dispatcher.wake)
+        self.scheduler.add_tick("broadcasts", self.broadcasts.tick, TICK_SECONDS)
+        reminder_ticks.install(self.scheduler)   # deadline reminders + staff digest: every minute and at start
 
     async def stop(self) -> None:
         self.stop_event.set()

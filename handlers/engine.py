@@ -336,24 +336,31 @@ async def _handle_locked(inbound: Inbound, *, tz: ZoneInfo, settings: Any,
     return replies
 
 
+def _timeout_minutes(flow_name: str | None, default: int) -> int:
+    flow = FLOWS.get(flow_name or "")
+    return (flow.timeout_minutes if flow and flow.timeout_minutes else None) or default
+
+
 def _expire_if_due(ctx: Ctx) -> list[OutMessage]:
     conv = ctx.conv
     if conv.flow and conv.expires_at and conv.expires_at < ctx.now:
+        minutes = _timeout_minutes(conv.flow, getattr(ctx.settings, "conversation_timeout_minutes", 30))
         conversations.clear_flow(conv)
-        minutes = getattr(ctx.settings, "conversation_timeout_minutes", 30)
         return [OutMessage(texts.TIMED_OUT.format(minutes=minutes))]
     return []
 
 
 def expire_conversations(now: datetime | None = None, timeout_minutes: int = 30) -> int:
     """Called by the scheduler: end silent flows and tell the chat so (once: the key is per expiry)."""
+    import handlers.registry  # noqa: F401  flows know their own timeouts
     now = now or utcnow()
     with session_scope() as session:
         stale = conversations.expired(session, now)
         for conv in stale:
             key = f"timeout:{conv.channel}:{conv.chat_id}:{conv.expires_at.isoformat()}"
+            minutes = _timeout_minutes(conv.flow, timeout_minutes)
             enqueue(session, Outgoing(key, conv.channel, conv.chat_id,
-                                      OutMessage(texts.TIMED_OUT.format(minutes=timeout_minutes)), kind="timeout"))
+                                      OutMessage(texts.TIMED_OUT.format(minutes=minutes)), kind="timeout"))
             conversations.clear_flow(conv)
             conv.offered = []
         return len(stale)

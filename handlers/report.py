@@ -14,6 +14,7 @@ from db import reports
 from db.models import MilestoneKind
 from handlers import engine
 from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, flow, goto
+from handlers import uploads as upload_page
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.planning import days_between, to_local
 
@@ -93,7 +94,7 @@ def _refusal(f: IncomingFile, name: str) -> str | None:
     mime = (f.mime or "").split(";")[0].strip().lower()
     if ext not in FILE_TYPES or (mime not in GENERIC_MIMES and mime not in FILE_TYPES[ext]):
         return texts.REPORT_BAD_TYPE.format(name=name)
-    if f.size and f.size > MAX_FILE_BYTES:
+    if f.size and f.size > upload_page.max_file_bytes(f):
         return texts.REPORT_TOO_BIG.format(name=name, size=texts.report_fmt_size(f.size))
     return None
 
@@ -111,8 +112,13 @@ def _cancel_row() -> list[Choice]:
 
 def _ask_files(ctx: Ctx, item: reports.UnitMilestone) -> OutMessage:
     late = texts.REPORT_LATE_MARK if _is_late(ctx, item) else ""
-    return OutMessage(texts.REPORT_ASK_FILES.format(campaign=item.campaign.title, milestone=item.milestone.title,
-                                                    due=_due(ctx, item), late=late), choices=[_cancel_row()])
+    text = texts.REPORT_ASK_FILES.format(campaign=item.campaign.title, milestone=item.milestone.title,
+                                         due=_due(ctx, item), late=late)
+    if upload_page.needs_upload_page(ctx):  # Zalo sends photos only: scanned pages, or documents via the page
+        return OutMessage(text + "\n\n" + texts.REPORT_ZALO_HINT, choices=[[Choice(texts.REPORT_BTN_DONE, "done")],
+                                                                           _cancel_row()],
+                          links=[upload_page.upload_link(ctx)])
+    return OutMessage(text, choices=[_cancel_row()])
 
 
 def _files_so_far(data: dict, *notes: str) -> OutMessage:
@@ -284,7 +290,10 @@ class SubmitReport(Flow):
 
     async def on_files(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         if inp.files:
-            return goto(S.files, _files_so_far(data, *self._take_files(data, inp.files)))
+            reply = _files_so_far(data, *self._take_files(data, inp.files))
+            if upload_page.needs_upload_page(ctx) or any(f.size and f.size > upload_page.max_file_bytes(f) for f in inp.files):
+                reply.links.append(upload_page.upload_link(ctx))  # too big for chat: the upload page takes 50 MB
+            return goto(S.files, reply)
         if inp.choice == "clear":
             data["files"] = []
             return goto(S.files, _files_so_far(data))
@@ -370,7 +379,7 @@ class SubmitReport(Flow):
             except Exception:
                 log.warning("download of %s failed", f["name"], exc_info=True)
                 return self._to_summary(ctx, data, texts.REPORT_DOWNLOAD_FAILED.format(name=f["name"]))
-            if len(blob) > MAX_FILE_BYTES:   # the channel did not tell us the size up front
+            if len(blob) > upload_page.max_file_bytes(IncomingFile(f["ref"])):   # size was not known up front
                 data["files"] = [x for x in data["files"] if x["ref"] != f["ref"]]
                 data["editing"] = True
                 return goto(S.files, _files_so_far(data, texts.REPORT_TOO_BIG.format(

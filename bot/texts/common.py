@@ -27,11 +27,16 @@ HELP_CONTACT = (
 )
 HELP_STAFF = (
     "Lệnh dành cho cán bộ\n"
-    "• /taochiendich — tạo chiến dịch (gửi kèm tệp kế hoạch)\n"
+    "• /taochiendich — tạo chiến dịch từ tệp kế hoạch (.docx, .pdf, .txt)\n"
+    "• /taomoi — tạo chiến dịch bằng cách nhập tay\n"
     "• /phatdong — phát động chiến dịch tới các đơn vị\n"
-    "• /tiendo — xem tiến độ nộp\n"
-    "• /duyet — xem và duyệt bài nộp\n"
+    "• /danhan — xem đơn vị nào đã xác nhận nhận kế hoạch\n"
+    "• /tiendo — xem tiến độ nộp (kèm biểu đồ)\n"
+    "• /duyet — xem và duyệt hoặc trả lại bài nộp\n"
     "• /nhacnho — nhắc các đơn vị chưa nộp\n"
+    "• /nhachan — xem, sửa lịch nhắc hạn tự động\n"
+    "• /dscu — danh sách đề cử điển hình, duyệt và xuất\n"
+    "• /hinhthuc — danh mục hình thức khen thưởng\n"
     "• /xuat — xuất danh sách tổng hợp (.xlsx, .zip)\n"
     "• /huy — huỷ thao tác đang làm"
 )

@@ -107,3 +107,5 @@ TODO_OWED_COUNT = "\nCòn {count} hạng mục cần nộp. Bấm nút bên dư�
 TODO_ALL_DONE = "\nĐơn vị đã nộp đủ các hạng mục hiện có. 👍"
 TODO_IN_FLOW = "\n(Bạn đang làm dở: {flow}. Hoàn tất hoặc gõ /huy trước khi nộp hạng mục khác.)"
 TODO_BTN_SUBMIT = "Nộp: {title} ({due})"
+REPORT_ZALO_HINT = ("Trên Zalo: gửi ảnh chụp từng trang (có thể gửi nhiều ảnh liên tiếp), gửi xong gõ «xong». "
+                    "Tệp PDF hoặc Word: mở đường liên kết bên dưới để tải lên.")

@@ -199,3 +199,28 @@ async def test_an_aside_mid_flow_keeps_the_typed_choices(settings):
     await chat.send("/help")          # replies with global menu buttons, or none: the step's choices stay
     await chat.send("1")
     assert "Tên" in chat.text
+
+
+@flow
+class SlowFlow(Flow):
+    name, title, audience, timeout_minutes = "test_slow", "thử chậm", "anyone", 240
+
+    async def begin(self, ctx, data, **kw):
+        return goto("wait", "Chờ")
+
+
+@engine.command("slow")
+async def slow_command(ctx):
+    return await ctx.start_flow("test_slow")
+
+
+async def test_a_flow_with_its_own_timeout_says_so(settings, db):
+    chat = FlowChat(settings, 16)
+    await chat.send("/slow")
+    with time_machine.travel(utcnow() + timedelta(minutes=31), tick=False):
+        assert engine.expire_conversations(timeout_minutes=30) == 0
+    with time_machine.travel(utcnow() + timedelta(minutes=241), tick=False):
+        assert engine.expire_conversations(timeout_minutes=30) == 1
+        with db() as s:
+            msg = s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "16", OutboxMessage.kind == "timeout")).one()
+    assert "240 phút" in msg.payload["text"]

@@ -1,0 +1,241 @@
+"""/dscu (staff): nominations per campaign and period, paged; open one, Duyệt / Trả lại; export .xlsx / .docx.
+
+Every decision and export is audited; the unit's contacts hear of a decision through the outbox.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot import texts
+from db import campaigns, files, nominations, people
+from db.models import Campaign, Milestone, Nomination, NominationStatus
+from db.outbox import Outgoing
+from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
+from handlers.io import Choice, OutFile, OutMessage
+from handlers.nomination_export import ExportRow, build_docx, build_xlsx
+
+PAGE_SIZE = 8
+MAX_COMMENT = 1000
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class S(StrEnum):
+    campaign = "campaign"
+    period = "period"
+    list = "list"
+    detail = "detail"
+    comment = "comment"
+
+
+def _visible_campaigns(ctx: Ctx) -> list[Campaign]:
+    """Campaigns with nomination periods, of the staff member's office (or of no office in particular)."""
+    office = ctx.staff.office_id
+    return [c for c in campaigns.all_campaigns(ctx.session, ("launched", "closed"))
+            if nominations.nomination_milestones(ctx.session, c.id)
+            and (office is None or c.office_id in (None, office))]
+
+
+def _type_label(n: Nomination) -> str:
+    return texts.NOMINATION_TYPE_LABELS.get(n.nominee_type, n.nominee_type)
+
+
+def _status_label(status: str) -> str:
+    return texts.STATUS_LABELS.get(status, status)
+
+
+def _unit_name(ctx: Ctx, unit_id: int) -> str:
+    unit = people.unit(ctx.session, unit_id)
+    return unit.name if unit else str(unit_id)
+
+
+@flow
+class NominationReviewFlow(Flow):
+    name, title, audience = "nomination_review", texts.NOMINATION_REVIEW_TITLE, STAFF
+
+    async def begin(self, ctx: Ctx, data: dict, **_) -> Step:
+        found = _visible_campaigns(ctx)
+        if not found:
+            return done(texts.NOMINATION_REVIEW_NO_CAMPAIGNS)
+        if len(found) == 1:
+            return self._ask_period(ctx, data, found[0].id)
+        return goto(S.campaign, OutMessage(texts.NOMINATION_REVIEW_PICK_CAMPAIGN,
+                                           choices=[[Choice(c.title, str(c.id))] for c in found]))
+
+    async def handle(self, ctx: Ctx, state: str, data: dict, inp) -> Step:
+        if ctx.staff is None:  # staff rights withdrawn since the flow began
+            return done(texts.STAFF_ONLY)
+        return await super().handle(ctx, state, data, inp)
+
+    async def on_campaign(self, ctx: Ctx, data: dict, inp) -> Step:
+        ids = {str(c.id) for c in _visible_campaigns(ctx)}
+        if inp.choice not in ids:
+            return goto(S.campaign, texts.EXPECT_CHOICE)
+        return self._ask_period(ctx, data, int(inp.choice))
+
+    def _ask_period(self, ctx: Ctx, data: dict, campaign_id: int) -> Step:
+        data["campaign_id"] = campaign_id
+        periods = nominations.nomination_milestones(ctx.session, campaign_id)
+        if len(periods) == 1:
+            return self._open_period(ctx, data, periods[0].id)
+        buttons = [[Choice(texts.NOMINATION_REVIEW_PERIOD_BUTTON.format(
+            label=nominations.period_label(m), count=len(nominations.for_milestone(ctx.session, m.id))), str(m.id))]
+            for m in periods]
+        title = campaigns.get(ctx.session, campaign_id).title
+        return goto(S.period, OutMessage(texts.NOMINATION_REVIEW_PICK_PERIOD.format(campaign=title), choices=buttons))
+
+    async def on_period(self, ctx: Ctx, data: dict, inp) -> Step:
+        ids = {str(m.id) for m in nominations.nomination_milestones(ctx.session, data["campaign_id"])}
+        if inp.choice not in ids:
+            return goto(S.period, texts.EXPECT_CHOICE)
+        return self._open_period(ctx, data, int(inp.choice))
+
+    def _open_period(self, ctx: Ctx, data: dict, milestone_id: int) -> Step:
+        data["milestone_id"], data["page"] = milestone_id, 0
+        return self._list(ctx, data)
+
+    # --- the paged list
+
+    def _list(self, ctx: Ctx, data: dict, *before: OutMessage | str) -> Step:
+        m = ctx.session.get(Milestone, data["milestone_id"])
+        campaign = campaigns.get(ctx.session, m.campaign_id).title
+        rows = nominations.for_milestone(ctx.session, m.id)
+        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        data["page"] = page = min(max(0, data.get("page", 0)), pages - 1)
+        shown = rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        if not rows:
+            text = texts.NOMINATION_REVIEW_EMPTY.format(period=nominations.period_label(m), campaign=campaign)
+        else:
+            lines = [texts.NOMINATION_REVIEW_LINE.format(
+                n=page * PAGE_SIZE + i + 1, unit=_unit_name(ctx, n.unit_id), name=n.nominee_name, type=_type_label(n),
+                status=_status_label(n.status), reference=n.reference) for i, n in enumerate(shown)]
+            text = texts.NOMINATION_REVIEW_LIST.format(period=nominations.period_label(m), campaign=campaign,
+                                                       page=page + 1, pages=pages, total=len(rows), lines="\n".join(lines))
+        return goto(S.list, *before, OutMessage(text, choices=self._list_buttons(shown, page, pages)))
+
+    def _list_buttons(self, shown: list[Nomination], page: int, pages: int) -> list[list[Choice]]:
+        numbers = [Choice(str(page * PAGE_SIZE + i + 1), f"o:{n.id}") for i, n in enumerate(shown)]
+        rows = [numbers[i:i + 4] for i in range(0, len(numbers), 4)]
+        nav = ([Choice(texts.NOMINATION_REVIEW_BTN_PREV, "prev")] if page > 0 else []) + (
+            [Choice(texts.NOMINATION_REVIEW_BTN_NEXT, "next")] if page < pages - 1 else [])
+        return rows + ([nav] if nav else []) + [
+            [Choice(texts.NOMINATION_REVIEW_BTN_XLSX, "xlsx"), Choice(texts.NOMINATION_REVIEW_BTN_DOCX, "docx")],
+            [Choice(texts.NOMINATION_REVIEW_BTN_CLOSE, "close")]]
+
+    async def on_list(self, ctx: Ctx, data: dict, inp) -> Step:
+        choice = inp.choice or ""
+        if choice == "close":
+            return done(texts.NOMINATION_REVIEW_CLOSED)
+        if choice in ("prev", "next"):
+            data["page"] = data.get("page", 0) + (1 if choice == "next" else -1)
+            return self._list(ctx, data)
+        if choice in ("xlsx", "docx"):
+            return self._list(ctx, data, self._export(ctx, data, choice))
+        n = self._nomination(ctx, data, choice.removeprefix("o:")) if choice.startswith("o:") else None
+        if n is None:
+            return self._list(ctx, data)
+        return self._detail(ctx, data, n)
+
+    def _nomination(self, ctx: Ctx, data: dict, value: str) -> Nomination | None:
+        n = nominations.get(ctx.session, int(value)) if value.isdigit() else None
+        return n if n is not None and n.milestone_id == data["milestone_id"] else None
+
+    # --- one nomination
+
+    def _detail(self, ctx: Ctx, data: dict, n: Nomination) -> Step:
+        data["nomination_id"] = n.id
+        evidence = nominations.files_of(ctx.session, n.id)
+        ctx.audit("nomination_opened", f"nomination:{n.id}")
+        replies = []
+        if evidence:
+            replies.append(OutMessage(texts.NOMINATION_REVIEW_EVIDENCE.format(reference=n.reference, count=len(evidence)),
+                                      files=[OutFile(f.id, f.original_name) for f in evidence]))
+        buttons = [[Choice(texts.NOMINATION_REVIEW_BTN_ACCEPT, "accept"), Choice(texts.NOMINATION_REVIEW_BTN_RETURN, "return")],
+                   [Choice(texts.NOMINATION_REVIEW_BTN_BACK, "back")]]
+        replies.append(OutMessage(self._detail_text(ctx, n, len(evidence)), choices=buttons))
+        return goto(S.detail, *replies)
+
+    def _detail_text(self, ctx: Ctx, n: Nomination, file_count: int) -> str:
+        none = texts.NOMINATION_NONE
+        review = ""
+        if n.reviewed_at:
+            comment = f" — {n.review_comment}" if n.review_comment else ""
+            review = texts.NOMINATION_REVIEW_DETAIL_REVIEWED.format(at=texts.fmt_datetime(n.reviewed_at, ctx.tz),
+                                                                    comment=comment)
+        collective = n.nominee_type == "collective"
+        return texts.NOMINATION_REVIEW_DETAIL.format(
+            reference=n.reference, status=_status_label(n.status), unit=_unit_name(ctx, n.unit_id),
+            period=n.period_label or "", type=_type_label(n),
+            name_label=texts.NOMINATION_NAME_LABEL_COLLECTIVE if collective else texts.NOMINATION_NAME_LABEL_INDIVIDUAL,
+            name=n.nominee_name, position=n.position or none, nominee_unit=n.nominee_unit or none,
+            achievements=n.achievements, innovation=n.innovation or none, award=n.award_form or none,
+            files=file_count, at=texts.fmt_datetime(n.submitted_at, ctx.tz), review=review)
+
+    async def on_detail(self, ctx: Ctx, data: dict, inp) -> Step:
+        n = self._nomination(ctx, data, str(data.get("nomination_id")))
+        if inp.choice == "back" or n is None:
+            return self._list(ctx, data)
+        if n.status == NominationStatus.withdrawn:
+            return self._list(ctx, data, texts.NOMINATION_REVIEW_WITHDRAWN.format(reference=n.reference))
+        if inp.choice == "accept":
+            return self._list(ctx, data, self._decide(ctx, n, NominationStatus.accepted, None))
+        if inp.choice == "return":
+            return goto(S.comment, texts.NOMINATION_REVIEW_ASK_COMMENT.format(reference=n.reference))
+        return self._detail(ctx, data, n)
+
+    async def on_comment(self, ctx: Ctx, data: dict, inp) -> Step:
+        comment = (inp.text or "").strip()
+        if not comment or len(comment) > MAX_COMMENT:
+            return goto(S.comment, texts.NOMINATION_REVIEW_COMMENT_EMPTY)
+        n = self._nomination(ctx, data, str(data.get("nomination_id")))
+        if n is None or n.status == NominationStatus.withdrawn:  # withdrawn while the comment was typed
+            return self._list(ctx, data, texts.NOMINATION_REVIEW_WITHDRAWN.format(reference=n.reference if n else ""))
+        return self._list(ctx, data, self._decide(ctx, n, NominationStatus.returned, comment))
+
+    def _decide(self, ctx: Ctx, n: Nomination, status: str, comment: str | None) -> str:
+        nominations.set_status(ctx.session, n, status, now=ctx.now, staff_id=ctx.staff.id, comment=comment)
+        ctx.audit("nomination_reviewed", f"nomination:{n.id}", status=status, comment=comment)
+        told = self._tell_unit(ctx, n)
+        return texts.NOMINATION_REVIEW_DONE.format(verb=texts.NOMINATION_REVIEW_VERBS[status], reference=n.reference,
+                                                   count=told)
+
+    def _tell_unit(self, ctx: Ctx, n: Nomination) -> int:
+        m = ctx.session.get(Milestone, n.milestone_id)
+        if n.status == NominationStatus.accepted:
+            text = texts.NOMINATION_REVIEW_NOTICE_ACCEPTED.format(reference=n.reference, name=n.nominee_name,
+                                                                  period=n.period_label)
+        else:
+            text = texts.NOMINATION_REVIEW_NOTICE_RETURNED.format(
+                reference=n.reference, name=n.nominee_name, period=n.period_label, comment=n.review_comment,
+                due=texts.fmt_date(m.due_at, ctx.tz))
+        contacts = campaigns.contacts_of_unit(ctx.session, n.unit_id)
+        for c in contacts:
+            decided = n.reviewed_at.isoformat() if n.reviewed_at else "-"   # each decision is told once
+            ctx.notify(Outgoing(f"nomreview:{n.id}:{n.status}:{decided}:{c.id}", c.channel, c.chat_id, OutMessage(text),
+                                kind="review", contact_id=c.id))
+        return len(contacts)
+
+    # --- exports
+
+    def _export(self, ctx: Ctx, data: dict, fmt: str) -> OutMessage:
+        m = ctx.session.get(Milestone, data["milestone_id"])
+        rows = [ExportRow(n.nominee_name, n.position or "", n.nominee_unit or _unit_name(ctx, n.unit_id),
+                          n.achievements, n.award_form or "")
+                for n in nominations.for_milestone(ctx.session, m.id, statuses=nominations.ACTIVE)]
+        if not rows:
+            return OutMessage(texts.NOMINATION_EXPORT_EMPTY)
+        period = nominations.period_label(m)
+        title = texts.NOMINATION_EXPORT_TITLE.format(period=period.upper())
+        subtitle = [texts.NOMINATION_EXPORT_SUBTITLE,
+                    texts.NOMINATION_EXPORT_CAMPAIGN.format(campaign=campaigns.get(ctx.session, m.campaign_id).title)]
+        build, mime = (build_xlsx, XLSX_MIME) if fmt == "xlsx" else (build_docx, DOCX_MIME)
+        name = f"danh_sach_de_cu_{m.id}_{texts.local(ctx.now, ctx.tz):%Y%m%d_%H%M}.{fmt}"
+        stored = files.store(ctx.session, ctx.settings.thidua_data_dir, build(title, subtitle, rows), name, mime)
+        ctx.audit("nominations_exported", f"milestone:{m.id}", format=fmt, count=len(rows), file=stored.id)
+        return OutMessage(texts.NOMINATION_EXPORT_SENT.format(period=period, count=len(rows), fmt=f".{fmt}"),
+                          files=[OutFile(stored.id, name)])
+
+
+@command("dscu", STAFF, starts_flow=True)
+async def dscu(ctx: Ctx):
+    return await ctx.start_flow("nomination_review")

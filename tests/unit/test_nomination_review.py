@@ -1,0 +1,189 @@
+"""/dscu (staff): paged list, open with evidence, Duyệt / Trả lại with the unit told, .xlsx and .docx exports."""
+import io
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from bot import texts
+from db import files as file_store
+from db import nominations
+from db.models import AuditEvent, Nomination, OutboxMessage
+from handlers.nomination_export import ExportRow, build_docx, build_xlsx
+from tests.support import seed
+from tests.support.flowchat import FlowChat
+
+HEADERS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Tóm tắt thành tích", "Hình thức đề nghị"]
+
+
+def make_nomination(db, settings, unit, milestone, name, *, reference, status="submitted", evidence=()):
+    with db() as s:
+        ids = [file_store.store(s, settings.thidua_data_dir, data, fname, "application/pdf").id for fname, data in evidence]
+        return nominations.create(s, Nomination(
+            reference=reference, campaign_id=milestone.campaign_id, milestone_id=milestone.id, unit_id=unit.id,
+            period_label=milestone.period_label, nominee_type="individual", nominee_name=name, position="Giáo viên",
+            nominee_unit=unit.name, achievements=f"Thành tích của {name}", award_form="Chiến sĩ thi đua cơ sở",
+            status=status), ids)
+
+
+@pytest.fixture
+def world(settings, db):
+    units = [seed.unit(f"TH{i:02d}", f"Trường Tiểu học số {i}") for i in range(1, 11)]
+    c1 = seed.contact(units[0].id, 801, channel="test")
+    c2 = seed.contact(units[0].id, 802, channel="telegram")
+    campaign, (q1, q2) = seed.campaign(unit_ids=[u.id for u in units], milestones=[
+        dict(kind="nomination", title="Đề cử", period_label="Quý I/2027", due_in_days=10),
+        dict(kind="nomination", title="Đề cử", period_label="Quý II/2027", due_in_days=100),
+    ])
+    first = make_nomination(db, settings, units[0], q1, "Nguyễn Thị Mai", reference="DC-2027-000001",
+                            evidence=[("mc1.pdf", b"%PDF one"), ("mc2.pdf", b"%PDF two")])
+    for i, u in enumerate(units[1:], start=2):
+        make_nomination(db, settings, u, q1, f"Giáo viên {i}", reference=f"DC-2027-{i:06d}",
+                        status="withdrawn" if i == 10 else "submitted")
+    seed.staff(900, channel="test", name="Cô Hoa")
+    return dict(units=units, c1=c1, c2=c2, campaign=campaign, q1=q1, q2=q2, first=first, staff=FlowChat(settings, 900))
+
+
+async def open_period(chat: FlowChat, label: str = "Quý I/2027"):
+    await chat.send("/dscu")
+    await chat.press(next(lb for lb in chat.labels() if lb.startswith(label)))
+
+
+async def test_list_is_paged_and_withdrawn_left_out(settings, world):
+    chat = world["staff"]
+    await chat.send("/dscu")
+    assert chat.labels() == ["Quý I/2027 (9 đề cử)", "Quý II/2027 (0 đề cử)"]
+    await chat.press("Quý I/2027 (9 đề cử)")
+    assert "Trang 1/2 · 9 đề cử" in chat.text and "1. Trường Tiểu học số 1: Nguyễn Thị Mai (cá nhân) — đã nộp" in chat.text
+    assert chat.labels()[:8] == [str(i) for i in range(1, 9)] and "Sau ▶" in chat.labels() and "◀ Trước" not in chat.labels()
+    await chat.press("Sau ▶")
+    assert "Trang 2/2" in chat.text and "9. Trường Tiểu học số 9" in chat.text and "Giáo viên 10" not in chat.text
+    assert chat.labels()[0] == "9" and "◀ Trước" in chat.labels()
+    await chat.press("◀ Trước")
+    assert "Trang 1/2" in chat.text
+
+
+async def test_open_accept_and_unit_told(settings, db, world):
+    chat = world["staff"]
+    await open_period(chat)
+    await chat.press("1")
+    evidence, detail = chat.last
+    assert [f.name for f in evidence.files] == ["mc1.pdf", "mc2.pdf"]
+    with db() as s:
+        assert file_store.read(s, settings.thidua_data_dir, evidence.files[0].stored_file_id)[1] == b"%PDF one"
+    assert "DC-2027-000001" in detail.text and "Thành tích của Nguyễn Thị Mai" in detail.text
+    assert chat.labels() == ["Duyệt", "Trả lại", "Quay lại danh sách"]
+    await chat.press("Duyệt")
+    assert "Đã duyệt đề cử DC-2027-000001; đã báo cho 2 đầu mối" in chat.text and "Trang 1/2" in chat.text
+    n_id, c1, c2 = world["first"].id, world["c1"], world["c2"]
+    with db() as s:
+        n = s.get(Nomination, n_id)
+        assert (n.status, n.reviewed_by_staff_id is not None, n.reviewed_at is not None) == ("accepted", True, True)
+        decided = n.reviewed_at.isoformat()
+        notices = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key.like(f"nomreview:{n_id}:%"))
+                         .order_by(OutboxMessage.idempotency_key)).all()
+        assert [(m.idempotency_key, m.chat_id, m.channel, m.kind) for m in notices] == [
+            (f"nomreview:{n_id}:accepted:{decided}:{c1.id}", "801", "test", "review"),
+            (f"nomreview:{n_id}:accepted:{decided}:{c2.id}", "802", "telegram", "review")]
+        assert "DUYỆT" in notices[0].payload["text"]
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "nomination_reviewed")).one()
+        assert (event.subject, event.details["status"], event.actor.startswith("staff:")) == (
+            f"nomination:{n_id}", "accepted", True)
+
+
+async def test_return_with_comment_and_unit_told(settings, db, world):
+    chat = world["staff"]
+    await open_period(chat)
+    await chat.press("2")
+    await chat.press("Trả lại")
+    assert "lý do trả lại" in chat.text
+    await chat.send("Thiếu minh chứng về sáng kiến.")
+    assert "Đã trả lại đề cử DC-2027-000002" in chat.text
+    with db() as s:
+        n = s.exec(select(Nomination).where(Nomination.reference == "DC-2027-000002")).one()
+        assert (n.status, n.review_comment) == ("returned", "Thiếu minh chứng về sáng kiến.")
+        assert nominations.owing_unit_ids_for_nomination(s, world["q1"]) == [world["units"][1].id, world["units"][9].id]
+    # the unit of nomination 2 has no contact: nobody to tell. Unit 1's contacts hear about a return to them:
+    await chat.press("1")
+    await chat.press("Trả lại")
+    await chat.send("Tóm tắt quá ngắn")
+    unit_chat = FlowChat(settings, 801)
+    with db() as s:
+        notice = s.exec(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key.like(f"nomreview:{world['first'].id}:returned:%:{world['c1'].id}"))).one()
+        assert "TRẢ LẠI" in notice.payload["text"] and "Tóm tắt quá ngắn" in notice.payload["text"]
+    # returned no longer fills the quota: the unit may nominate again
+    await unit_chat.send("/decu")
+    await unit_chat.press(next(lb for lb in unit_chat.labels() if lb.startswith("Quý I/2027")))
+    assert unit_chat.labels() == ["Tập thể", "Cá nhân"]
+
+
+async def test_withdrawn_cannot_be_reviewed(settings, db, world):
+    chat = world["staff"]
+    await open_period(chat)
+    with db() as s:
+        n = s.get(Nomination, world["first"].id)
+        n.status = "withdrawn"
+    await chat.press("1")  # opened from a list shown before the withdrawal
+    await chat.press("Duyệt")
+    assert "đã được đơn vị rút" in chat.text
+    with db() as s:
+        assert s.get(Nomination, world["first"].id).status == "withdrawn"
+
+
+async def test_exports_read_back(settings, db, world):
+    chat = world["staff"]
+    await open_period(chat)
+    await chat.press("Xuất Excel")
+    sent = chat.last[0]
+    assert "9 đề cử" in sent.text and sent.files[0].name.endswith(".xlsx")
+    with db() as s:
+        _, data = file_store.read(s, settings.thidua_data_dir, sent.files[0].stored_file_id)
+    ws = load_workbook(io.BytesIO(data)).active
+    rows = [r for r in ws.iter_rows(values_only=True)]
+    assert "QUÝ I/2027" in rows[0][0]
+    header_at = next(i for i, r in enumerate(rows) if r[0] == "STT")
+    assert list(rows[header_at]) == HEADERS
+    body = rows[header_at + 1:]
+    assert len(body) == 9 and body[0] == (1, "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học số 1",
+                                          "Thành tích của Nguyễn Thị Mai", "Chiến sĩ thi đua cơ sở")
+    assert ws.page_setup.orientation == "landscape"
+
+    await chat.press("Xuất Word")
+    sent = chat.last[0]
+    assert sent.files[0].name.endswith(".docx")
+    with db() as s:
+        _, data = file_store.read(s, settings.thidua_data_dir, sent.files[0].stored_file_id)
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "nominations_exported")).all()
+    doc = Document(io.BytesIO(data))
+    assert "DANH SÁCH ĐỀ NGHỊ" in doc.paragraphs[0].text
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells] == HEADERS
+    assert [c.text for c in table.rows[1].cells] == ["1", "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học số 1",
+                                                     "Thành tích của Nguyễn Thị Mai", "Chiến sĩ thi đua cơ sở"]
+    assert len(table.rows) == 10
+    assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE and doc.sections[0].page_width > doc.sections[0].page_height
+
+
+async def test_empty_period_and_export_of_nothing(settings, world):
+    chat = world["staff"]
+    await open_period(chat, "Quý II/2027")
+    assert "Chưa có đơn vị nào đề cử" in chat.text
+    await chat.press("Xuất Excel")
+    assert texts.NOMINATION_EXPORT_EMPTY in chat.text
+
+
+async def test_contacts_cannot_review(settings, world):
+    assert (await FlowChat(settings, 801).send("/dscu"))[0].text == texts.STAFF_ONLY
+
+
+def test_builders_from_plain_rows():
+    rows = [ExportRow("Tổ Toán – Tin", "", "Trường THCS Nguyễn Du", "Dẫn đầu phong trào\nchuyển đổi số", "Giấy khen")]
+    ws = load_workbook(io.BytesIO(build_xlsx("DANH SÁCH", ["(Kèm theo Tờ trình)"], rows))).active
+    values = list(ws.iter_rows(values_only=True))
+    assert values[0][0] == "DANH SÁCH" and values[1][0] == "(Kèm theo Tờ trình)"
+    assert values[-1] == (1, "Tổ Toán – Tin", None, "Trường THCS Nguyễn Du", "Dẫn đầu phong trào\nchuyển đổi số", "Giấy khen")
+    table = Document(io.BytesIO(build_docx("DANH SÁCH", [], rows))).tables[0]
+    assert table.rows[1].cells[4].text == "Dẫn đầu phong trào\nchuyển đổi số"
