@@ -4,7 +4,7 @@
 def report_fmt_size(size: int | None) -> str:
     """1234567 -> '1,2 MB' (Vietnamese decimal comma)."""
     if not size:
-        return "? KB"
+        return "chưa rõ dung lượng"
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")

@@ -71,3 +71,82 @@ async def test_a_reminder_reaches_a_zalo_contact_and_typing_1_starts_the_submiss
     await e2e_zalo.outbox_idle()
     await mai.send("1")
     assert "Báo cáo sơ kết" in (await mai.expect_reply(contains="Hãy gửi")).text
+
+
+def _one_campaign(code: str, name: str, zalo_id: str):
+    from datetime import timedelta
+
+    unit = seed.unit(code, name)
+    seed.contact(unit.id, zalo_id, channel="zalo", name="Đầu mối")
+    _, (milestone,) = seed.campaign("Phong trào thi đua 2026", unit_ids=[unit.id],
+                                    milestones=[{"title": "Báo cáo sơ kết", "due_in_days": 5}])
+    return unit, milestone, timedelta
+
+
+async def _submission_files(settings, unit_id: int) -> list[tuple[str, bytes]]:
+    from sqlmodel import select
+
+    from db import files as file_store
+    from db.engine import session_scope
+    from db.models import Submission
+    from db.submissions import files_of
+    with session_scope() as s:
+        sub = s.exec(select(Submission).where(Submission.unit_id == unit_id)).one()
+        out = []
+        for _link, stored in files_of(s, sub.id):
+            out.append((stored.original_name, file_store.read(s, settings.thidua_data_dir, stored.id)[1]))
+        return out
+
+
+def milestone_day(milestone) -> str:
+    from zoneinfo import ZoneInfo
+    local = texts.local(milestone.due_at, ZoneInfo("Asia/Ho_Chi_Minh"))
+    return f"{local.day:02d}/{local.month:02d}"
+
+
+async def test_a_zalo_contact_submits_scanned_pages_as_photos(e2e_zalo):
+    unit, milestone, _ = _one_campaign("TH08", "Trường Tiểu học Võ Thị Sáu", "zl-7005")
+    nga = await e2e_zalo.zalo_user("zl-7005", "Cô Nga")
+    await nga.send("/nop")
+    await nga.expect_reply(contains="Chọn hạng mục")
+    await nga.send("1")
+    ask = await nga.expect_reply(contains="Hãy gửi tệp")
+    assert "/tai-len/" in ask.text and "xong" in ask.text          # photos, or the upload page for PDF/Word
+    page1, page2 = b"\xff\xd8\xff\xe0 trang 1" + bytes(200), b"\xff\xd8\xff\xe0 trang 2" + bytes(300)
+    await nga.send_photo(page1)
+    await nga.expect_reply(contains="1 tệp")
+    await nga.send_photo(page2)
+    await nga.expect_reply(contains="2 tệp")
+    await nga.send("xong")
+    await nga.expect_reply(contains="ghi chú")
+    await nga.send("1")                                             # the note step's first choice: Bỏ qua
+    summary = await nga.expect_reply(contains="Kiểm tra lại")
+    confirm_number = next(line.split(".")[0] for line in summary.text.splitlines() if line.endswith("Xác nhận"))
+    await nga.send(confirm_number)
+    receipt = await nga.expect_reply(contains="BC-")
+    assert "2 tệp" in receipt.text or "anh_" in receipt.text
+    stored = await _submission_files(e2e_zalo.settings, unit.id)
+    assert sorted(data for _name, data in stored) == sorted([page1, page2])
+
+
+async def test_a_zalo_contact_sends_a_pdf_through_the_upload_link(e2e_zalo):
+    import re
+    unit, milestone, _ = _one_campaign("TH09", "Trường Tiểu học Bế Văn Đàn", "zl-7006")
+    oanh = await e2e_zalo.zalo_user("zl-7006", "Cô Oanh")
+    await oanh.send("/nop")
+    await oanh.expect_reply(contains="Chọn hạng mục")
+    await oanh.send("Báo cáo sơ kết · " + milestone_day(milestone))
+    ask = await oanh.expect_reply(contains="Hãy gửi tệp")
+    url = re.search(r"(http://\S+/tai-len/\S+)", ask.text).group(1)
+    pdf = b"%PDF-1.4 bao cao so ket" + bytes(1000)
+    async with httpx.AsyncClient() as http:
+        page = await http.post(url, files={"file": ("bao_cao_so_ket.pdf", pdf, "application/pdf")})
+    assert page.status_code == 200
+    await oanh.expect_reply(contains="bao_cao_so_ket.pdf")          # the chat moves on as if sent in chat
+    await oanh.send("xong")
+    await oanh.expect_reply(contains="ghi chú")
+    await oanh.send("Bỏ qua")                                       # the label works as well as its number
+    summary = await oanh.expect_reply(contains="Kiểm tra lại")
+    await oanh.send("Xác nhận")
+    await oanh.expect_reply(contains="BC-")
+    assert await _submission_files(e2e_zalo.settings, unit.id) == [("bao_cao_so_ket.pdf", pdf)]
