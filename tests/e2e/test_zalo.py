@@ -150,3 +150,40 @@ async def test_a_zalo_contact_sends_a_pdf_through_the_upload_link(e2e_zalo):
     await oanh.send("Xác nhận")
     await oanh.expect_reply(contains="BC-")
     assert await _submission_files(e2e_zalo.settings, unit.id) == [("bao_cao_so_ket.pdf", pdf)]
+
+
+async def test_a_zalo_contact_nominates_step_by_step(e2e_zalo):
+    from sqlmodel import select
+
+    from db.engine import session_scope
+    from db.models import Nomination
+    unit = seed.unit("TH10", "Trường Tiểu học Nguyễn Du")
+    seed.contact(unit.id, "zl-7007", channel="zalo", name="Thầy Phúc")
+    seed.campaign(unit_ids=[unit.id], milestones=[
+        dict(kind="nomination", title="Đề cử gương điển hình", period_label="Quý I/2027", due_in_days=10)])
+    phuc = await e2e_zalo.zalo_user("zl-7007", "Thầy Phúc")
+    await phuc.send("/decu")
+    await phuc.expect_reply(contains="tập thể hay cá nhân")
+    await phuc.send("Cá nhân")                                   # labels work as well as numbers
+    await phuc.expect_reply(contains="Họ và tên")
+    await phuc.send("Lê Văn Phúc")
+    await phuc.expect_reply(contains="Chức vụ")
+    await phuc.send("Tổ trưởng chuyên môn")
+    await phuc.expect_reply(contains="Dùng tên đơn vị")
+    await phuc.send("1")
+    await phuc.expect_reply(contains="Tóm tắt thành tích")
+    await phuc.send("Ba năm liền giáo viên dạy giỏi cấp huyện.")
+    await phuc.expect_reply(contains="Mô hình mới")
+    await phuc.send("Bỏ qua")
+    await phuc.expect_reply(contains="Hình thức khen thưởng")
+    await phuc.send("Bỏ qua")
+    await phuc.expect_reply(contains="Gửi tệp minh chứng")
+    await phuc.send_photo(b"\xff\xd8\xff\xe0 giay khen" + bytes(100))
+    await phuc.expect_reply(contains="Đã nhận 1 tệp minh chứng")
+    await phuc.send("xong")
+    await phuc.expect_reply(contains="Kiểm tra lại đề cử")
+    await phuc.send("Xác nhận")
+    await phuc.expect_reply(contains="Số tiếp nhận: DC-")
+    with session_scope() as s:
+        n = s.exec(select(Nomination).where(Nomination.unit_id == unit.id)).one()
+    assert (n.nominee_name, n.position, n.status) == ("Lê Văn Phúc", "Tổ trưởng chuyên môn", "submitted")
