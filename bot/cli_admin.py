@@ -4,7 +4,13 @@ from __future__ import annotations
 import argparse
 
 from bot import cli_units
+from bot import cli_export
+from bot import cli_staff
+from bot import cli_awards
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     cli_units.register(sub)
+    cli_export.register(sub)
+    cli_awards.register(sub)
+    cli_staff.register(sub)

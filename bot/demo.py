@@ -74,24 +74,165 @@ def seed_office() -> None:
                     platform_user_id=str(STAFF_ID), chat_id=str(STAFF_ID)))
 
 
-@scene("Các trường gắn cuộc trò chuyện với đơn vị bằng đường liên kết mời")
-async def binding(demo: Demo) -> None:
+ZALO_SCHOOL = ("THCS-LTT", "Trường THCS Lý Tự Trọng", "THCS", "Cụm 2", "zalo-yen", "Cô Yến")
+PDF = b"%PDF-1.4\n% bao cao so ket hoc ky I\n" + bytes(range(256)) * 8
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def seed_schools() -> dict[str, str]:
     from db import invites
     from db.models import Unit
     tokens = {}
     with session_scope() as s:
-        for code, name, level, cluster, _uid, _who in SCHOOLS:
+        for code, name, level, cluster, _uid, _who in [*SCHOOLS, ZALO_SCHOOL]:
             unit = Unit(code=code, name=name, level=level, cluster=cluster)
             s.add(unit)
             s.flush()
             tokens[code] = invites.create_unit_invite(s, unit)[1]
+    return tokens
+
+
+@scene("Các trường gắn cuộc trò chuyện với đơn vị (Telegram: đường liên kết mời; Zalo: gõ mã mời)")
+async def binding(demo: Demo) -> None:
+    tokens = seed_schools()
     for code, _name, _level, _cluster, uid, who in SCHOOLS:
         contact = await demo.env.user(uid, who)
         await contact.send(f"/start {tokens[code]}")
         await contact.expect_reply(contains="Đã gắn")
+    yen = await demo.env.zalo_user(ZALO_SCHOOL[4], ZALO_SCHOOL[5])
+    await yen.send(tokens[ZALO_SCHOOL[0]])
+    await yen.expect_reply(contains="Đã gắn")
+
+
+@scene("Cán bộ Sở gửi tệp kế hoạch: bot lập bản nháp chiến dịch, cán bộ thêm một mốc rồi lưu")
+async def create_from_plan(demo: Demo) -> None:
+    staff = await demo.env.user(STAFF_ID, "Chuyên viên Thi đua")
+    await staff.send("/taochiendich")
+    await staff.expect_reply(contains="gửi tệp kế hoạch")
+    await staff.upload("ke_hoach_phat_dong_thi_dua.txt", PLAN_FILE.read_bytes(), "text/plain")
+    await staff.expect_reply(contains="Bản nháp chiến dịch")
+    await staff.press("Thêm mốc")
+    await staff.expect_reply(contains="Chọn loại mốc")
+    await staff.press("Đề cử gương điển hình")
+    await staff.expect_reply(contains="Gõ ngày mới")
+    await staff.send("31/3/2024")
+    await staff.expect_reply(contains="Gõ tên mốc")
+    await staff.send("Đề cử gương điển hình tiên tiến quý I/2024")
+    await staff.expect_reply(contains="31/03/2024")
+    await staff.press("Chọn đơn vị tham gia")
+    await staff.expect_reply(contains="Đơn vị nào tham gia")
+    await staff.press_nth(0)
+    await staff.expect_reply(contains="Đã lưu chiến dịch")
+
+
+@scene("Phát động: xem trước, gửi tới mọi đầu mối kèm tệp kế hoạch, theo dõi ai đã nhận")
+async def launch(demo: Demo) -> None:
+    staff = demo.env.users[STAFF_ID]
+    await staff.send("/phatdong")
+    await staff.expect_reply(contains="Chọn chiến dịch")
+    await staff.press_nth(0)
+    await staff.expect_reply(contains="Xem trước")
+    await staff.press("Gửi", await staff.expect_reply(contains="Gửi ngay?"))
     lan = demo.env.users[SCHOOLS[0][4]]
-    await lan.press("Trợ giúp")
+    launch_msg = await lan.expect_reply(contains="PHÁT ĐỘNG")
+    for _code, _name, _level, _cluster, uid, _who in SCHOOLS[1:]:
+        await demo.env.users[uid].expect_reply(contains="PHÁT ĐỘNG")
+    await demo.env.zalo_users[ZALO_SCHOOL[4]].expect_reply(contains="PHÁT ĐỘNG")
+    await staff.expect_reply(contains="Báo cáo phát động", timeout=20)
+    await lan.press("Đã nhận", launch_msg)
     await lan.expect_reply()
+    await staff.send("/danhan")
+    acks = await staff.expect_reply()
+    if acks.buttons:
+        await staff.press_nth(0, acks)
+        await staff.expect_reply(contains="Xác nhận đã nhận")
+
+
+@scene("Trường Kim Đồng nộp báo cáo sơ kết (hai tệp) và nhận phiếu tiếp nhận")
+async def submit_report(demo: Demo) -> None:
+    lan = demo.env.users[SCHOOLS[0][4]]
+    await lan.send("/nop")
+    await lan.expect_reply(contains="Chọn hạng mục")
+    await lan.press_nth(0)
+    await lan.expect_reply(contains="Hãy gửi tệp")
+    await lan.upload("bao_cao_so_ket_HKI.pdf", PDF, "application/pdf")
+    await lan.expect_reply(contains="1 tệp")
+    await lan.upload("bieu_mau_so_lieu.xlsx", b"PK\x03\x04 so lieu" + bytes(300), XLSX_MIME)
+    await lan.expect_reply(contains="2 tệp")
+    await lan.press("Xong")
+    await lan.expect_reply(contains="ghi chú")
+    await lan.send("Đơn vị gửi kèm biểu mẫu số liệu.")
+    await lan.expect_reply(contains="Kiểm tra lại")
+    await lan.press("Xác nhận")
+    await lan.expect_reply(contains="Số tiếp nhận")
+    await lan.send("/viec")
+    await lan.expect_reply()
+
+
+@scene("Cán bộ xem tiến độ (kèm biểu đồ)")
+async def progress(demo: Demo) -> None:
+    staff = demo.env.users[STAFF_ID]
+    await staff.send("/tiendo")
+    await staff.expect_reply(contains="")
+    await staff.expect_reply(contains="Báo cáo sơ kết")
+
+
+@scene("Đồng hồ giả lập: nhắc hạn tự động chỉ tới các trường chưa nộp, và dừng khi trường đã nộp")
+async def reminders(demo: Demo) -> None:
+    from schedules.reminders import reminder_tick
+    env, tz = demo.env, demo.env.settings.tz
+    demo.clock.move_to(datetime(2024, 1, 18, 8, 0, 5, tzinfo=VN))   # 7 days before the 25/01 deadline
+    demo.transcript.append("⏰ Đồng hồ chuyển tới 08:00 ngày 18/01/2024 (còn 7 ngày tới hạn sơ kết)")
+    await reminder_tick(tz, env.runtime.dispatcher.wake)
+    binh = env.users[SCHOOLS[1][4]]
+    reminder = await binh.expect_reply(contains="Nhắc hạn")
+    await env.users[SCHOOLS[2][4]].expect_reply(contains="Nhắc hạn")
+    await env.zalo_users[ZALO_SCHOOL[4]].expect_reply(contains="Nhắc hạn")
+    await binh.press("Nộp ngay", reminder)
+    await binh.expect_reply(contains="Hãy gửi tệp")
+    await binh.upload("so_ket_le_loi.pdf", PDF, "application/pdf")
+    await binh.expect_reply(contains="1 tệp")
+    await binh.press("Xong")
+    await binh.expect_reply(contains="ghi chú")
+    await binh.press("Bỏ qua")
+    await binh.expect_reply(contains="Kiểm tra lại")
+    await binh.press("Xác nhận")
+    await binh.expect_reply(contains="Số tiếp nhận")
+    await env.outbox_idle()
+    demo.clock.move_to(datetime(2024, 1, 22, 8, 0, 5, tzinfo=VN))   # 3 days before
+    demo.transcript.append("⏰ Đồng hồ chuyển tới 08:00 ngày 22/01/2024 (còn 3 ngày): Lê Lợi đã nộp nên không bị nhắc")
+    await reminder_tick(tz, env.runtime.dispatcher.wake)
+    await env.users[SCHOOLS[2][4]].expect_reply(contains="còn 3 ngày")
+    await env.zalo_users[ZALO_SCHOOL[4]].expect_reply(contains="còn 3 ngày")
+    await env.outbox_idle()
+    assert not [m for m in binh.messages() if "còn 3 ngày" in m.content], "a unit that submitted was nudged"
+
+
+@scene("Trường THCS Nguyễn Trãi đề cử gương điển hình tiên tiến quý I")
+async def nominate(demo: Demo) -> None:
+    hoa = demo.env.users[SCHOOLS[2][4]]
+    await hoa.send("/decu")
+    await hoa.expect_reply(contains="tập thể hay cá nhân")
+    await hoa.press("Cá nhân")
+    await hoa.expect_reply(contains="Họ và tên")
+    await hoa.send("Nguyễn Thị Thu Hà")
+    await hoa.expect_reply(contains="Chức vụ")
+    await hoa.send("Giáo viên Ngữ văn")
+    await hoa.press("Dùng tên đơn vị", await hoa.expect_reply(contains="Dùng tên đơn vị"))
+    await hoa.expect_reply(contains="Tóm tắt thành tích")
+    await hoa.send("Giáo viên dạy giỏi cấp tỉnh; câu lạc bộ đọc sách thu hút 300 học sinh.")
+    await hoa.press("Bỏ qua", await hoa.expect_reply(contains="Mô hình mới"))
+    await hoa.press("Bỏ qua", await hoa.expect_reply(contains="Hình thức khen thưởng"))
+    await hoa.press("Xong", await hoa.expect_reply(contains="Gửi tệp minh chứng"))
+    await hoa.press("Xác nhận", await hoa.expect_reply(contains="Kiểm tra lại đề cử"))
+    await hoa.expect_reply(contains="Số tiếp nhận: DC-")
+
+
+@scene("Đầu mối trên Zalo xem việc cần làm (lựa chọn hiện thành dòng đánh số)")
+async def zalo_todo(demo: Demo) -> None:
+    yen = demo.env.zalo_users[ZALO_SCHOOL[4]]
+    await yen.send("/viec")
+    await yen.expect_reply(contains="Báo cáo sơ kết")
 
 
 async def play(verbose: bool = False) -> list[str]:
@@ -104,7 +245,7 @@ async def play(verbose: bool = False) -> list[str]:
         init_engine(settings.database_url)
         with time_machine.travel(START, tick=True) as clock:
             seed_office()
-            env = await E2EEnv(settings, transcript=transcript).start()
+            env = await E2EEnv(settings, transcript=transcript, zalo=True).start()
             demo = Demo(env, clock)
             try:
                 for title, fn in SCENES:

@@ -43,7 +43,8 @@ class ChatUser:
 
     async def upload(self, filename: str, data: bytes, mime: str = "application/pdf", caption: str | None = None,
                      media_group_id: str | None = None) -> None:
-        self.env.record(self.name, f"[tệp {filename}, {len(data):,} byte]" + (f" {caption}" if caption else ""))
+        size = f"{len(data):,}".replace(",", ".")   # Vietnamese digit grouping
+        self.env.record(self.name, f"[tệp {filename}, {size} byte]" + (f" {caption}" if caption else ""))
         await self.sandbox.send_document(self.user_id, filename, data, mime, caption=caption,
                                          media_group_id=media_group_id)
 
@@ -81,6 +82,13 @@ class ChatUser:
         message_id, data = self.button_data(label, message)
         self.env.record(self.name, f"[bấm «{label}»]")
         await self.sandbox.press(self.user_id, message_id, data)
+
+    async def press_nth(self, index: int, message=None) -> None:
+        """Press the index-th button (0-based, reading order) of a message: labels may carry dates."""
+        msg = message or self.last_with_buttons()
+        buttons = [b for row in msg.reply_markup["inline_keyboard"] for b in row if "callback_data" in b]
+        self.env.record(self.name, f"[bấm «{buttons[index]['text']}»]")
+        await self.sandbox.press(self.user_id, msg.message_id, buttons[index]["callback_data"])
 
     async def press_raw(self, message_id: int, data: str) -> None:
         await self.sandbox.press(self.user_id, message_id, data)

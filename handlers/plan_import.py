@@ -199,7 +199,7 @@ class PlanImport(Flow):
     async def on_add_title(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         if not inp.text:
             return goto(S.add_title, texts.PLAN_ASK_TITLE)
-        milestone = {**data.pop("adding"), "text": inp.text[:300]}
+        milestone = {**data.pop("adding"), "text": inp.text[:300], "title": inp.text[:300]}
         data["draft"]["milestones"].append(milestone)
         data["draft"]["milestones"].sort(key=lambda m: m["date"])
         return _review(data)
@@ -254,7 +254,7 @@ class PlanImport(Flow):
             title=d.get("title") or f.name, doc_number=d.get("doc_number"),
             issued=_iso(d.get("issued_date")), period_start=_iso(d.get("period_start")),
             period_end=_iso(d.get("period_end")), unit_ids=campaign_admin.resolve_units(ctx.session, selection),
-            milestones=[_milestone_spec(m) for m in d["milestones"]], plan_file_id=stored.id,
+            milestones=_milestone_specs(d["milestones"]), plan_file_id=stored.id,
             office_id=ctx.staff.office_id, staff_id=ctx.staff.id, issuer=d.get("issuer"))
         campaign = campaign_admin.create_campaign(ctx.session, spec, ctx.tz)
         campaign.details = {k: d[k] for k in ("contact", "awards", "nomination_quota", "dossier", "recurring") if d.get(k)}
@@ -267,11 +267,17 @@ def _iso(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _milestone_spec(m: dict) -> MilestoneSpec:
-    spec = MilestoneSpec(kind=m["kind"], title=(m.get("text") or texts.kind_label(m["kind"]))[:300],
-                         due=date.fromisoformat(m["date"]))
-    for name, value in (("precision", m.get("precision", "day")), ("who", m.get("who")),
-                        ("units_act", _units_act(m)), ("source_text", m.get("text"))):
-        if hasattr(spec, name):
-            setattr(spec, name, value)
-    return spec
+def _milestone_title(m: dict, same_kind: int) -> str:
+    """A short label for lists and reminders; the plan's own phrase is kept as source_text."""
+    label = m.get("title") or texts.kind_label(m["kind"])
+    if same_kind > 1:  # two milestones of one kind: tell them apart by date
+        label += f" ({_date_text(m['date'])})"
+    return label
+
+
+def _milestone_specs(milestones: list[dict]) -> list[MilestoneSpec]:
+    kinds = [m["kind"] for m in milestones]
+    return [MilestoneSpec(kind=m["kind"], title=_milestone_title(m, kinds.count(m["kind"]))[:300],
+                          due=date.fromisoformat(m["date"]), precision=m.get("precision", "day"),
+                          who=m.get("who"), units_act=_units_act(m), source_text=m.get("text"))
+            for m in milestones]

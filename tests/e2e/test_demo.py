@@ -5,4 +5,12 @@ from bot.demo import play
 async def test_demo_plays_the_whole_story():
     transcript = "\n".join(await play())
     assert "Đã gắn cuộc trò chuyện này với đơn vị: Trường Tiểu học Kim Đồng" in transcript
-    assert "Trợ giúp cho đơn vị" in transcript
+    assert "Đã gắn cuộc trò chuyện này với đơn vị: Trường THCS Lý Tự Trọng" in transcript      # over Zalo
+    assert "Bản nháp chiến dịch từ kế hoạch" in transcript and "Đã lưu chiến dịch #1" in transcript
+    assert "📢 PHÁT ĐỘNG" in transcript and "Báo cáo phát động" in transcript
+    assert "Số tiếp nhận: BC-2023-000001" in transcript and "Số tiếp nhận: BC-2024-000001" in transcript
+    assert "Tiến độ:" in transcript
+    after_submitting = transcript.split("(còn 3 ngày): Lê Lợi đã nộp")[1].split("===")[0]
+    assert "Cô Hoa: ⏰ Nhắc hạn nộp" in after_submitting and "Thầy Bình" not in after_submitting
+    assert "Số tiếp nhận: DC-2024-000001" in transcript
+    assert "Việc cần làm của Trường THCS Lý Tự Trọng" in transcript

@@ -86,3 +86,18 @@ async def test_units_cannot_use_it(settings):
     seed.contact(unit.id, 777, channel="test")
     chat = FlowChat(settings, 777)
     assert (await chat.send("/taochiendich"))[0].text == texts.STAFF_ONLY
+
+
+async def test_saved_milestones_have_short_titles_and_office_steps_are_not_the_units(settings, db):
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    await chat.upload("ke_hoach.txt", PLAN.read_bytes(), "text/plain")
+    await chat.press(texts.PLAN_BTN_CONTINUE)
+    await chat.press_data(next(c.data for m in chat.last for c in m.flat_choices() if c.label.startswith("Tất cả")))
+    with db() as s:
+        rows = s.exec(select(Milestone).order_by(Milestone.due_at)).all()
+    by_title = {m.title: m for m in rows}
+    assert "Báo cáo sơ kết" in by_title and "Hồ sơ khen thưởng" in by_title
+    assert "trước ngày 25/1/2024" in by_title["Báo cáo sơ kết"].source_text
+    office_steps = [m for m in rows if not m.units_act]
+    assert office_steps and all(m.kind == "event" and m.precision == "month" for m in office_steps)
