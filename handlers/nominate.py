@@ -12,23 +12,11 @@ from enum import StrEnum
 from bot import texts
 from db import campaigns, files, nominations
 from db.models import Milestone, MilestoneKind, Nomination, NominationStatus
+from handlers import attachments
 from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, flow, goto
 from handlers.io import Choice, IncomingFile, OutMessage
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES_PER_INPUT = 10
-# The report flow's rules: the extension decides, and the reported type must fit it (or say nothing).
-FILE_TYPES = {
-    "pdf": {"application/pdf"},
-    "doc": {"application/msword"},
-    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/msword",
-             "application/zip"},
-    "xls": {"application/vnd.ms-excel"},
-    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
-             "application/zip"},
-    "jpg": {"image/jpeg"}, "jpeg": {"image/jpeg"}, "png": {"image/png"},
-}
-GENERIC_MIMES = {"", "application/octet-stream", "binary/octet-stream"}
 MAX_NAME, MAX_POSITION, MAX_UNIT, MAX_ACHIEVEMENTS, MAX_INNOVATION = 200, 200, 255, 2000, 1000
 
 
@@ -41,12 +29,10 @@ def file_name(f: IncomingFile) -> str:
 
 
 def file_problem(f: IncomingFile, name: str, size: int | None = None) -> str | None:
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    mime = (f.mime or "").split(";")[0].strip().lower()
-    if f.kind != "photo" and (ext not in FILE_TYPES or (mime not in GENERIC_MIMES and mime not in FILE_TYPES[ext])):
+    if not attachments.type_ok(f, name):
         return texts.NOMINATION_FILE_BAD_TYPE.format(name=name)
-    size = size if size is not None else f.size
-    if size is not None and size > MAX_FILE_BYTES:
+    if attachments.too_big(f, size):
+        size = size if size is not None else f.size
         return texts.NOMINATION_FILE_TOO_BIG.format(name=name, size=f"{size / 1024 / 1024:.1f}".replace(".", ","))
     return None
 

@@ -14,13 +14,13 @@ from db import reports
 from db.models import MilestoneKind
 from handlers import engine
 from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, flow, goto
+from handlers import attachments
 from handlers import uploads as upload_page
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.planning import days_between, to_local
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 20 * 1024 * 1024   # Telegram bots cannot download more; offices ask for less anyway
 MAX_FILES = 20
 MAX_NOTE_CHARS = 1000
 LABEL_CHARS = 40
@@ -28,20 +28,6 @@ LABEL_CHARS = 40
 # Milestones answered by other flows: kind -> flow name (written elsewhere; may not be registered yet)
 HANDED_OVER = {MilestoneKind.award_dossier: "dossier", MilestoneKind.nomination: "nominate"}
 
-# extension -> the mime types clients report for it
-FILE_TYPES = {
-    "pdf": {"application/pdf"},
-    "doc": {"application/msword"},
-    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/msword",
-             "application/zip"},
-    "xls": {"application/vnd.ms-excel"},
-    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel",
-             "application/zip"},
-    "jpg": {"image/jpeg"},
-    "jpeg": {"image/jpeg"},
-    "png": {"image/png"},
-}
-GENERIC_MIMES = {"", "application/octet-stream", "binary/octet-stream"}   # says nothing: the extension decides
 MIME_EXTENSION = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "application/msword": "doc",
                   "application/vnd.ms-excel": "xls"}
 
@@ -89,12 +75,10 @@ def _file_name(f: IncomingFile, index: int) -> str:
 
 
 def _refusal(f: IncomingFile, name: str) -> str | None:
-    """Why this file is not accepted, or None. Both the extension and the reported type must fit."""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    mime = (f.mime or "").split(";")[0].strip().lower()
-    if ext not in FILE_TYPES or (mime not in GENERIC_MIMES and mime not in FILE_TYPES[ext]):
+    """Why this file is not accepted, or None."""
+    if not attachments.type_ok(f, name):
         return texts.REPORT_BAD_TYPE.format(name=name)
-    if f.size and f.size > upload_page.max_file_bytes(f):
+    if attachments.too_big(f):
         return texts.REPORT_TOO_BIG.format(name=name, size=texts.report_fmt_size(f.size))
     return None
 
