@@ -17,10 +17,10 @@ from bot import texts
 from db import files as file_store
 from db import progress as progress_db
 from db.models import Campaign
-from handlers.engine import STAFF, Ctx, Step, command, done, flow, goto
+from handlers.engine import STAFF, Ctx, Step, command, done, flow
 from handlers.exports_build import ZipEntry, build_xlsx, build_zip, milestone_label, unique_names
-from handlers.io import Inbound, OutFile, OutMessage
-from handlers.progress import ACTIVE, StaffFlow, campaign_menu, chosen_campaign
+from handlers.io import OutFile, OutMessage
+from handlers.progress import CampaignStaffFlow
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHAT_FILE_LIMIT = 49 * 1024 * 1024     # Telegram bots may send documents up to 50 MB
@@ -72,22 +72,10 @@ async def xuat(ctx: Ctx):
 
 
 @flow
-class ExportFlow(StaffFlow):
+class ExportFlow(CampaignStaffFlow):
     name, title = "staff_export", texts.EXPORT_FLOW_TITLE
 
-    async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
-        campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, ACTIVE)
-        if not campaigns:
-            return done(texts.PROGRESS_NO_CAMPAIGN)
-        if len(campaigns) == 1:
-            return self.export(ctx, campaigns[0])
-        return goto(S.campaign, campaign_menu(campaigns))
-
-    async def on_campaign(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
-        campaign = chosen_campaign(ctx, inp)
-        if campaign is None:
-            campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, ACTIVE)
-            return goto(S.campaign, campaign_menu(campaigns, texts.EXPECT_CHOICE))
+    def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
         return self.export(ctx, campaign)
 
     def export(self, ctx: Ctx, campaign: Campaign) -> Step:

@@ -20,7 +20,7 @@ from db.models import Broadcast, Campaign, Contact, Milestone, Unit
 from db.outbox import Outgoing, enqueue_many
 from handlers.engine import STAFF, Ctx, Step, action_choice, command, done, flow, goto
 from handlers.io import Choice, Inbound, OutMessage
-from handlers.progress import (StaffFlow, campaign_menu, chosen_campaign, chosen_milestone, current_campaign,
+from handlers.progress import (CampaignStaffFlow, chosen_milestone, current_campaign,
                                days_left, due_text, milestone_menu, short)
 
 LAUNCHED = ("launched",)
@@ -76,23 +76,11 @@ async def nhacnho(ctx: Ctx):
 
 
 @flow
-class NudgeFlow(StaffFlow):
+class NudgeFlow(CampaignStaffFlow):
     name, title = "staff_nudge", texts.NUDGE_FLOW_TITLE
+    campaign_statuses, no_campaign_text = LAUNCHED, texts.NUDGE_NO_LAUNCHED
 
-    async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
-        campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, LAUNCHED)
-        if not campaigns:
-            return done(texts.NUDGE_NO_LAUNCHED)
-        if len(campaigns) == 1:
-            data["campaign_id"] = campaigns[0].id
-            return self.milestones(ctx, data)
-        return goto(S.campaign, campaign_menu(campaigns))
-
-    async def on_campaign(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
-        campaign = chosen_campaign(ctx, inp, LAUNCHED)
-        if campaign is None:
-            campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, LAUNCHED)
-            return goto(S.campaign, campaign_menu(campaigns, texts.EXPECT_CHOICE))
+    def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
         data["campaign_id"] = campaign.id
         return self.milestones(ctx, data)
 

@@ -76,6 +76,30 @@ def chosen_campaign(ctx: Ctx, inp: Inbound, statuses: tuple[str, ...] = ACTIVE) 
     return campaign
 
 
+class CampaignStaffFlow(StaffFlow):
+    """A staff flow that starts by picking a campaign (skipped when there is only one)."""
+    campaign_statuses: tuple[str, ...] = ACTIVE
+    no_campaign_text: str = texts.PROGRESS_NO_CAMPAIGN
+
+    async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
+        campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, self.campaign_statuses)
+        if not campaigns:
+            return done(self.no_campaign_text)
+        if len(campaigns) == 1:
+            return self.campaign_chosen(ctx, data, campaigns[0])
+        return goto("campaign", campaign_menu(campaigns))
+
+    async def on_campaign(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        campaign = chosen_campaign(ctx, inp, self.campaign_statuses)
+        if campaign is None:
+            campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, self.campaign_statuses)
+            return goto("campaign", campaign_menu(campaigns, texts.EXPECT_CHOICE))
+        return self.campaign_chosen(ctx, data, campaign)
+
+    def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
+        raise NotImplementedError
+
+
 def current_campaign(ctx: Ctx, data: dict) -> Campaign | None:
     campaign = campaign_ops.get(ctx.session, data.get("campaign_id") or 0)
     return campaign if progress_db.may_see(ctx.staff, campaign) else None
@@ -130,23 +154,10 @@ async def tiendo(ctx: Ctx):
 
 
 @flow
-class ProgressFlow(StaffFlow):
+class ProgressFlow(CampaignStaffFlow):
     name, title = "staff_progress", texts.PROGRESS_FLOW_TITLE
 
-    async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
-        campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, ACTIVE)
-        if not campaigns:
-            return done(texts.PROGRESS_NO_CAMPAIGN)
-        if len(campaigns) == 1:
-            data["campaign_id"] = campaigns[0].id
-            return self.overview(ctx, data, with_chart=True)
-        return goto(S.campaign, campaign_menu(campaigns))
-
-    async def on_campaign(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
-        campaign = chosen_campaign(ctx, inp)
-        if campaign is None:
-            campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, ACTIVE)
-            return goto(S.campaign, campaign_menu(campaigns, texts.EXPECT_CHOICE))
+    def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
         data["campaign_id"] = campaign.id
         return self.overview(ctx, data, with_chart=True)
 

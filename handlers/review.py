@@ -14,11 +14,11 @@ from db import campaigns as campaign_ops
 from db import people
 from db import progress as progress_db
 from db import submissions as sub_ops
-from db.models import Submission, SubmissionStatus
+from db.models import Campaign, Submission, SubmissionStatus
 from db.outbox import Outgoing
 from handlers.engine import STAFF, Ctx, Step, action_choice, command, done, flow, goto
 from handlers.io import Choice, Inbound, OutFile, OutMessage
-from handlers.progress import (ACTIVE, StaffFlow, campaign_menu, chosen_campaign, chosen_milestone, current_campaign,
+from handlers.progress import (CampaignStaffFlow, chosen_milestone, current_campaign,
                                days_left, due_text, milestone_menu, page_label, pager, parse_id, short, turn_page)
 
 PER_PAGE = 10
@@ -44,23 +44,10 @@ def status_word(status: str) -> str:
 
 
 @flow
-class ReviewFlow(StaffFlow):
+class ReviewFlow(CampaignStaffFlow):
     name, title = "staff_review", texts.REVIEW_FLOW_TITLE
 
-    async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
-        campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, ACTIVE)
-        if not campaigns:
-            return done(texts.PROGRESS_NO_CAMPAIGN)
-        if len(campaigns) == 1:
-            data["campaign_id"] = campaigns[0].id
-            return self.milestones(ctx, data, skip_single=True)
-        return goto(S.campaign, campaign_menu(campaigns))
-
-    async def on_campaign(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
-        campaign = chosen_campaign(ctx, inp)
-        if campaign is None:
-            campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, ACTIVE)
-            return goto(S.campaign, campaign_menu(campaigns, texts.EXPECT_CHOICE))
+    def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
         data["campaign_id"] = campaign.id
         return self.milestones(ctx, data, skip_single=True)
 

@@ -1475,7 +1475,6 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
         for i, m in enumerate(ms):
             before = u.text[: m.start]
             clause_start = _sentence_start(fu, m.start)
-            clause_before = u.text[clause_start : m.start]
             if is_cited_date(before) or docref:
                 continue
             if is_commemorative(u.text, m):
