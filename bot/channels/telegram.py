@@ -108,6 +108,8 @@ class TelegramSender:
 
     def __init__(self, bot: Bot, secret: bytes):
         self.bot, self.secret = bot, secret
+        # Telegram keeps what it received: after the first upload, a launch's plan goes out by file_id.
+        self.file_ids: dict[int, str] = {}
 
     async def send(self, chat_id: str, message: OutMessage, files: list[ResolvedFile],
                    edit_message_id: str | None) -> SendResult:
@@ -141,11 +143,20 @@ class TelegramSender:
             is_last = i == len(files) - 1
             kwargs = dict(caption=text if (is_last and caption_fits) else None,
                           reply_markup=markup if is_last else None)
+            content = self.file_ids.get(f.stored_file_id) or InputFile(f.data, filename=f.name)
             if f.kind == "photo":
-                last = await self.bot.send_photo(chat_id, InputFile(f.data, filename=f.name), **kwargs)
+                last = await self.bot.send_photo(chat_id, content, **kwargs)
             else:
-                last = await self.bot.send_document(chat_id, InputFile(f.data, filename=f.name), **kwargs)
+                last = await self.bot.send_document(chat_id, content, **kwargs)
+            self._remember_file_id(f, last)
         return last
+
+    def _remember_file_id(self, f: ResolvedFile, sent: Message) -> None:
+        if f.stored_file_id is None:
+            return
+        telegram_file = sent.document or (sent.photo[-1] if sent.photo else None)
+        if telegram_file is not None:
+            self.file_ids[f.stored_file_id] = telegram_file.file_id
 
 
 # -------------------------------------------------------------------------------------------- the adapter

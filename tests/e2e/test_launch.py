@@ -39,6 +39,8 @@ async def test_launch_reaches_every_contact_and_reports_the_blocked_one(e2e, set
         assert (msg.document.file_name, msg.document.data) == ("KH-87.pdf", PDF)
         assert [b.text for b in msg.buttons] == [texts.LAUNCH_ACK_BUTTON]
     assert e2e.sandbox.sent(BLOCKED) == []
+    uploads = [c for c in e2e.sandbox.calls if c.method == "sendDocument" and not isinstance(c.params.get("document"), str)]
+    assert len(uploads) == 1          # the plan is uploaded once (the preview); every launch reuses its file_id
 
     report = await staff.expect_reply(contains="Báo cáo phát động", timeout=15)
     assert "• Đã gửi tới: 3/4 người liên hệ" in report.text and "• Đã chặn bot: 1" in report.text
