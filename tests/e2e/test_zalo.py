@@ -187,3 +187,67 @@ async def test_a_zalo_contact_nominates_step_by_step(e2e_zalo):
     with session_scope() as s:
         n = s.exec(select(Nomination).where(Nomination.unit_id == unit.id)).one()
     assert (n.nominee_name, n.position, n.status) == ("Lê Văn Phúc", "Tổ trưởng chuyên môn", "submitted")
+
+
+async def test_a_launch_reaches_telegram_and_zalo_contacts_with_the_plan_as_a_link(e2e_zalo):
+    import re
+
+    from db import files as file_store
+    from db.engine import session_scope
+    plan = b"%PDF-1.4 ke hoach phat dong" + bytes(500)
+    with session_scope() as s:
+        stored = file_store.store(s, e2e_zalo.settings.thidua_data_dir, plan, "KH-12.pdf", "application/pdf")
+    unit = seed.unit("TH11", "Trường Tiểu học Hùng Vương")
+    seed.contact(unit.id, 1011, name="Cô Lan")                       # on Telegram
+    seed.contact(unit.id, "zl-7011", channel="zalo", name="Thầy Quý")  # and on Zalo, same unit
+    seed.staff(4011, name="Chuyên viên")
+    seed.campaign("Phong trào thi đua 2026", unit_ids=[unit.id], status="draft", plan_file_id=stored.id,
+                  milestones=[{"title": "Báo cáo sơ kết", "due_in_days": 20}])
+    staff = await e2e_zalo.user(4011, "Chuyên viên")
+    lan = await e2e_zalo.user(1011, "Cô Lan")
+    quy = await e2e_zalo.zalo_user("zl-7011", "Thầy Quý")
+    await staff.send("/phatdong")
+    await staff.press_nth(0, await staff.expect_reply(contains="Chọn chiến dịch"))
+    await staff.press("Gửi", await staff.expect_reply(contains="Gửi ngay?"))
+    on_telegram = await lan.expect_reply(contains="PHÁT ĐỘNG")
+    assert on_telegram.document.data == plan
+    on_zalo = await quy.expect_reply(contains="PHÁT ĐỘNG")
+    link = re.search(r"📎 KH-12\.pdf: (\S+)", on_zalo.text).group(1)
+    async with httpx.AsyncClient() as http:
+        download = await http.get(link)
+        forged = await http.get(link[:-4] + "AAAA")
+    assert download.status_code == 200 and download.content == plan
+    assert forged.status_code == 404
+    assert "1. Đã nhận" in on_zalo.text
+    await quy.send("1")                                              # acknowledges by typing the number
+    assert "Đã ghi nhận" in (await quy.expect_reply(contains="ghi nhận")).text
+
+
+async def test_zalo_webhook_mode_delivers_updates(settings):
+    from bot.runtime import BotRuntime
+    from bot.sandbox import TelegramSandbox
+    from bot.sandbox_driver import _free_port
+    from bot.zalo_sandbox import ZaloSandbox
+
+    tg, zl = await TelegramSandbox(token=settings.telegram_bot_token).start(), ZaloSandbox(token="9:Z")
+    await zl.start()
+    port = _free_port()
+    settings.telegram_api_base_url, settings.telegram_file_base_url = tg.api_base_url, tg.file_base_url
+    settings.zalo_bot_token, settings.zalo_api_base_url = "9:Z", zl.api_base_url
+    settings.zalo_webhook_secret = "zalo-webhook-secret"
+    settings.thidua_public_url = f"http://127.0.0.1:{port}"
+    runtime = BotRuntime(settings)
+    await runtime.start(web_port=port, web_host="127.0.0.1", zalo_webhook_url=f"http://127.0.0.1:{port}")
+    try:
+        zl.add_user("zl-8001", "Cô Vân")
+        await zl.send_text("zl-8001", "/help")
+        reply = await zl.wait_for_message("zl-8001", timeout=8)
+        assert "Trợ giúp" in reply.text
+        assert [d.status for d in zl.webhook_deliveries] == [200]     # answered at once, handled in the background
+        await zl.send_text("zl-8001", "/huy")                            # the sandbox alternates envelope shapes
+        await zl.wait_for_message("zl-8001", contains="Hiện không có thao tác", timeout=8)
+        assert {d.shape for d in zl.webhook_deliveries} == {"wrapped", "bare"}
+    finally:
+        await runtime.stop()
+        await tg.stop()
+        await zl.stop()
