@@ -11,7 +11,7 @@ from bot.settings import get_settings
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = get_settings()
-    if not settings.telegram_bot_token:
+    if not settings.telegram_bot_token and not settings.zalo_bot_token:
         print("Thiếu TELEGRAM_BOT_TOKEN: đặt biến môi trường này (token lấy từ @BotFather) rồi chạy lại.",
               file=sys.stderr)
         return 2
@@ -19,7 +19,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     runtime = BotRuntime(settings)
     try:
-        asyncio.run(runtime.run_forever(webhook_url=args.webhook, web_port=args.port))
+        asyncio.run(runtime.run_forever(webhook_url=args.webhook, web_port=args.port,
+                                        zalo_webhook_url=args.zalo_webhook))
     except KeyboardInterrupt:
         pass
     return 0
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="chạy bot (long polling; --webhook URL để dùng webhook)")
     run.add_argument("--webhook", metavar="URL", help="địa chỉ công khai (https) mà Telegram gọi tới")
+    run.add_argument("--zalo-webhook", metavar="URL", help="địa chỉ công khai (https) mà Zalo gọi tới")
     run.add_argument("--port", type=int, default=None, help="cổng của máy chủ web của bot (mặc định 8080)")
     run.set_defaults(func=cmd_run)
 
