@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 
 
 
+def _is_loopback(url: str) -> bool:
+    from urllib.parse import urlparse
+    return (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
 def quiet_noisy_loggers() -> None:
     # httpx logs every request URL at INFO, and Telegram's and Zalo's URLs carry the bot token.
     for name in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "uvicorn.access"):
@@ -130,7 +135,8 @@ class BotRuntime:
         telegram_secret = s.telegram_webhook_secret or secrets.token_urlsafe(24)
         zalo_secret = s.zalo_webhook_secret or secrets.token_urlsafe(24)
         if webhook_url or web_port is not None or self.zalo:  # Zalo needs the file links and the upload page
-            host = web_host or ("0.0.0.0" if (webhook_url or zalo_webhook_url) else "127.0.0.1")
+            public = bool(webhook_url or zalo_webhook_url) or not _is_loopback(s.thidua_public_url)
+            host = web_host or ("0.0.0.0" if public else "127.0.0.1")   # links and webhooks must be reachable
             self.web = WebServer(build_app(self._routes(telegram_secret, zalo_secret)), host=host,
                                  port=web_port if web_port is not None else 8080)
             await self.web.start()
