@@ -55,7 +55,7 @@ def unique_names(names: Iterable[str], limit: int | None = None, reserved: Itera
 def sheet_name(title: str) -> str:
     """Excel forbids []:*?/\\ in sheet names and allows 31 characters."""
     cleaned = re.sub(r"\s+", " ", _SHEET_BAD.sub(" ", title)).strip().strip("'")
-    return cleaned[:SHEET_MAX].strip() or "Mốc"
+    return cleaned[:SHEET_MAX].strip() or texts.EXPORT_SHEET_FALLBACK
 
 
 def safe_part(name: str, fallback: str = "tep") -> str:

@@ -105,7 +105,7 @@ async def create_from_plan(ctx: Ctx):
 
 @flow
 class PlanImport(Flow):
-    name, title, audience = "plan_import", "tạo chiến dịch từ kế hoạch", STAFF
+    name, title, audience = "plan_import", texts.PLAN_FLOW_TITLE, STAFF
 
     async def begin(self, ctx: Ctx, data: dict, files: list[dict] | None = None) -> Step:
         if files:
@@ -186,7 +186,7 @@ class PlanImport(Flow):
     async def on_add_kind(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         if inp.choice not in MILESTONE_KINDS:
             return goto(S.add_kind, OutMessage(texts.PLAN_ASK_KIND, choices=_kind_buttons()))
-        data["adding"] = {"kind": inp.choice, "precision": "day", "who": "các đơn vị"}
+        data["adding"] = {"kind": inp.choice, "precision": "day", "who": texts.PLAN_WHO_UNITS}
         return goto(S.add_date, texts.PLAN_ASK_DATE)
 
     async def on_add_date(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:

@@ -43,7 +43,7 @@ def parse_offsets(text: str) -> tuple[int, ...] | None:
 
 def format_offsets_typed(offsets: tuple[int, ...]) -> str:
     """The typed form of stored offsets, earliest first: (-7, 0, 3) -> "7,0,-3"."""
-    return ",".join(str(-o) for o in sorted(offsets)) or "tắt"
+    return ",".join(str(-o) for o in sorted(offsets)) or texts.REMINDER_POLICY_OFF_WORD
 
 
 def parse_hour(text: str) -> time | None:

@@ -17,7 +17,7 @@ def main_menu(text: str) -> OutMessage:
 def greeting(ctx: Ctx) -> OutMessage:
     if ctx.staff:
         office = people.office(ctx.session, ctx.staff.office_id)
-        return OutMessage(texts.WELCOME_BACK_STAFF.format(name=ctx.staff.name, office=office.name if office else "Phòng/Sở")
+        return OutMessage(texts.WELCOME_BACK_STAFF.format(name=ctx.staff.name, office=office.name if office else texts.OFFICE_FALLBACK)
                           + "\n\n" + texts.HELP_STAFF)
     if ctx.contact:
         return main_menu(texts.WELCOME_BACK_CONTACT.format(unit=ctx.unit.name))

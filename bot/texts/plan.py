@@ -49,3 +49,5 @@ PLAN_SAVED = (
     "Đã lưu chiến dịch #{id} (bản nháp) với {milestones} mốc, {units} đơn vị tham gia, kèm tệp kế hoạch.\n"
     "Dùng /phatdong để phát động tới các đơn vị."
 )
+PLAN_FLOW_TITLE = "tạo chiến dịch từ kế hoạch"
+PLAN_WHO_UNITS = "các đơn vị"

@@ -76,3 +76,4 @@ REMINDER_POLICY_QUIET_HOUR = "{time} nằm trong giờ nghỉ ({quiet_start}–{
 REMINDER_POLICY_SAVED = "Đã lưu."
 REMINDER_POLICY_CLOSED = "Đã xong. Lịch nhắc hạn mới được áp dụng từ lần nhắc tiếp theo."
 REMINDER_POLICY_GONE = "Chiến dịch này không còn hoặc bạn không có quyền chỉnh. Gõ /nhachan để chọn lại."
+REMINDER_POLICY_OFF_WORD = "tắt"
