@@ -48,3 +48,9 @@ def remember_offered(session: Session, channel: str, chat_id: str, offered: list
     if conv.flow is None:
         conv.offered = offered
         session.add(conv)
+
+
+def prune_updates(session: Session, older_than: datetime) -> int:
+    """Forget handled update ids once no channel could re-deliver them (Telegram keeps updates ~24 h)."""
+    from sqlalchemy import delete
+    return session.execute(delete(InboundUpdate).where(InboundUpdate.received_at < older_than)).rowcount or 0

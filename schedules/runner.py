@@ -10,12 +10,17 @@ from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from db.engine import db_lock
+from datetime import timedelta
+
+from db import conversations
+from db.clock import utcnow
+from db.engine import db_lock, session_scope
 from handlers import engine
 
 log = logging.getLogger(__name__)
 
 Tick = Callable[[], Awaitable[None]]
+UPDATE_MEMORY = timedelta(days=3)   # longer than any channel re-delivers an update
 
 
 class SchedulerRunner:
@@ -23,7 +28,8 @@ class SchedulerRunner:
         self.settings = settings
         self.on_enqueued = on_enqueued
         self.scheduler = AsyncIOScheduler(timezone=settings.tz)
-        self.ticks: list[tuple[str, Tick, float]] = [("expire_conversations", self.expire_conversations, 30.0)]
+        self.ticks: list[tuple[str, Tick, float]] = [("expire_conversations", self.expire_conversations, 30.0),
+                                                     ("prune_updates", self.prune_updates, 3600.0)]
 
     def add_tick(self, name: str, tick: Tick, every_seconds: float) -> None:
         self.ticks.append((name, tick, every_seconds))
@@ -33,6 +39,11 @@ class SchedulerRunner:
             n = engine.expire_conversations(timeout_minutes=self.settings.conversation_timeout_minutes)
         if n:
             self.on_enqueued()
+
+    async def prune_updates(self) -> None:
+        async with db_lock():
+            with session_scope() as session:
+                conversations.prune_updates(session, utcnow() - UPDATE_MEMORY)
 
     def start(self) -> None:
         for name, tick, every in self.ticks:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta (PTB 22's opt-in; no warning)
 
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut

@@ -224,3 +224,17 @@ async def test_a_flow_with_its_own_timeout_says_so(settings, db):
         with db() as s:
             msg = s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "16", OutboxMessage.kind == "timeout")).one()
     assert "240 phút" in msg.payload["text"]
+
+
+async def test_handled_update_ids_are_forgotten_after_three_days(settings, db):
+    from db.models import InboundUpdate
+    from schedules.runner import SchedulerRunner
+    await engine.handle(Inbound("test", "17", "17", "old-update", command="help"), tz=settings.tz, settings=settings)
+    runner = SchedulerRunner(settings, on_enqueued=lambda: None)
+    await runner.prune_updates()
+    with db() as s:
+        assert s.exec(select(InboundUpdate).where(InboundUpdate.update_key == "old-update")).one()
+    with time_machine.travel(utcnow() + timedelta(days=4), tick=False):
+        await runner.prune_updates()
+    with db() as s:
+        assert s.exec(select(InboundUpdate).where(InboundUpdate.update_key == "old-update")).first() is None
