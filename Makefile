@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test test-postgres bench clean
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -19,6 +19,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The same suite on a throwaway PostgreSQL server (needs PostgreSQL's initdb/pg_ctl on the machine).
+test-postgres: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,postgres]'
+	scripts/test-on-postgres.sh -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.broadcast --contacts 3000 --json

@@ -12,12 +12,14 @@ from db.outbox import Outgoing, enqueue, enqueue_many
 from handlers.io import OutMessage
 
 
-def test_migrations_match_the_models(migrated_template):
-    engine = create_engine(f"sqlite:///{migrated_template}")
+def test_migrations_match_the_models(settings):
+    engine = create_engine(settings.database_url)   # a copy of the database the migrations built
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
     assert diff == []
-    assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
 
 
 def test_a_chat_is_bound_to_at_most_one_unit(db):
