@@ -15,8 +15,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("Thiếu TELEGRAM_BOT_TOKEN: đặt biến môi trường này (token lấy từ @BotFather) rồi chạy lại.",
               file=sys.stderr)
         return 2
+    from bot import logs
     from bot.runtime import BotRuntime
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(logging.INFO, [settings.telegram_bot_token, settings.zalo_bot_token])
     runtime = BotRuntime(settings)
     try:
         asyncio.run(runtime.run_forever(webhook_url=args.webhook, web_port=args.port,

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from bot.channels.telegram import TelegramChannel
 from bot.links import UploadTicket
+from bot.logs import quiet_noisy_loggers
 from bot.settings import Settings
 from bot.web import (WebServer, build_app, file_download_route, telegram_webhook_route, upload_routes,
                      zalo_webhook_route)
-from db import conversations
+from db import conversations, people
 from db import files as file_store
 from db.engine import db_lock, init_engine, session_scope
 from db.migrate import upgrade
@@ -31,12 +32,6 @@ log = logging.getLogger(__name__)
 def _is_loopback(url: str) -> bool:
     from urllib.parse import urlparse
     return (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
-
-
-def quiet_noisy_loggers() -> None:
-    # httpx logs every request URL at INFO, and Telegram's and Zalo's URLs carry the bot token.
-    for name in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "uvicorn.access"):
-        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 class BotRuntime:
@@ -142,6 +137,9 @@ class BotRuntime:
             await self.web.start()
         if self.telegram:
             await self.telegram.start(webhook=webhook_url is not None)
+            with session_scope() as session:
+                staff_chats = people.staff_chats(session, "telegram")
+            await self.telegram.show_staff_menu(staff_chats)
             if webhook_url:
                 await self.telegram.set_webhook(webhook_url.rstrip("/") + "/telegram/webhook", telegram_secret)
         if self.zalo:

@@ -25,3 +25,8 @@ def office(session: Session, office_id: int | None) -> Office | None:
 
 def audit(session: Session, actor: str, action: str, subject: str | None = None, **details) -> None:
     session.add(AuditEvent(actor=actor, action=action, subject=subject, details=details or None))
+
+
+def staff_chats(session: Session, channel: str) -> list[str]:
+    return [c for c in session.exec(select(Staff.chat_id).where(
+        Staff.channel == channel, Staff.active == True, Staff.chat_id.is_not(None)))]  # noqa: E712

@@ -16,11 +16,12 @@ from collections.abc import Awaitable, Callable
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta (PTB 22's opt-in; no warning)
 
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot import texts
 from handlers.io import Inbound, IncomingFile, OutMessage, SendResult
 from schedules.outbox import ResolvedFile
 
@@ -32,10 +33,6 @@ SIG_LEN = 8
 ALBUM_GATHER_SECONDS = 0.8   # Telegram sends an album as one update per item, close together
 TELEGRAM_FILE_LIMIT = 20 * 1024 * 1024
 
-BOT_COMMANDS = [
-    ("start", "Bắt đầu / gắn đơn vị"), ("help", "Trợ giúp"), ("viec", "Việc cần làm"),
-    ("nop", "Nộp báo cáo"), ("decu", "Đề cử điển hình"), ("huy", "Huỷ thao tác đang làm"),
-]
 
 
 # -------------------------------------------------------------------------------------------- signing
@@ -226,7 +223,7 @@ class TelegramChannel:
     async def start(self, *, webhook: bool = False, poll_timeout: int = 10) -> None:
         await self.app.initialize()
         try:
-            await self.bot.set_my_commands([BotCommand(c, d) for c, d in BOT_COMMANDS])
+            await self.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMAND_MENU_CONTACT])
         except TelegramError:
             log.warning("setMyCommands failed; continuing")
         await self.app.start()
@@ -234,6 +231,15 @@ class TelegramChannel:
             await self.bot.delete_webhook()
             await self.app.updater.start_polling(timeout=poll_timeout, poll_interval=0.0,
                                                  allowed_updates=["message", "callback_query"])
+
+    async def show_staff_menu(self, chat_ids: list[str]) -> None:
+        """Staff chats get the staff commands in Telegram's menu; everyone else sees the schools' menu."""
+        commands = [BotCommand(c, d) for c, d in texts.COMMAND_MENU_STAFF]
+        for chat_id in chat_ids:
+            try:
+                await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(int(chat_id)))
+            except TelegramError:
+                log.warning("could not set the staff menu for a chat")
 
     async def set_webhook(self, url: str, secret_token: str) -> None:
         await self.bot.set_webhook(url, secret_token=secret_token, allowed_updates=["message", "callback_query"])

@@ -89,3 +89,16 @@ FILE_LINK_INVALID = "Đường liên kết tệp không hợp lệ."
 UNSUPPORTED_CONTENT = "Tôi chưa đọc được loại tin nhắn này. Hãy gửi chữ, ảnh chụp, hoặc dùng đường liên kết tải tệp mà tôi gửi."
 UPLOAD_LINK_LABEL = "Tải tệp PDF/DOCX lên tại đây (dùng một lần, trong 24 giờ)"
 OFFICE_FALLBACK = "Phòng/Sở"
+
+# The command menu Telegram shows beside the text box: (command, description)
+COMMAND_MENU_CONTACT = [
+    ("start", "Bắt đầu / gắn đơn vị"), ("nop", "Nộp báo cáo"), ("decu", "Đề cử điển hình"),
+    ("viec", "Việc cần làm"), ("help", "Trợ giúp"), ("huy", "Huỷ thao tác đang làm"),
+]
+COMMAND_MENU_STAFF = [
+    ("taochiendich", "Tạo chiến dịch từ tệp kế hoạch"), ("taomoi", "Tạo chiến dịch bằng tay"),
+    ("phatdong", "Phát động chiến dịch"), ("tiendo", "Xem tiến độ"), ("duyet", "Duyệt bài nộp"),
+    ("nhacnho", "Nhắc đơn vị chưa nộp"), ("nhachan", "Lịch nhắc hạn tự động"), ("danhan", "Ai đã nhận kế hoạch"),
+    ("dscu", "Danh sách đề cử"), ("hinhthuc", "Hình thức khen thưởng"), ("xuat", "Xuất danh sách tổng hợp"),
+    ("help", "Trợ giúp"), ("huy", "Huỷ thao tác đang làm"),
+]

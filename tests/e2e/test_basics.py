@@ -39,4 +39,16 @@ async def test_forged_button_data_is_refused(e2e):
 async def test_bot_commands_are_registered(e2e):
     await e2e.sandbox.wait_for(lambda: e2e.sandbox.commands())
     names = [c["command"] for c in e2e.sandbox.commands()]
-    assert {"start", "help", "huy"} <= set(names)
+    assert names == [c for c, _ in texts.COMMAND_MENU_CONTACT]
+
+
+async def test_staff_chats_get_the_staff_menu(settings):
+    from tests.support.e2e import E2EEnv
+    seed.staff(4001, name="Chuyên viên")
+    env = await E2EEnv(settings).start()
+    try:
+        scope = {"type": "chat", "chat_id": 4001}
+        await env.sandbox.wait_for(lambda: env.sandbox.commands(scope))
+        assert [c["command"] for c in env.sandbox.commands(scope)] == [c for c, _ in texts.COMMAND_MENU_STAFF]
+    finally:
+        await env.stop()
