@@ -61,6 +61,7 @@ class Flow:
     title: str = ""            # shown in "you are in the middle of ..."
     audience: str = CONTACT
     timeout_minutes: int | None = None  # default: settings.conversation_timeout_minutes
+    interruptible: bool = False         # a browse-only flow: another command simply replaces it
 
     async def begin(self, ctx: "Ctx", data: dict, **kwargs: Any) -> Step:
         raise NotImplementedError
@@ -208,7 +209,10 @@ async def _run_entry(ctx: Ctx, entry: Entry) -> list[OutMessage]:
     if refusal:
         return [OutMessage(refusal)]
     if entry.starts_flow and ctx.conv.flow:
-        return [_busy(ctx)]
+        current = FLOWS.get(ctx.conv.flow)
+        if current is None or not current.interruptible:
+            return [_busy(ctx)]
+        conversations.clear_flow(ctx.conv)   # nothing typed there is lost: it only showed things
     return _as_messages(await entry.handler(ctx))
 
 

@@ -78,6 +78,7 @@ def chosen_campaign(ctx: Ctx, inp: Inbound, statuses: tuple[str, ...] = ACTIVE) 
 
 class CampaignStaffFlow(StaffFlow):
     """A staff flow that starts by picking a campaign (skipped when there is only one)."""
+    interruptible = True   # progress, review queue, export, nudge preview: nothing half-typed to lose
     campaign_statuses: tuple[str, ...] = ACTIVE
     no_campaign_text: str = texts.PROGRESS_NO_CAMPAIGN
 

@@ -238,3 +238,27 @@ async def test_handled_update_ids_are_forgotten_after_three_days(settings, db):
         await runner.prune_updates()
     with db() as s:
         assert s.exec(select(InboundUpdate).where(InboundUpdate.update_key == "old-update")).first() is None
+
+
+@flow
+class BrowseFlow(Flow):
+    name, title, audience, interruptible = "test_browse", "thử xem", "anyone", True
+
+    async def begin(self, ctx, data, **kw):
+        return goto("page", "Trang 1")
+
+
+@engine.command("browse", starts_flow=True)
+async def browse_command(ctx):
+    return await ctx.start_flow("test_browse")
+
+
+async def test_a_browse_only_flow_gives_way_to_another_command(settings):
+    chat = FlowChat(settings, 18)
+    await chat.send("/browse")
+    engine.COMMANDS["echo"].starts_flow = True
+    try:
+        assert (await chat.send("/echo"))[0].text == "Chọn màu"      # no "bạn đang làm dở"
+        assert "đang làm dở" in (await chat.send("/browse"))[0].text   # but a flow with input in progress stays
+    finally:
+        engine.COMMANDS["echo"].starts_flow = False
