@@ -170,6 +170,18 @@ async def test_file_over_20_mb_is_refused_with_advice(settings, db, world):
     await chat._push(files=[IncomingFile("big", "ho_so_day_du.pdf", "application/pdf", 21 * 1024 * 1024, "document")])
     assert "ho_so_day_du.pdf" in chat.text and "tối đa 20 MB" in chat.text and "nén" in chat.text
     assert state_of(db).data["files"] == []
+    [link] = chat.last[0].links                        # ...or send it through the upload page (up to 50 MB)
+    assert "/tai-len/" in link.url
+
+
+async def test_a_file_from_the_upload_page_may_be_up_to_50_mb(settings, db, world):
+    chat = FlowChat(settings, USER)
+    await to_files_step(chat, world["report"].id)
+    chat.files["upload:abc"] = b"%PDF big stand-in"
+    await chat._push(files=[IncomingFile("upload:abc", "ho_so_day_du.pdf", "application/pdf", 30 * 1024 * 1024)])
+    assert [f["name"] for f in state_of(db).data["files"]] == ["ho_so_day_du.pdf"]
+    await chat._push(files=[IncomingFile("upload:def", "qua_lon.pdf", "application/pdf", 51 * 1024 * 1024)])
+    assert "qua_lon.pdf" in chat.text and len(state_of(db).data["files"]) == 1
 
 
 async def test_album_of_two_photos_counts_as_two_files(settings, db, world):
