@@ -98,6 +98,30 @@ def keyboard(secret: bytes, chat_id: str, message: OutMessage) -> InlineKeyboard
                                   for c in row] for row in message.choices])
 
 
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut a long text on line boundaries into pieces Telegram accepts (a lone long line is cut hard)."""
+    pieces, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    pieces.append(current)
+    return [p for p in pieces if p] or [""]
+
+
 def _text_with_links(message: OutMessage) -> str:
     lines = [message.text] + [f"{link.label}: {link.url}" for link in message.links]
     return "\n".join(lines)
@@ -131,14 +155,19 @@ class TelegramSender:
     async def _send(self, chat_id: str, message: OutMessage, files: list[ResolvedFile], edit_id: str | None):
         markup = keyboard(self.secret, chat_id, message)
         text = _text_with_links(message)
-        if edit_id:
-            return await self.bot.edit_message_text(text, chat_id=chat_id, message_id=int(edit_id), reply_markup=markup)
+        if edit_id:  # an edited progress line never grows past the limit; cut rather than fail
+            return await self.bot.edit_message_text(text[:TEXT_LIMIT], chat_id=chat_id, message_id=int(edit_id),
+                                                    reply_markup=markup)
         if not files:
-            return await self.bot.send_message(chat_id, text, reply_markup=markup)
+            *head, tail = split_text(text)
+            for piece in head:
+                await self.bot.send_message(chat_id, piece)
+            return await self.bot.send_message(chat_id, tail, reply_markup=markup)
         last = None
-        caption_fits = len(text) <= 1024
+        caption_fits = len(text) <= CAPTION_LIMIT
         if not caption_fits:
-            await self.bot.send_message(chat_id, text)
+            for piece in split_text(text):
+                await self.bot.send_message(chat_id, piece)
         for i, f in enumerate(files):
             is_last = i == len(files) - 1
             kwargs = dict(caption=text if (is_last and caption_fits) else None,

@@ -52,3 +52,19 @@ async def test_staff_chats_get_the_staff_menu(settings):
         assert [c["command"] for c in env.sandbox.commands(scope)] == [c for c, _ in texts.COMMAND_MENU_STAFF]
     finally:
         await env.stop()
+
+
+async def test_a_reply_longer_than_telegram_allows_arrives_in_pieces(e2e):
+    from db.engine import session_scope
+    from db.outbox import Outgoing, enqueue
+    from handlers.io import Choice, OutMessage
+    lan = await e2e.user(1004, "Cô Lan")
+    lines = [f"{i}. Trường Tiểu học số {i}: chưa nộp" for i in range(300)]
+    with session_scope() as s:
+        enqueue(s, Outgoing("long-1", "telegram", "1004", OutMessage("\n".join(lines),
+                                                                   choices=[[Choice("Xong", "g|help|")]])))
+    e2e.runtime.dispatcher.wake()
+    last = await lan.expect_reply(contains="299. Trường Tiểu học số 299")
+    pieces = lan.messages()
+    assert len(pieces) >= 2 and "\n".join(m.text for m in pieces).split("\n") == lines
+    assert [b.text for b in last.buttons] == ["Xong"] and not pieces[0].buttons
