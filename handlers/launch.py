@@ -19,6 +19,7 @@ from db import campaigns as campaign_ops
 from db import people
 from db.models import Broadcast, Campaign, Contact, OutboxStatus, Staff, Unit
 from db.outbox import Outgoing, enqueue
+from db.progress import may_see
 from handlers.engine import CONTACT, STAFF, Ctx, Flow, Step, action, action_choice, command, done, flow, goto
 from handlers.io import Choice, Inbound, OutFile, OutMessage
 
@@ -170,7 +171,7 @@ class LaunchCampaign(Flow):
     name, title, audience = "launch_campaign", texts.LAUNCH_FLOW_TITLE, STAFF
 
     async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
-        campaigns = admin.launchable(ctx.session)
+        campaigns = [c for c in admin.launchable(ctx.session) if may_see(ctx.staff, c)]   # one's own office
         if not campaigns:
             return done(texts.LAUNCH_NONE)
         return goto(L.pick, OutMessage(texts.LAUNCH_PICK, choices=[[Choice(_pick_label(c), str(c.id))]
@@ -178,7 +179,9 @@ class LaunchCampaign(Flow):
 
     def _chosen(self, ctx: Ctx, value: str | None) -> Campaign | None:
         campaign = campaign_ops.get(ctx.session, int(value)) if value and value.isdigit() else None
-        return campaign if campaign is not None and campaign.status in ("draft", "launched") else None
+        if campaign is None or campaign.status not in ("draft", "launched") or not may_see(ctx.staff, campaign):
+            return None
+        return campaign
 
     async def on_pick(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         campaign = self._chosen(ctx, inp.choice)

@@ -263,3 +263,21 @@ async def test_gate_spaces_sends_and_does_not_burst_after_a_stall():
     start = time.monotonic()
     await gate.wait()
     assert time.monotonic() - start >= 0.045
+
+
+async def test_staff_see_only_their_own_offices_campaigns(settings):
+    from bot import texts
+    from tests.support import seed
+    from tests.support.flowchat import FlowChat
+    ours, theirs = seed.office("Phòng GD&ĐT Quận 1"), seed.office("Phòng GD&ĐT Quận 3")
+    seed.staff(9101, office_id=ours.id, channel="test")
+    unit = seed.unit("Q1-TH01", "Trường Tiểu học Quận 1")
+    seed.contact(unit.id, 9201, channel="test")
+    seed.campaign("Thi đua của Quận 1", unit_ids=[unit.id], status="draft", office_id=ours.id)
+    other, _ = seed.campaign("Thi đua của Quận 3", unit_ids=[unit.id], status="draft", office_id=theirs.id)
+    chat = FlowChat(settings, 9101)
+    await chat.send("/phatdong")
+    assert [label.split(" ", 1)[1] for label in chat.labels()] == ["Thi đua của Quận 1"]
+    turn = chat.last[0].flat_choices()[0].data.split("|")[0]
+    await chat.press_data(f"{turn}|{other.id}")     # another office's campaign id in this step's button
+    assert chat.text == texts.LAUNCH_UNKNOWN
