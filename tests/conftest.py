@@ -72,3 +72,21 @@ def db(settings):
     """A fresh, migrated database; yields a session factory."""
     from db.engine import session_scope
     return session_scope
+
+
+@pytest.fixture
+def thidua(settings, monkeypatch, capsys):
+    """Runs `thidua ...` like a shell would, on the test database; returns (exit code, stdout, stderr)."""
+    from bot import cli
+    from bot.settings import get_settings
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("THIDUA_DATA_DIR", str(settings.thidua_data_dir))
+    monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
+    get_settings.cache_clear()
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = cli.main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    yield run
+    get_settings.cache_clear()

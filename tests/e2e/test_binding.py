@@ -5,8 +5,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
-from bot import cli, texts
-from bot.settings import get_settings
+from bot import texts
 from db import invites
 from db.clock import utcnow
 from db.models import Contact, Invite
@@ -22,22 +21,14 @@ MENU = [texts.MENU_SUBMIT, texts.MENU_NOMINATE, texts.MENU_TODO, texts.MENU_HELP
 
 
 @pytest.fixture
-def thidua(settings, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
-    yield lambda *argv: cli.main([str(a) for a in argv])
-    get_settings.cache_clear()
-
-
-@pytest.fixture
 def tokens(e2e, thidua, tmp_path) -> dict[str, str]:
     """Import the roster and create invites (3 uses each) through the CLI; {unit code: token} from the sheet."""
     workbook = Workbook()
     for row in ROSTER:
         workbook.active.append(row)
     workbook.save(tmp_path / "ds.xlsx")
-    assert thidua("units", "import", tmp_path / "ds.xlsx", "--office", "Phòng GD&ĐT Quận 1") == 0
-    assert thidua("units", "invite", "--out", tmp_path / "moi", "--max-uses", "3") == 0
+    assert thidua("units", "import", tmp_path / "ds.xlsx", "--office", "Phòng GD&ĐT Quận 1")[0] == 0
+    assert thidua("units", "invite", "--out", tmp_path / "moi", "--max-uses", "3")[0] == 0
     rows = list(load_workbook(tmp_path / "moi" / "danh-sach-loi-moi.xlsx").active.iter_rows(values_only=True))
     return {row[0]: row[7] for row in rows[1:]}
 
@@ -67,7 +58,7 @@ async def test_bad_expired_and_revoked_tokens_are_explained(e2e, tokens, thidua,
     await stranger.send(f"/start {tokens['TH02']}")
     assert (await stranger.expect_reply()).text == texts.INVITE_PROBLEMS["expired"]
 
-    assert thidua("units", "revoke", "--unit", "TH01") == 0
+    assert thidua("units", "revoke", "--unit", "TH01")[0] == 0
     await stranger.send(f"/start {tokens['TH01']}")
     assert (await stranger.expect_reply()).text == texts.INVITE_PROBLEMS["revoked"]
     await stranger.send("/help")

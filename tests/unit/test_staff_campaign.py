@@ -5,8 +5,7 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from bot import cli, texts
-from bot.settings import get_settings
+from bot import texts
 from db import files as file_store
 from db.models import (AuditEvent, Campaign, CampaignUnit, ConversationState, Invite, Milestone, Office, Staff,
                        StoredFile)
@@ -214,20 +213,6 @@ async def test_staff_commands_are_audited(settings, db, world):
 
 
 # ------------------------------------------------------------------------------------------ CLI
-
-@pytest.fixture
-def thidua(settings, monkeypatch, capsys, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("THIDUA_DATA_DIR", str(settings.thidua_data_dir))
-    monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
-    get_settings.cache_clear()
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    yield run
-    get_settings.cache_clear()
 
 
 def staff_cli_session(thidua, db) -> str:

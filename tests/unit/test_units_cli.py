@@ -11,8 +11,7 @@ import time_machine
 from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
-from bot import cli, texts
-from bot.settings import get_settings
+from bot import texts
 from db import invites
 from db.clock import utcnow
 from db.models import AuditEvent, Invite, Office, Unit
@@ -28,21 +27,6 @@ ROSTER = [
     [5, "TH01", "Dòng trùng mã", None, None, None, None, ""],
     [6, "MN01", None, "Mầm non", None, None, None, ""],
 ]
-
-
-@pytest.fixture
-def thidua(settings, monkeypatch, capsys):
-    """Runs `thidua ...` like a shell would; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
-    get_settings.cache_clear()
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    yield run
-    get_settings.cache_clear()
 
 
 def write_xlsx(path: Path, rows: list[list]) -> Path:
