@@ -23,30 +23,26 @@ def secret_ok(expected: str | None, given: str | None) -> bool:
     return bool(expected) and given is not None and hmac.compare_digest(expected.encode(), given.encode())
 
 
-def telegram_webhook_route(secret: str, sink: WebhookSink) -> Route:
+def webhook_route(path: str, header: str, secret: str, sink: WebhookSink) -> Route:
+    """A channel's webhook: refuse calls without the right secret header, hand the body over, answer 200."""
     async def receive(request: Request):
-        if not secret_ok(secret, request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
+        if not secret_ok(secret, request.headers.get(header)):
             return PlainTextResponse("forbidden", status_code=403)
         try:
             payload = await request.json()
         except ValueError:
             return PlainTextResponse("bad json", status_code=400)
-        await sink(payload)
+        await sink(payload)  # sinks only queue the work: the channel gets its answer at once
         return JSONResponse({"ok": True})
-    return Route("/telegram/webhook", receive, methods=["POST"])
+    return Route(path, receive, methods=["POST"])
+
+
+def telegram_webhook_route(secret: str, sink: WebhookSink) -> Route:
+    return webhook_route("/telegram/webhook", "X-Telegram-Bot-Api-Secret-Token", secret, sink)
 
 
 def zalo_webhook_route(secret: str, sink: WebhookSink) -> Route:
-    async def receive(request: Request):
-        if not secret_ok(secret, request.headers.get("X-Bot-Api-Secret-Token")):
-            return PlainTextResponse("forbidden", status_code=403)
-        try:
-            payload = await request.json()
-        except ValueError:
-            return PlainTextResponse("bad json", status_code=400)
-        await sink(payload)  # the sink only schedules the work: Zalo gets its 200 at once
-        return JSONResponse({"ok": True})
-    return Route("/zalo/webhook", receive, methods=["POST"])
+    return webhook_route("/zalo/webhook", "X-Bot-Api-Secret-Token", secret, sink)
 
 
 FileReader = Callable[[int], tuple[str, str | None, bytes] | None]
