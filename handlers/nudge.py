@@ -108,12 +108,10 @@ class NudgeFlow(CampaignStaffFlow):
     # ---- steps
 
     def milestones(self, ctx: Ctx, data: dict, note: str | None = None) -> Step:
-        campaign = current_campaign(ctx, data)
-        if campaign is None:
-            return done(texts.PROGRESS_GONE)
-        milestones = list(campaign_ops.milestones(ctx.session, campaign.id, units_act_only=True))
-        if not milestones:
-            return done(texts.PROGRESS_NO_MILESTONE.format(title=campaign.title))
+        loaded = self.campaign_milestones(ctx, data)
+        if isinstance(loaded, Step):
+            return loaded
+        campaign, milestones = loaded
         labels = [f"{short(m.title, 40)} — {due_text(m, ctx.tz)}" for m in milestones]
         return goto(S.milestone, milestone_menu(milestones, labels, note or texts.PROGRESS_PICK_MILESTONE,
                                                 extra=[Choice(texts.NUDGE_BTN_CANCEL, "cancel")]))

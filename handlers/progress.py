@@ -100,6 +100,17 @@ class CampaignStaffFlow(StaffFlow):
     def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
         raise NotImplementedError
 
+    @staticmethod
+    def campaign_milestones(ctx: Ctx, data: dict) -> tuple[Campaign, list[Milestone]] | Step:
+        """The chosen campaign and the milestones its units act on, or the step that says why not."""
+        campaign = current_campaign(ctx, data)
+        if campaign is None:
+            return done(texts.PROGRESS_GONE)
+        milestones = list(campaign_ops.milestones(ctx.session, campaign.id, units_act_only=True))
+        if not milestones:
+            return done(texts.PROGRESS_NO_MILESTONE.format(title=campaign.title))
+        return campaign, milestones
+
 
 def current_campaign(ctx: Ctx, data: dict) -> Campaign | None:
     campaign = campaign_ops.get(ctx.session, data.get("campaign_id") or 0)
@@ -186,12 +197,10 @@ class ProgressFlow(CampaignStaffFlow):
     # ---- views
 
     def overview(self, ctx: Ctx, data: dict, with_chart: bool, note: str | None = None) -> Step:
-        campaign = current_campaign(ctx, data)
-        if campaign is None:
-            return done(texts.PROGRESS_GONE)
-        milestones = list(campaign_ops.milestones(ctx.session, campaign.id, units_act_only=True))
-        if not milestones:
-            return done(texts.PROGRESS_NO_MILESTONE.format(title=campaign.title))
+        loaded = self.campaign_milestones(ctx, data)
+        if isinstance(loaded, Step):
+            return loaded
+        campaign, milestones = loaded
         counts = progress_db.status_counts(ctx.session, campaign.id, [m.id for m in milestones])
         ctx.audit("progress_viewed", f"campaign:{campaign.id}")
         replies = [self.chart(ctx, campaign, milestones, counts)] if with_chart else []

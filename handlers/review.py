@@ -18,7 +18,7 @@ from db.models import Campaign, Submission, SubmissionStatus
 from db.outbox import Outgoing
 from handlers.engine import STAFF, Ctx, Step, action_choice, command, done, flow, goto
 from handlers.io import Choice, Inbound, OutFile, OutMessage
-from handlers.progress import (CampaignStaffFlow, chosen_milestone, current_campaign,
+from handlers.progress import (CampaignStaffFlow, chosen_milestone,
                                days_left, due_text, milestone_menu, page_label, pager, parse_id, short, turn_page)
 
 PER_PAGE = 10
@@ -175,12 +175,10 @@ class ReviewFlow(CampaignStaffFlow):
     # ---- views
 
     def milestones(self, ctx: Ctx, data: dict, skip_single: bool = False, note: str | None = None) -> Step:
-        campaign = current_campaign(ctx, data)
-        if campaign is None:
-            return done(texts.PROGRESS_GONE)
-        milestones = list(campaign_ops.milestones(ctx.session, campaign.id, units_act_only=True))
-        if not milestones:
-            return done(texts.PROGRESS_NO_MILESTONE.format(title=campaign.title))
+        loaded = self.campaign_milestones(ctx, data)
+        if isinstance(loaded, Step):
+            return loaded
+        campaign, milestones = loaded
         if skip_single and len(milestones) == 1:
             data.update(milestone_id=milestones[0].id, page=0, show_all=False)
             return self.queue(ctx, data)
