@@ -142,6 +142,7 @@ class StoredFile(SQLModel, table=True):
     size: int
     mime: str | None = None
     original_name: str
+    telegram_file_id: str | None = None   # Telegram keeps what it received: later sends go by this id
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -292,6 +293,7 @@ class Acknowledgement(SQLModel, table=True):
 
 class OutboxMessage(SQLModel, table=True):
     """Every outgoing message. The idempotency key makes enqueueing the same message twice a no-op."""
+    __table_args__ = (sa.Index("ix_outbox_due", "channel", "status", "priority", "not_before"),)
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True, index=True)
     channel: str
@@ -299,6 +301,7 @@ class OutboxMessage(SQLModel, table=True):
     contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
     broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
     kind: str = "reply"                   # reply | launch | reminder | nudge | receipt | review | digest | edit
+    priority: int = 1                     # 0: a reply to someone in a conversation; 1: bulk (launch, reminders)
     payload: dict = _json(dict)           # bot.messages.OutMessage as JSON
     status: str = Field(default=OutboxStatus.pending, index=True)
     attempts: int = 0

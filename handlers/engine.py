@@ -28,6 +28,7 @@ from db.clock import utcnow
 from db.engine import db_lock, session_scope
 from db.models import Contact, ConversationState, Staff, Unit
 from db.outbox import Outgoing, enqueue, enqueue_many
+from handlers import background
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class Ctx:
     fetch_file: FileFetcher | None = None
     settings: Any = None
     _notifications: list[Outgoing] = field(default_factory=list)
+    _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def unit(self) -> Unit | None:
@@ -102,6 +104,11 @@ class Ctx:
     def notify(self, item: Outgoing) -> None:
         """Queue a message to someone else (in this transaction)."""
         self._notifications.append(item)
+
+    def after_commit(self, job: Callable[[], Awaitable[None]]) -> None:
+        """Run `job` once this transaction has committed, in the background, outside any transaction or lock:
+        anything slow (a download, parsing a document, building an export) goes here, never in a step."""
+        self._after_commit.append(job)
 
     def audit(self, action: str, subject: str | None = None, **details: Any) -> None:
         people.audit(self.session, self.actor, action, subject, **details)
@@ -311,12 +318,16 @@ async def handle(inbound: Inbound, *, tz: ZoneInfo, settings: Any = None,
     import handlers.registry  # noqa: F401  registers every command, action and flow
 
     inbound = normalise(inbound)
+    jobs: list = []
     async with db_lock():
-        return await _handle_locked(inbound, tz=tz, settings=settings, fetch_file=fetch_file)
+        replies = await _handle_locked(inbound, tz=tz, settings=settings, fetch_file=fetch_file, jobs=jobs)
+    for job in jobs:   # committed: now the slow work, in the background
+        background.spawn(job, name=f"after:{inbound.channel}:{inbound.chat_id}")
+    return replies
 
 
 async def _handle_locked(inbound: Inbound, *, tz: ZoneInfo, settings: Any,
-                         fetch_file: FileFetcher | None) -> list[OutMessage]:
+                         fetch_file: FileFetcher | None, jobs: list) -> list[OutMessage]:
     with session_scope() as session:
         if conversations.seen_update(session, inbound.channel, inbound.update_key):
             return []
@@ -337,6 +348,7 @@ async def _handle_locked(inbound: Inbound, *, tz: ZoneInfo, settings: Any,
             for i, msg in enumerate(replies)
         ] + ctx._notifications)
         conversations.mark_update(session, inbound.channel, inbound.update_key)
+        jobs.extend(ctx._after_commit)
     return replies
 
 
