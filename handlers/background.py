@@ -54,3 +54,12 @@ async def cancel_all() -> None:
         t.cancel()
     if pending:
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _no_dispatcher() -> None:
+    pass
+
+
+# Set by the runtime to the outbox dispatcher's wake(): a background job that queued messages calls it so
+# they go out now rather than at the dispatcher's next look at the database.
+wake_outbox: Callable[[], None] = _no_dispatcher
