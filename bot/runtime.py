@@ -14,10 +14,10 @@ from bot.web import (WebServer, build_app, file_download_route, telegram_webhook
                      zalo_webhook_route)
 from db import conversations, people
 from db import files as file_store
-from db.engine import db_lock, init_engine, session_scope
+from db.engine import init_engine, session_scope
 from db.migrate import upgrade
 from db.models import StoredFile
-from handlers import engine
+from handlers import background, engine, fetching
 from handlers.io import Inbound, IncomingFile
 from handlers.uploads import UPLOAD_REF
 from schedules import reminders as reminder_ticks
@@ -45,6 +45,7 @@ class BotRuntime:
         self.scheduler: SchedulerRunner | None = None
         self.web: WebServer | None = None
         self._dispatch_task: asyncio.Task | None = None
+        self._dispatch_stop = asyncio.Event()
 
     # ------------------------------------------------------------------------------------------ inputs
 
@@ -56,27 +57,40 @@ class BotRuntime:
     def uploads_dir(self) -> Path:
         return Path(self.settings.thidua_data_dir) / "uploads"
 
-    def _fetcher(self, channel):
-        async def fetch(file: IncomingFile) -> bytes:
+    def _downloader(self, channel) -> engine.Downloader:
+        """Streams a file into the engine's sink: from the upload page's folder, or from the platform."""
+        async def download(file: IncomingFile, sink, max_bytes: int) -> None:
             if file.ref.startswith(UPLOAD_REF):  # a file that came through the upload page
-                return (self.uploads_dir / file.ref[len(UPLOAD_REF):]).read_bytes()
-            return await channel.fetch_file(file)
-        return fetch
+                path = self.uploads_dir / Path(file.ref[len(UPLOAD_REF):]).name
+                with open(path, "rb") as fh:
+                    while chunk := fh.read(1 << 20):
+                        sink(chunk)
+                return
+            if hasattr(channel, "download"):
+                await channel.download(file, sink, max_bytes)
+            else:
+                sink(await channel.fetch_file(file))
+        return download
 
-    async def on_inbound(self, inbound: Inbound, channel) -> None:
+    def services(self, channel_name: str) -> engine.Services:
+        channel = self.channels.get(channel_name)
+        return engine.Services(self.settings.tz, self.settings, self._downloader(channel) if channel else None,
+                               self.dispatcher)
+
+    async def on_inbound(self, inbound: Inbound, channel) -> list:
+        """Replies go to the dispatcher in memory (no wake-up, no poll): see engine.run."""
         try:
-            await engine.handle(inbound, tz=self.settings.tz, settings=self.settings, fetch_file=self._fetcher(channel))
+            return await engine.run(engine.normalise(inbound), self.services(inbound.channel))
         except Exception:
             log.exception("handling update %s failed", inbound.update_key)
-        self.dispatcher.wake()
+            return []
 
     async def on_upload(self, ticket: UploadTicket, name: str, mime: str | None, data: bytes) -> bool:
         """A file from the one-time upload page enters the chat's conversation like a file sent in chat."""
         key = f"upload:{ticket.nonce}"
-        async with db_lock():
-            with session_scope() as session:
-                if conversations.seen_update(session, ticket.channel, key):
-                    return False
+        with session_scope() as session:
+            if conversations.seen_update(session, ticket.channel, key):
+                return False
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         (self.uploads_dir / ticket.nonce).write_bytes(data)
         channel = self.channels.get(ticket.channel)
@@ -145,7 +159,9 @@ class BotRuntime:
         if self.zalo:
             hook = zalo_webhook_url.rstrip("/") + "/zalo/webhook" if zalo_webhook_url else None
             await self.zalo.start(webhook_url=hook, webhook_secret=zalo_secret)
-        self._dispatch_task = asyncio.create_task(self.dispatcher.run(self.stop_event))
+        background.wake_outbox = self.dispatcher.wake
+        self._dispatch_task = asyncio.create_task(self.dispatcher.run(self._dispatch_stop))
+        fetching.resume(self.services)   # downloads a crash or restart interrupted
         self.scheduler = SchedulerRunner(s, on_enqueued=self.dispatcher.wake)
         self.install_ticks()
         self.scheduler.start()
@@ -155,22 +171,52 @@ class BotRuntime:
         self.broadcasts = BroadcastMonitor(self.dispatcher, on_enqueued=self.dispatcher.wake)
         self.scheduler.add_tick("broadcasts", self.broadcasts.tick, TICK_SECONDS)
         reminder_ticks.install(self.scheduler)   # deadline reminders + staff digest: every minute and at start
+        self.scheduler.add_tick("sweep_files", self.sweep_files, 6 * 3600)
+
+    async def sweep_files(self) -> None:
+        """Blobs of aborted submissions (a crash between download and commit): collected when a day old."""
+        def sweep() -> int:
+            with session_scope() as session:
+                return file_store.sweep_orphans(session, self.settings.thidua_data_dir)
+        removed = await asyncio.to_thread(sweep)   # walks the store on disk: not on the event loop
+        if removed:
+            log.info("removed %d orphan files", removed)
 
     async def stop(self) -> None:
+        """Graceful: stop taking updates, let started work finish, let sends under way finish and hand every
+        other claimed message back to the outbox, then close. Nothing is lost or stranded."""
         self.stop_event.set()
         if self.scheduler:
             self.scheduler.stop()
+        for channel in self.channels.values():
+            await channel.stop_receiving() if hasattr(channel, "stop_receiving") else None
+        if not await background.drain(timeout=10):
+            await background.cancel_all()   # unfinished downloads resume at the next start
         if self._dispatch_task:
-            self.dispatcher.wake()
-            await asyncio.wait_for(self._dispatch_task, timeout=10)
+            self._dispatch_stop.set()
+            try:
+                await asyncio.wait_for(self._dispatch_task, timeout=15)
+            except asyncio.TimeoutError:
+                log.warning("the outbox dispatcher did not stop in time; its leases will run out")
         for channel in self.channels.values():
             await channel.stop()
         if self.web:
             await self.web.stop()
+        background.wake_outbox = background._no_dispatcher
 
     async def run_forever(self, **kwargs) -> None:
+        """Until SIGTERM (systemd, docker) or SIGINT (Ctrl-C): then stop gracefully."""
+        import signal
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):
+                pass
         await self.start(**kwargs)
         try:
-            await asyncio.Event().wait()
+            await stop.wait()
+            log.info("stopping: finishing what is under way")
         finally:
             await self.stop()

@@ -4,19 +4,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from db.clock import utcnow
 from db.models import ConversationState, InboundUpdate
 
 
+def _insert(session: Session, model):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
+
+
 def get_or_create(session: Session, channel: str, chat_id: str, user_id: str | None = None) -> ConversationState:
-    conv = session.exec(select(ConversationState).where(
-        ConversationState.channel == channel, ConversationState.chat_id == chat_id)).first()
+    """Race-free across processes: insert if absent (ON CONFLICT DO NOTHING), then read."""
+    def find():
+        return session.exec(select(ConversationState).where(
+            ConversationState.channel == channel, ConversationState.chat_id == chat_id)).first()
+    conv = find()
     if conv is None:
-        conv = ConversationState(channel=channel, chat_id=chat_id, user_id=user_id, data={}, offered=[])
-        session.add(conv)
-        session.flush()
+        session.execute(_insert(session, ConversationState).values(
+            channel=channel, chat_id=chat_id, user_id=user_id, data={}, offered=[], turn=0, updated_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["channel", "chat_id"]))
+        conv = find()
     return conv
 
 
@@ -38,7 +48,19 @@ def seen_update(session: Session, channel: str, update_key: str) -> bool:
 
 
 def mark_update(session: Session, channel: str, update_key: str) -> None:
-    session.add(InboundUpdate(channel=channel, update_key=update_key))
+    claim_update(session, channel, update_key)
+
+
+def claim_update(session: Session, channel: str, update_key: str) -> bool:
+    """Mark an update as being handled; False if it was already (by this or another process).
+
+    The first statement of the engine's transaction: on PostgreSQL a second process handling the same
+    update waits here for the first to commit, then sees the conflict; on SQLite it takes the write lock
+    for the (short) transaction."""
+    t = InboundUpdate.__table__
+    stmt = (_insert(session, InboundUpdate).values(channel=channel, update_key=update_key, received_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["channel", "update_key"]).returning(t.c.id))
+    return session.execute(stmt).first() is not None
 
 
 def remember_offered(session: Session, channel: str, chat_id: str, offered: list[list[str]]) -> None:
@@ -54,3 +76,9 @@ def prune_updates(session: Session, older_than: datetime) -> int:
     """Forget handled update ids once no channel could re-deliver them (Telegram keeps updates ~24 h)."""
     from sqlalchemy import delete
     return session.execute(delete(InboundUpdate).where(InboundUpdate.received_at < older_than)).rowcount or 0
+
+
+def waiting_for_files(session: Session) -> list[ConversationState]:
+    """Conversations whose step waits for a download (engine.Fetch); checked at start."""
+    live = session.exec(select(ConversationState).where(ConversationState.flow.is_not(None))).all()
+    return [c for c in live if isinstance(c.data, dict) and c.data.get("_fetch")]

@@ -1,9 +1,8 @@
 """Engine and sessions. SQLite is the embedded default; any SQLAlchemy URL (PostgreSQL) works."""
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -28,7 +27,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No ping per checkout (a round trip for every transaction): connections are recycled instead, and a
+    # dropped one fails one transaction, which the engine retries.
+    return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=20)
 
 
 def init_engine(url: str) -> Engine:
@@ -58,19 +59,7 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
-_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
-
-
-def db_lock() -> asyncio.Lock:
-    """One writer at a time within the event loop.
-
-    Sessions are synchronous: a coroutine that awaits while holding a SQLite write lock would make any other
-    coroutine's write block the whole loop. Every async caller wraps its transaction in this lock.
-    """
-    loop = asyncio.get_running_loop()
-    lock = _locks.get(loop)
-    if lock is None:
-        for old in [lp for lp in _locks if lp.is_closed()]:
-            del _locks[old]
-        lock = _locks[loop] = asyncio.Lock()
-    return lock
+@asynccontextmanager
+async def db_lock():
+    """Deprecated no-op (kept until every caller is gone): transactions never await, so none is needed."""
+    yield

@@ -5,17 +5,16 @@ dispatcher claims rows with a conditional UPDATE, so two processes never send th
 """
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from db.clock import utcnow
-from db.models import OutboxMessage, OutboxStatus
+from db.models import Contact, OutboxMessage, OutboxStatus
 from handlers.io import OutMessage, SendResult
 
 MAX_ATTEMPTS = 6
@@ -31,11 +30,24 @@ class Outgoing:
     contact_id: int | None = None
     broadcast_id: int | None = None
     not_before: datetime | None = None
+    priority: int = 1             # 0: someone is waiting in a conversation; 1: bulk
+
 
 
 def _insert(session: Session):
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage.__table__)
+
+
+def _row(it: Outgoing, now: datetime, *, status: str = OutboxStatus.pending, claimed_by: str | None = None,
+         lease_until: datetime | None = None, priority: int | None = None) -> dict:
+    return dict(
+        idempotency_key=it.key, channel=it.channel, chat_id=str(it.chat_id), contact_id=it.contact_id,
+        broadcast_id=it.broadcast_id, kind=it.kind, payload=it.message.to_json(),
+        priority=it.priority if priority is None else priority,
+        status=status, attempts=0, not_before=it.not_before or now, created_at=now,
+        lease_until=lease_until, claimed_by=claimed_by, platform_message_id=None, last_error=None, sent_at=None,
+    )
 
 
 def enqueue_many(session: Session, items: Iterable[Outgoing], chunk: int = 5000) -> int:
@@ -51,12 +63,7 @@ def enqueue_many(session: Session, items: Iterable[Outgoing], chunk: int = 5000)
     added = 0
     batch: list[dict] = []
     for it in items:
-        batch.append(dict(
-            idempotency_key=it.key, channel=it.channel, chat_id=str(it.chat_id), contact_id=it.contact_id,
-            broadcast_id=it.broadcast_id, kind=it.kind, payload=it.message.to_json(),
-            status=OutboxStatus.pending, attempts=0, not_before=it.not_before or now, created_at=now,
-            lease_until=None, claimed_by=None, platform_message_id=None, last_error=None, sent_at=None,
-        ))
+        batch.append(_row(it, now))
         if len(batch) >= chunk:
             added += len(session.connection().execute(stmt, batch).all())
             batch = []
@@ -69,28 +76,86 @@ def enqueue(session: Session, item: Outgoing) -> bool:
     return enqueue_many(session, [item]) == 1
 
 
-def claim_due(session: Session, channel: str, limit: int, lease: timedelta = timedelta(minutes=5)) -> list[OutboxMessage]:
-    """Mark up to `limit` due pending rows as ours and return them in order."""
+LEASE = timedelta(seconds=8)   # renewed every few seconds while held: a dead process's rows return fast
+
+
+@dataclass
+class Queued:
+    """An outbox row in a dispatcher's memory: everything needed to send it and record the result."""
+    id: int
+    key: str
+    channel: str
+    chat_id: str
+    payload: dict
+    kind: str = "reply"
+    priority: int = 1
+    contact_id: int | None = None
+    broadcast_id: int | None = None
+    attempts: int = 0
+    status: str = OutboxStatus.sending
+    bulk: bool = False            # claimed from the database (counts against the dispatcher's bulk room)
+
+
+_QUEUED_COLUMNS = ("id", "idempotency_key", "channel", "chat_id", "payload", "kind", "priority", "contact_id",
+                   "broadcast_id", "attempts")
+
+
+def _queued(row) -> Queued:
+    m = row._mapping
+    return Queued(m["id"], m["idempotency_key"], m["channel"], m["chat_id"], m["payload"], m["kind"], m["priority"],
+                  m["contact_id"], m["broadcast_id"], m["attempts"])
+
+
+def enqueue_claimed(session: Session, items: Sequence[Outgoing], token: str, lease: timedelta = LEASE,
+                    priority: int = 0) -> list[Queued]:
+    """Insert messages already claimed by the dispatcher `token` (the engine's replies: the dispatcher gets
+    them in memory after the commit, without polling). Returns the rows that were new."""
+    if not items:
+        return []
     now = utcnow()
-    token = uuid.uuid4().hex
-    due_ids = select(OutboxMessage.id).where(
-        OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.pending,
-        OutboxMessage.not_before <= now,
-    ).order_by(OutboxMessage.broadcast_id.is_not(None), OutboxMessage.id).limit(limit)  # replies before bulk
-    ids = list(session.exec(due_ids))
+    table = OutboxMessage.__table__
+    stmt = (_insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(*(table.c[c] for c in _QUEUED_COLUMNS)))
+    rows = [_row(it, now, status=OutboxStatus.sending, claimed_by=token, lease_until=now + lease,
+                 priority=priority) for it in items]
+    return [_queued(r) for r in session.connection().execute(stmt, rows).all()]
+
+
+def claim_fair(session: Session, channel: str, token: str, limit: int, per_chat: int = 2,
+               skip_chats: Sequence[str] = (), lease: timedelta = LEASE) -> list[Queued]:
+    """Claim up to `limit` due rows, at most `per_chat` of any one chat, replies before bulk, oldest first.
+
+    One chat's backlog (a launch to a group, a flood of replies) never fills the dispatcher's memory ahead of
+    everyone else. The conditional UPDATE makes two processes never claim the same row.
+    """
+    now = utcnow()
+    t = OutboxMessage.__table__
+    ranked = (select(t.c.id, t.c.chat_id, t.c.priority,
+                     func.row_number().over(partition_by=t.c.chat_id, order_by=(t.c.priority, t.c.id)).label("rn"))
+              .where(t.c.channel == channel, t.c.status == OutboxStatus.pending, t.c.not_before <= now))
+    if skip_chats:
+        ranked = ranked.where(t.c.chat_id.not_in(list(skip_chats)))
+    ranked = ranked.subquery()
+    ids = [r[0] for r in session.execute(
+        select(ranked.c.id).where(ranked.c.rn <= per_chat).order_by(ranked.c.priority, ranked.c.id).limit(limit))]
     if not ids:
         return []
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.pending)
-        .values(status=OutboxStatus.sending, claimed_by=token, lease_until=now + lease)
-    )
-    session.commit()
-    return list(session.exec(select(OutboxMessage).where(OutboxMessage.claimed_by == token).order_by(OutboxMessage.id)))
+    stmt = (update(t).where(t.c.id.in_(ids), t.c.status == OutboxStatus.pending)
+            .values(status=OutboxStatus.sending, claimed_by=token, lease_until=now + lease)
+            .returning(*(t.c[c] for c in _QUEUED_COLUMNS)))
+    claimed = [_queued(r) for r in session.execute(stmt).all()]
+    return sorted(claimed, key=lambda q: (q.priority, q.id))
+
+
+def renew_leases(session: Session, token: str, lease: timedelta = LEASE) -> int:
+    res = session.execute(update(OutboxMessage).where(
+        OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.sending,
+    ).values(lease_until=utcnow() + lease))
+    return res.rowcount or 0
 
 
 def release_stale_leases(session: Session) -> int:
-    """Rows left 'sending' by a process that died go back to pending."""
+    """Rows left 'sending' by a process that died go back to pending once their lease has run out."""
     res = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.sending, OutboxMessage.lease_until < utcnow())
@@ -99,22 +164,63 @@ def release_stale_leases(session: Session) -> int:
     return res.rowcount or 0
 
 
-def record_result(session: Session, row_id: int, result: SendResult) -> str:
-    """Store what the channel said; returns the row's new status."""
-    row = session.get(OutboxMessage, row_id)
-    now = utcnow()
-    row.attempts += 1
-    row.claimed_by = None
+def release(session: Session, token: str, ids: Sequence[int] | None = None) -> int:
+    """Hand rows this dispatcher holds back to pending (a graceful stop; a process that lost leadership)."""
+    stmt = update(OutboxMessage).where(OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.sending)
+    if ids is not None:
+        stmt = stmt.where(OutboxMessage.id.in_(list(ids)))
+    return session.execute(stmt.values(status=OutboxStatus.pending, claimed_by=None, lease_until=None)).rowcount or 0
+
+
+def outcome(result: SendResult, attempts: int, now: datetime) -> dict:
+    """The new column values of a row after one attempt (attempts: the count before this one)."""
+    attempts += 1
+    values = dict(attempts=attempts, claimed_by=None, lease_until=None, last_error=result.error)
     if result.ok:
-        row.status, row.sent_at, row.platform_message_id, row.last_error = OutboxStatus.sent, now, result.message_id, None
+        values.update(status=OutboxStatus.sent, sent_at=now, platform_message_id=result.message_id, last_error=None)
     elif result.blocked:
-        row.status, row.last_error = OutboxStatus.blocked, result.error
-    elif result.permanent or row.attempts >= MAX_ATTEMPTS:
-        row.status, row.last_error = OutboxStatus.failed, result.error
+        values.update(status=OutboxStatus.blocked)
+    elif result.permanent or attempts >= MAX_ATTEMPTS:
+        values.update(status=OutboxStatus.failed)
     else:
-        delay = result.retry_after if result.retry_after is not None else min(60, 2 ** row.attempts)
-        row.status, row.last_error = OutboxStatus.pending, result.error
-        row.not_before = now + timedelta(seconds=delay)
+        delay = result.retry_after if result.retry_after is not None else min(60, 2 ** attempts)
+        values.update(status=OutboxStatus.pending, not_before=now + timedelta(seconds=delay))
+    return values
+
+
+def record_results(session: Session, results: Sequence[tuple[Queued, SendResult]], token: str | None = None) -> None:
+    """Store many send results in one statement per shape (sent / retry / final), guarded by the claim.
+
+    Also marks contacts unreachable (403) or reachable again, touching a contact only when that changes.
+    """
+    now = utcnow()
+    t = OutboxMessage.__table__
+    by_shape: dict[tuple, list[dict]] = {}
+    for row, result in results:
+        values = outcome(result, row.attempts, now)
+        row.status, row.attempts = values["status"], values["attempts"]
+        by_shape.setdefault(tuple(sorted(values)), []).append({"b_id": row.id, **{f"v_{k}": v for k, v in values.items()}})
+    for shape, params in by_shape.items():
+        stmt = update(t).where(t.c.id == bindparam("b_id"))
+        if token is not None:
+            stmt = stmt.where(t.c.claimed_by == token)
+        stmt = stmt.values({k: bindparam(f"v_{k}") for k in shape})
+        session.connection().execute(stmt, params)
+    blocked = {r.contact_id for r, _ in results if r.contact_id and r.status == OutboxStatus.blocked}
+    reached = {r.contact_id for r, _ in results if r.contact_id and r.status == OutboxStatus.sent} - blocked
+    c = Contact.__table__
+    if blocked:
+        session.execute(update(c).where(c.c.id.in_(blocked), c.c.reachable.is_(True)).values(reachable=False))
+    if reached:
+        session.execute(update(c).where(c.c.id.in_(reached), c.c.reachable.is_(False)).values(reachable=True))
+
+
+def record_result(session: Session, row_id: int, result: SendResult) -> str:
+    """One result (tests, tools): returns the row's new status."""
+    row = session.get(OutboxMessage, row_id)
+    values = outcome(result, row.attempts, utcnow())
+    for k, v in values.items():
+        setattr(row, k, v)
     session.add(row)
     return row.status
 
@@ -126,6 +232,17 @@ def platform_message_id(session: Session, key: str) -> str | None:
 def next_due_at(session: Session, channel: str) -> datetime | None:
     return session.exec(select(func.min(OutboxMessage.not_before)).where(
         OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.pending)).first()
+
+
+def has_due(session: Session, channels: Sequence[str]) -> bool:
+    return session.exec(select(OutboxMessage.id).where(
+        OutboxMessage.channel.in_(list(channels)), OutboxMessage.status == OutboxStatus.pending,
+        OutboxMessage.not_before <= utcnow()).limit(1)).first() is not None
+
+
+def in_flight(session: Session, channels: Sequence[str]) -> int:
+    return session.exec(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.channel.in_(list(channels)), OutboxMessage.status == OutboxStatus.sending)).one()
 
 
 def broadcast_counts(session: Session, broadcast_id: int) -> dict[str, int]:

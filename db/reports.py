@@ -107,7 +107,7 @@ def open_campaigns(session: Session, unit_id: int) -> list[Campaign]:
 
 @dataclass
 class UploadedFile:
-    data: bytes
+    blob: file_ops.Blob      # already in the blob store (downloaded outside the transaction)
     name: str
     mime: str | None
 
@@ -116,7 +116,7 @@ def create_submission(session: Session, data_dir: Path, *, unit_id: int, milesto
                       uploads: list[UploadedFile], note: str | None, late: bool, now: datetime, year: int
                       ) -> tuple[Submission, list[StoredFile]]:
     """A new version for (unit, milestone); older versions stay. Runs in the caller's transaction."""
-    stored = [file_ops.store(session, data_dir, u.data, u.name, u.mime) for u in uploads]
+    stored = [file_ops.add_blob(session, u.blob, u.name, u.mime) for u in uploads]
     sub = Submission(
         reference=submissions.next_reference(session, REFERENCE_PREFIX, year),
         unit_id=unit_id, milestone_id=milestone_id,

@@ -10,24 +10,27 @@ crash either keeps both or neither. Three kinds of things answer an input:
 """
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from contextlib import asynccontextmanager
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session
 
 from bot import texts
 from db import conversations, people
 from db.clock import utcnow
-from db.engine import db_lock, session_scope
+from db.engine import session_scope
 from db.models import Contact, ConversationState, Staff, Unit
-from db.outbox import Outgoing, enqueue, enqueue_many
+from db.outbox import Outgoing, enqueue, enqueue_claimed, enqueue_many
 from handlers import background
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 
@@ -41,11 +44,22 @@ class FileFetcher(Protocol):
 
 
 @dataclass
+class Fetch:
+    """Files a step needs the bytes of. The engine downloads them after the commit, outside any transaction,
+    into the blob store (several at once, behind a small limit), optionally runs a preparer over them in a
+    thread (parsing a plan), then feeds the flow one more input in the step's state: inp.fetched (and
+    inp.prepared). Meanwhile the chat is told to wait; /huy still works."""
+    files: list[IncomingFile]
+    prepare: tuple[str, dict] | None = None   # (name in fetching.PREPARERS, its keyword arguments)
+
+
+@dataclass
 class Step:
     """What a flow step returns: the replies, and the next state (None ends the flow)."""
     replies: list[OutMessage]
     state: str | None = None
     then: tuple[str, dict] | None = None   # hand over to another flow: (flow name, begin() kwargs)
+    fetch: Fetch | None = None             # download these, then continue in `state` with inp.fetched
 
 
 def done(*replies: OutMessage | str) -> Step:
@@ -54,6 +68,25 @@ def done(*replies: OutMessage | str) -> Step:
 
 def goto(state: str, *replies: OutMessage | str) -> Step:
     return Step([r if isinstance(r, OutMessage) else OutMessage(r) for r in replies], state)
+
+
+def fetch(state: str, files: list[IncomingFile], *replies: OutMessage | str,
+          prepare: tuple[str, dict] | None = None) -> Step:
+    """Go to `state` once these files are downloaded (see Fetch)."""
+    return Step([r if isinstance(r, OutMessage) else OutMessage(r) for r in replies], state,
+                fetch=Fetch(list(files), prepare))
+
+
+Downloader = Callable[[IncomingFile, Callable[[bytes], None], int], Awaitable[None]]
+
+
+@dataclass
+class Services:
+    """What the running process lends the engine: where it is, how to download, who sends."""
+    tz: ZoneInfo
+    settings: Any = None
+    download: Downloader | None = None
+    dispatcher: Any = None   # schedules.outbox.OutboxDispatcher: replies go to it in memory
 
 
 class Flow:
@@ -84,8 +117,8 @@ class Ctx:
     staff: Staff | None
     tz: ZoneInfo
     now: datetime
-    fetch_file: FileFetcher | None = None
     settings: Any = None
+    services: Services | None = None
     _notifications: list[Outgoing] = field(default_factory=list)
     _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -130,6 +163,9 @@ class Ctx:
             return
         minutes = flow.timeout_minutes or getattr(self.settings, "conversation_timeout_minutes", 30)
         self.conv.flow, self.conv.state, self.conv.data = flow.name, step.state, copy.deepcopy(data)
+        if step.fetch:
+            from handlers import fetching
+            fetching.start(self, step.fetch)
         flag_modified(self.conv, "data")
         self.conv.expires_at = self.now + timedelta(minutes=minutes)
         self.conv.updated_at = self.now
@@ -234,6 +270,14 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
         ctx.audit("forged_button")
         return [OutMessage(texts.FORGED_BUTTON)]
 
+    waiting = (conv.data or {}).get("_fetch") if conv.flow else None
+    if inp.fetch_id is not None:
+        if not waiting or waiting.get("id") != inp.fetch_id:
+            return []   # the flow was cancelled or moved on while the files were downloading
+    elif waiting and inp.command != "huy":
+        from handlers import fetching
+        return [OutMessage(fetching.still_waiting(ctx, waiting))]
+
     if inp.command:
         if inp.command == "huy":
             return [OutMessage(_cancel(ctx))]
@@ -242,7 +286,7 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
             return [OutMessage(texts.UNKNOWN_COMMAND.format(command=inp.command))]
         return await _run_entry(ctx, entry)
 
-    if inp.choice is None and not inp.text and not inp.files:  # stickers, voice, Zalo "unsupported"
+    if inp.choice is None and not inp.text and not inp.files and inp.fetch_id is None:  # stickers, voice...
         return [OutMessage(texts.UNSUPPORTED_CONTENT)]
 
     if inp.choice is None:
@@ -269,6 +313,7 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
             conversations.clear_flow(conv)
             return [OutMessage(texts.INTERNAL_ERROR)]
         data = copy.deepcopy(conv.data or {})  # a flow may mutate nested values; keep the stored copy intact
+        data.pop("_fetch", None)
         step = await flow.handle(ctx, conv.state, data, inp)
         ctx._apply(flow, step, data)
         if step.then:
@@ -312,44 +357,117 @@ def reply_key(inbound: Inbound, index: int) -> str:
     return f"reply:{inbound.channel}:{inbound.update_key}:{index}"
 
 
-async def handle(inbound: Inbound, *, tz: ZoneInfo, settings: Any = None,
-                 fetch_file: FileFetcher | None = None) -> list[OutMessage]:
-    """Process one input end to end. Returns the replies (already queued in the outbox)."""
-    import handlers.registry  # noqa: F401  registers every command, action and flow
+async def handle(inbound: Inbound, *, tz: ZoneInfo, settings: Any = None, fetch_file: FileFetcher | None = None,
+                 download: Downloader | None = None, dispatcher: Any = None) -> list[OutMessage]:
+    """Process one input end to end. Returns the replies (already queued in the outbox).
 
-    inbound = normalise(inbound)
-    jobs: list = []
-    async with db_lock():
-        replies = await _handle_locked(inbound, tz=tz, settings=settings, fetch_file=fetch_file, jobs=jobs)
+    Updates of one chat are handled in order; different chats concurrently. The transaction itself never
+    awaits I/O (slow work goes to after-commit jobs and Fetch), so it holds the database for milliseconds.
+    """
+    if download is None and fetch_file is not None:
+        download = _bytes_downloader(fetch_file)
+    return await run(normalise(inbound), Services(tz, settings, download, dispatcher))
+
+
+async def run(inbound: Inbound, services: Services) -> list[OutMessage]:
+    import handlers.registry  # noqa: F401  registers every command, action and flow
+    async with _chat_lock(inbound.channel, inbound.chat_id):
+        for attempt in range(RETRIES):
+            try:
+                replies, claimed, jobs = await _transaction(inbound, services)
+                break
+            except (IntegrityError, OperationalError) as exc:   # a lost race with another process
+                if attempt == RETRIES - 1:
+                    log.error("update %s lost %d races; giving up: %s", inbound.update_key, RETRIES, exc)
+                    return []
+                await asyncio.sleep(0.02 * 2 ** attempt)
+            except Exception:
+                log.exception("handling update %s failed", inbound.update_key)
+                return _internal_error(inbound, services)
+    if claimed and services.dispatcher is not None:
+        services.dispatcher.accept(claimed)
     for job in jobs:   # committed: now the slow work, in the background
         background.spawn(job, name=f"after:{inbound.channel}:{inbound.chat_id}")
     return replies
 
 
-async def _handle_locked(inbound: Inbound, *, tz: ZoneInfo, settings: Any,
-                         fetch_file: FileFetcher | None, jobs: list) -> list[OutMessage]:
+RETRIES = 4
+_chat_locks: dict[tuple[str, str], list] = {}
+
+
+@asynccontextmanager
+async def _chat_lock(channel: str, chat_id: str):
+    """Keeps one chat's updates in order; held only while its (short, I/O-free) transaction runs."""
+    key = (channel, chat_id)
+    entry = _chat_locks.get(key)
+    if entry is None:
+        entry = _chat_locks[key] = [asyncio.Lock(), 0]
+    entry[1] += 1
+    try:
+        async with entry[0]:
+            yield
+    finally:
+        entry[1] -= 1
+        if entry[1] == 0:
+            _chat_locks.pop(key, None)
+
+
+def _bytes_downloader(fetch_file: FileFetcher) -> Downloader:
+    async def download(file: IncomingFile, sink: Callable[[bytes], None], max_bytes: int) -> None:
+        sink(await fetch_file(file))
+    return download
+
+
+async def _transaction(inbound: Inbound, services: Services):
     with session_scope() as session:
-        if conversations.seen_update(session, inbound.channel, inbound.update_key):
-            return []
+        if not conversations.claim_update(session, inbound.channel, inbound.update_key):
+            return [], [], []   # already handled, here or by another process
         ctx = Ctx(
             session=session, inbound=inbound,
             conv=conversations.get_or_create(session, inbound.channel, inbound.chat_id, inbound.user_id),
             contact=people.contact_for_chat(session, inbound.channel, inbound.chat_id),
             staff=people.staff_for_user(session, inbound.channel, inbound.user_id),
-            tz=tz, now=utcnow(), fetch_file=fetch_file, settings=settings,
+            tz=services.tz, now=utcnow(), settings=services.settings, services=services,
         )
         replies = _expire_if_due(ctx)
         step_before = (ctx.conv.flow, ctx.conv.state)
         replies += await _dispatch(ctx)
         _stamp_choices(ctx.conv, replies, step_before)
-        enqueue_many(session, [
-            Outgoing(reply_key(inbound, i), inbound.channel, inbound.chat_id, msg,
-                     contact_id=ctx.contact.id if ctx.contact else None)
-            for i, msg in enumerate(replies)
-        ] + ctx._notifications)
-        conversations.mark_update(session, inbound.channel, inbound.update_key)
-        jobs.extend(ctx._after_commit)
-    return replies
+        items = [Outgoing(reply_key(inbound, i), inbound.channel, inbound.chat_id, msg, priority=0,
+                          contact_id=ctx.contact.id if ctx.contact else None)
+                 for i, msg in enumerate(replies)] + ctx._notifications
+        claimed = _enqueue(session, items, services.dispatcher)
+        return replies, claimed, list(ctx._after_commit)
+
+
+def _enqueue(session: Session, items: list[Outgoing], dispatcher: Any) -> list:
+    """Rows for a channel this process sends for are inserted already claimed, for the dispatcher's memory."""
+    mine = [it for it in items if dispatcher is not None and dispatcher.claim_token(it.channel)]
+    others = [it for it in items if it not in mine]
+    if others:
+        enqueue_many(session, others)
+    if not mine:
+        return []
+    return enqueue_claimed(session, mine, dispatcher.token, priority=0)
+
+
+def _internal_error(inbound: Inbound, services: Services) -> list[OutMessage]:
+    """A bug in a step must not leave the chat unanswered or stuck: end its flow and say so, once."""
+    reply = OutMessage(texts.INTERNAL_ERROR)
+    try:
+        with session_scope() as session:
+            if not conversations.claim_update(session, inbound.channel, inbound.update_key):
+                return []
+            conv = conversations.get_or_create(session, inbound.channel, inbound.chat_id, inbound.user_id)
+            conversations.clear_flow(conv)
+            conv.offered = []
+            enqueue_many(session, [Outgoing(reply_key(inbound, 0), inbound.channel, inbound.chat_id, reply,
+                                            priority=0)])
+    except Exception:
+        log.exception("could not even answer update %s", inbound.update_key)
+        return []
+    background.wake_outbox()
+    return [reply]
 
 
 def _timeout_minutes(flow_name: str | None, default: int) -> int:

@@ -28,6 +28,25 @@ class Inbound:
     forged: bool = False          # button data whose signature did not verify
     files: list[IncomingFile] = field(default_factory=list)
     has_buttons: bool = True      # False on Zalo: choices are typed as numbers
+    fetch_id: str | None = None   # the engine's own input: files a step asked for are downloaded
+    fetched: list["FetchedFile"] | None = None
+    prepared: dict | None = None  # what a preparer made of them (a plan's draft), outside any transaction
+
+
+@dataclass
+class FetchedFile:
+    """A file a step asked the engine to download: now in the blob store, or why not."""
+    ref: str
+    name: str | None
+    mime: str | None
+    kind: str = "document"
+    sha256: str | None = None
+    size: int | None = None
+    error: str | None = None      # "download" | "too_big"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
 @dataclass
@@ -84,3 +103,4 @@ class SendResult:
     blocked: bool = False              # 403: the user blocked the bot
     permanent: bool = False            # 400-like: retrying will not help
     error: str | None = None
+    file_ids: dict[int, str] = field(default_factory=dict)   # stored file id -> the platform's id for it

@@ -13,8 +13,8 @@ from bot import texts
 from db import campaigns, files, nominations
 from db.models import Milestone, MilestoneKind, Nomination, NominationStatus
 from handlers import attachments
-from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, flow, goto
-from handlers.io import Choice, IncomingFile, OutMessage
+from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, fetch, flow, goto
+from handlers.io import Choice, FetchedFile, IncomingFile, OutMessage
 
 MAX_FILES_PER_INPUT = 10
 MAX_NAME, MAX_POSITION, MAX_UNIT, MAX_ACHIEVEMENTS, MAX_INNOVATION = 200, 200, 255, 2000, 1000
@@ -37,37 +37,42 @@ def file_problem(f: IncomingFile, name: str, size: int | None = None) -> str | N
     return None
 
 
-async def receive_files(ctx: Ctx, incoming: list[IncomingFile]) -> tuple[list[dict], list[str]]:
-    """Check, download and write the bytes of each file. Returns (refs kept in flow data, problems to show)."""
-    refs, problems = [], []
+def check_files(incoming: list[IncomingFile]) -> tuple[list[IncomingFile], list[str]]:
+    """Refuse on the announced type and size before downloading. Returns (files to fetch, problems to show)."""
+    wanted, problems = [], []
     if len(incoming) > MAX_FILES_PER_INPUT:
         problems.append(texts.NOMINATION_FILE_TOO_MANY.format(max=MAX_FILES_PER_INPUT))
     for f in incoming[:MAX_FILES_PER_INPUT]:
-        name = file_name(f)
-        problem = file_problem(f, name)  # refuse on the announced type and size before downloading
-        if problem is None:
-            try:
-                data = await ctx.fetch_file(f)
-            except Exception:
-                problems.append(texts.NOMINATION_FILE_FETCH_FAILED.format(name=name))
-                continue
-            problem = file_problem(f, name, len(data))
+        problem = file_problem(f, file_name(f))
         if problem:
             problems.append(problem)
+        else:
+            wanted.append(f)
+    return wanted, problems
+
+
+def fetched_refs(fetched: list[FetchedFile]) -> tuple[list[dict], list[str]]:
+    """What arrived (already in the blob store): refs kept in flow data, and problems to show."""
+    refs, problems = [], []
+    for f in fetched:
+        incoming = IncomingFile(f.ref, f.name, f.mime, f.size, f.kind)
+        name = file_name(incoming)
+        if f.error == "too_big":
+            problems.append(file_problem(incoming, name, f.size) or texts.NOMINATION_FILE_FETCH_FAILED.format(name=name))
             continue
-        digest = files.write_bytes(ctx.settings.thidua_data_dir, data)
+        if not f.ok:
+            problems.append(texts.NOMINATION_FILE_FETCH_FAILED.format(name=name))
+            continue
         mime = f.mime or ("image/jpeg" if f.kind == "photo" else None)
         if not f.name:  # photos come unnamed: tell an album's pages apart
-            name = f"anh_{digest[:8]}.jpg" if f.kind == "photo" else f"tep_{digest[:8]}"
-        refs.append({"sha256": digest, "name": name, "mime": mime, "size": len(data)})
+            name = f"anh_{f.sha256[:8]}.jpg" if f.kind == "photo" else f"tep_{f.sha256[:8]}"
+        refs.append({"sha256": f.sha256, "name": name, "mime": mime, "size": f.size})
     return refs, problems
 
 
 def store_refs(ctx: Ctx, refs: list[dict]) -> list[int]:
     """StoredFile rows for bytes already on disk (written when they arrived)."""
-    data_dir = ctx.settings.thidua_data_dir
-    return [files.store(ctx.session, data_dir, files.path_for(data_dir, r["sha256"]).read_bytes(),
-                        r["name"], r["mime"]).id for r in refs]
+    return [files.add_blob(ctx.session, files.Blob(r["sha256"], r["size"]), r["name"], r["mime"]).id for r in refs]
 
 
 def same_unit(ctx: Ctx, data: dict) -> bool:
@@ -364,9 +369,17 @@ class NominateFlow(Flow):
         if inp.choice == "clear":
             data["files"] = []
             return self._ask_files(ctx, data)
-        if not inp.files:
+        if inp.fetched is not None:
+            refs, problems = fetched_refs(inp.fetched)
+            problems = data.pop("file_problems", []) + problems
+        elif inp.files:
+            wanted, problems = check_files(inp.files)
+            if wanted:   # download outside the transaction; this step goes on with inp.fetched
+                data["file_problems"] = problems
+                return fetch(S.files, wanted)
+            refs = []
+        else:
             return goto(S.files, OutMessage(texts.NOMINATION_FILES_EXPECTED, choices=self._files_buttons(data)))
-        refs, problems = await receive_files(ctx, inp.files)
         data["files"] = data.get("files", []) + refs
         lines = problems + ([texts.NOMINATION_FILES_RECEIVED.format(count=len(refs), total=len(data["files"]))]
                             if refs else [])

@@ -14,7 +14,8 @@ from bot import texts
 from db import campaign_admin
 from db import files as file_store
 from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
-from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
+from handlers import fetching
+from handlers.engine import STAFF, Ctx, Flow, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.plan_parser import parse_plan, who_category
 from schedules.plan_text import read_plan_text
@@ -28,6 +29,7 @@ MILESTONE_KINDS = ["plan_submission", "registration", "preliminary_report", "fin
 
 class S(StrEnum):
     waiting_file = "waiting_file"
+    reading = "reading"          # downloading and parsing, outside any transaction
     review = "review"
     pick = "pick"
     edit = "edit"
@@ -90,12 +92,22 @@ def _is_plan_file(f: IncomingFile) -> bool:
     return Path(f.name or "").suffix.lower() in PLAN_EXTENSIONS
 
 
-def _parse_bytes(data: bytes, name: str, today: date) -> dict:
-    suffix = Path(name).suffix.lower()
+def parse_plan_file(path: Path, name: str, today: date) -> dict:
+    """A plan's draft from its file (the reader goes by the extension: a link named after the upload)."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"plan{suffix}"
-        path.write_bytes(data)
-        return parse_plan(read_plan_text(path), today=today)
+        link = Path(tmp) / f"plan{Path(name).suffix.lower()}"
+        link.symlink_to(Path(path).resolve())
+        return parse_plan(read_plan_text(link), today=today)
+
+
+@fetching.preparer("plan_draft")
+def _draft_preparer(files: list, today: str) -> dict:
+    """Runs in a thread after the download: parsing a long PDF takes seconds and holds nothing."""
+    path, fetched = files[0]
+    try:
+        return {"draft": parse_plan_file(path, fetched.name or "", date.fromisoformat(today))}
+    except (ValueError, OSError) as exc:
+        return {"error": str(exc)[:120]}
 
 
 @command("taochiendich", STAFF, starts_flow=True)
@@ -122,16 +134,21 @@ class PlanImport(Flow):
             return goto(S.waiting_file, texts.PLAN_BAD_FILE)
         if f.size and f.size > MAX_PLAN_BYTES:
             return goto(S.waiting_file, texts.PLAN_TOO_BIG)
-        try:
-            raw = await ctx.fetch_file(f)
-        except Exception:
+        today = texts.local(ctx.now, ctx.tz).date().isoformat()
+        return fetch(S.reading, [f], prepare=("plan_draft", {"today": today}))
+
+    async def on_reading(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        got = (inp.fetched or [None])[0]
+        if got is None or got.error == "download":
             return goto(S.waiting_file, texts.PLAN_DOWNLOAD_FAILED)
-        try:
-            draft = _parse_bytes(raw, f.name, texts.local(ctx.now, ctx.tz).date())
-        except (ValueError, OSError) as exc:
-            return goto(S.waiting_file, texts.PLAN_UNREADABLE.format(reason=str(exc)[:120]))
-        data["file"] = f.__dict__
-        data["draft"] = draft
+        if got.error == "too_big":
+            return goto(S.waiting_file, texts.PLAN_TOO_BIG)
+        prepared = inp.prepared or {"error": "?"}
+        if "draft" not in prepared:
+            return goto(S.waiting_file, texts.PLAN_UNREADABLE.format(reason=prepared["error"]))
+        data["file"] = dict(ref=got.ref, name=got.name, mime=got.mime, size=got.size, kind=got.kind,
+                            sha256=got.sha256)
+        data["draft"] = prepared["draft"]
         return _review(data)
 
     async def on_review(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
@@ -243,22 +260,18 @@ class PlanImport(Flow):
         return await self._save(ctx, data, UnitSelection("codes", codes=codes))
 
     async def _save(self, ctx: Ctx, data: dict, selection: UnitSelection) -> Step:
-        f = IncomingFile(**data["file"])
-        try:
-            raw = await ctx.fetch_file(f)  # downloaded before any write: nothing is stored half-way
-        except Exception:
-            return goto(S.units, texts.PLAN_DOWNLOAD_FAILED)
-        stored = file_store.store(ctx.session, ctx.settings.thidua_data_dir, raw, f.name, f.mime)
+        f = data["file"]   # in the blob store since it was read
+        stored = file_store.add_blob(ctx.session, file_store.Blob(f["sha256"], f["size"]), f["name"], f["mime"])
         d = data["draft"]
         spec = CampaignSpec(
-            title=d.get("title") or f.name, doc_number=d.get("doc_number"),
+            title=d.get("title") or f["name"], doc_number=d.get("doc_number"),
             issued=_iso(d.get("issued_date")), period_start=_iso(d.get("period_start")),
             period_end=_iso(d.get("period_end")), unit_ids=campaign_admin.resolve_units(ctx.session, selection),
             milestones=_milestone_specs(d["milestones"]), plan_file_id=stored.id,
             office_id=ctx.staff.office_id, staff_id=ctx.staff.id, issuer=d.get("issuer"))
         campaign = campaign_admin.create_campaign(ctx.session, spec, ctx.tz)
         campaign.details = {k: d[k] for k in ("contact", "awards", "nomination_quota", "dossier", "recurring") if d.get(k)}
-        ctx.audit("campaign_created_from_plan", f"campaign:{campaign.id}", file=f.name,
+        ctx.audit("campaign_created_from_plan", f"campaign:{campaign.id}", file=f["name"],
                   milestones=len(spec.milestones), units=len(spec.unit_ids))
         return done(texts.PLAN_SAVED.format(id=campaign.id, milestones=len(spec.milestones), units=len(spec.unit_ids)))
 

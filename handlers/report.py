@@ -5,7 +5,6 @@ Every id that comes back from a button or an argument is checked again against t
 """
 from __future__ import annotations
 
-import logging
 import unicodedata
 from enum import StrEnum
 
@@ -13,13 +12,12 @@ from bot import texts
 from db import reports
 from db.models import MilestoneKind
 from handlers import engine
-from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, flow, goto
+from db.files import Blob
+from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, fetch, flow, goto
 from handlers import attachments
 from handlers import uploads as upload_page
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.planning import days_between, to_local
-
-log = logging.getLogger(__name__)
 
 MAX_FILES = 20
 MAX_NOTE_CHARS = 1000
@@ -39,6 +37,7 @@ class S(StrEnum):
     note = "note"
     confirm = "confirm"
     edit = "edit"
+    storing = "storing"       # the files are downloading (outside any transaction)
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -353,22 +352,23 @@ class SubmitReport(Flow):
         return await self._submit(ctx, data, item)
 
     async def _submit(self, ctx: Ctx, data: dict, item: reports.UnitMilestone) -> Step:
-        # Download everything before touching the database: a failure leaves nothing half-stored.
-        uploads = []
-        for f in data["files"]:
-            try:
-                if ctx.fetch_file is None:
-                    raise RuntimeError("no file fetcher for this channel")
-                blob = await ctx.fetch_file(IncomingFile(f["ref"], f["name"], f["mime"], f["size"], f["kind"]))
-            except Exception:
-                log.warning("download of %s failed", f["name"], exc_info=True)
-                return self._to_summary(ctx, data, texts.REPORT_DOWNLOAD_FAILED.format(name=f["name"]))
-            if len(blob) > upload_page.max_file_bytes(IncomingFile(f["ref"])):   # size was not known up front
-                data["files"] = [x for x in data["files"] if x["ref"] != f["ref"]]
+        """Download outside the transaction (engine.Fetch); on_storing records the submission."""
+        files = [IncomingFile(f["ref"], f["name"], f["mime"], f["size"], f["kind"]) for f in data["files"]]
+        return fetch(S.storing, files)
+
+    async def on_storing(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        item = _target(ctx, data)
+        if item is None:   # campaign closed, milestone removed or accepted while the files came in
+            return done(texts.REPORT_NOT_ALLOWED)
+        for f in inp.fetched or []:
+            if f.error == "too_big":   # the size was not known up front
+                data["files"] = [x for x in data["files"] if x["ref"] != f.ref]
                 data["editing"] = True
                 return goto(S.files, _files_so_far(data, texts.REPORT_TOO_BIG.format(
-                    name=f["name"], size=texts.report_fmt_size(len(blob)))))
-            uploads.append(reports.UploadedFile(blob, f["name"], f["mime"]))
+                    name=f.name, size=texts.report_fmt_size(f.size))))
+            if not f.ok:
+                return self._to_summary(ctx, data, texts.REPORT_DOWNLOAD_FAILED.format(name=f.name))
+        uploads = [reports.UploadedFile(Blob(f.sha256, f.size), f.name, f.mime) for f in inp.fetched]
         late = _is_late(ctx, item)
         sub, stored = reports.create_submission(
             ctx.session, ctx.settings.thidua_data_dir, unit_id=ctx.contact.unit_id, milestone_id=item.milestone.id,

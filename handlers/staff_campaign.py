@@ -14,7 +14,7 @@ from bot import texts
 from db import campaign_admin as admin
 from db import files as file_store
 from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
-from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
+from handlers.engine import STAFF, Ctx, Flow, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, OutMessage
 from schedules.vndates import DateInputError, parse_user_date
 
@@ -277,6 +277,8 @@ class CreateCampaign(Flow):
         return ask(S.plan, texts.CAMPAIGN_ASK_PLAN, skip_row(), before=before)
 
     async def on_plan(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        if inp.fetched is not None:
+            return self._plan_arrived(ctx, data, inp.fetched[0])
         if inp.choice == SKIP:
             return self.summary(ctx, data)
         if len(inp.files) != 1:
@@ -285,8 +287,16 @@ class CreateCampaign(Flow):
         if (f.size or 0) > MAX_PLAN_BYTES:
             return self.ask_plan(texts.CAMPAIGN_PLAN_TOO_BIG.format(size=round(f.size / 2**20, 1),
                                                                     limit=MAX_PLAN_BYTES // 2**20))
-        content = await ctx.fetch_file(f)
-        stored = file_store.store(ctx.session, ctx.settings.thidua_data_dir, content, f.name or "ke_hoach", f.mime)
+        return fetch(S.plan, [f])   # downloaded outside the transaction; on_plan goes on with inp.fetched
+
+    def _plan_arrived(self, ctx: Ctx, data: dict, got) -> Step:
+        if got.error == "too_big":
+            return self.ask_plan(texts.CAMPAIGN_PLAN_TOO_BIG.format(size=round((got.size or 0) / 2**20, 1),
+                                                                    limit=MAX_PLAN_BYTES // 2**20))
+        if not got.ok:
+            return self.ask_plan(texts.PLAN_DOWNLOAD_FAILED)
+        stored = file_store.add_blob(ctx.session, file_store.Blob(got.sha256, got.size), got.name or "ke_hoach",
+                                     got.mime)
         data["plan_file_id"], data["plan_name"] = stored.id, stored.original_name
         return self.summary(ctx, data, texts.CAMPAIGN_PLAN_RECEIVED.format(name=stored.original_name))
 

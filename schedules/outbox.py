@@ -1,26 +1,44 @@
 """The outbox dispatcher: sends queued rows through each channel as fast as the channel allows, never faster.
 
-Per channel: one global pace (default 29 messages/s for Telegram's ~30) and, per chat, a small burst then
-about 1 message/s. Messages of one chat go out in order. A 429 pauses the whole channel for retry_after and
-puts the message back; a 403 marks the contact unreachable; anything else retries with back-off.
+- Replies the engine commits arrive already claimed, in memory (`accept`): nobody waiting in a conversation
+  waits for a database poll. The database is polled only for other traffic (launches, reminders, rows of
+  other processes) and to recover rows whose lease ran out, every `poll_s` or when woken.
+- Fair: each chat has its own queue and worker, paced at ~1 message/s; a claim takes at most two rows of
+  any one chat, and replies (priority 0) pass bulk traffic at the channel's gate. One chat's backlog never
+  delays another chat's messages.
+- Results are recorded in batches (one transaction every `record_every` seconds); Contact rows are touched
+  only when reachability changes; a Telegram file id learnt on the first upload is stored on StoredFile, so
+  a launch never reads the plan's bytes again, in any process.
+- Leases are short and renewed while rows are held; a graceful stop hands unsent rows back at once, and
+  after a kill -9 they return to pending when the lease runs out (seconds).
+- One process per channel dispatches (db/leadership.py): several processes share one rate limit.
 """
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
+import os
+import socket
 import time
-from collections import deque
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
 from db import conversations
 from db import files as file_store
+from db import leadership as leaders
 from db import outbox
-from db.engine import db_lock, session_scope
-from db.models import Contact, OutboxMessage, OutboxStatus
+from db.clock import utcnow
+from db.engine import get_engine, session_scope
+from db.models import OutboxStatus, StoredFile
+from db.outbox import Queued
 from handlers.io import OutMessage, SendResult
+from schedules.pacing import ChannelLimiter, Gate, Pace  # noqa: F401  (Gate, Pace: re-exported for tests)
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +46,15 @@ log = logging.getLogger(__name__)
 @dataclass
 class ResolvedFile:
     name: str
-    data: bytes
+    path: Path | None
     mime: str | None
     kind: str
     stored_file_id: int | None = None
+    telegram_file_id: str | None = None
+
+    @property
+    def data(self) -> bytes:   # only when the file must be uploaded: read lazily, outside any lock
+        return self.path.read_bytes() if self.path else b""
 
 
 class ChannelSender(Protocol):
@@ -41,238 +64,314 @@ class ChannelSender(Protocol):
                    edit_message_id: str | None) -> SendResult: ...
 
 
-class Pace:
-    """GCRA: at most `burst` at once, then one every `interval` seconds. reserve() returns the wait."""
-
-    def __init__(self, per_s: float, burst: int = 1, clock: Callable[[], float] = time.monotonic):
-        self.interval = 1.0 / per_s
-        self.tolerance = (burst - 1) * self.interval
-        self.tat = 0.0
-        self.clock = clock
-
-    def reserve(self) -> float:
-        now = self.clock()
-        start = max(now, self.tat - self.tolerance)
-        self.tat = max(self.tat, start) + self.interval
-        return start - now
+ResultHook = Callable[[Queued, SendResult], None]
 
 
-class Gate:
-    """The channel-wide pace: one send every `interval` seconds, in arrival order, never catching up.
-
-    A GCRA that hands out future slots ahead of time lets every task whose slot fell inside an event-loop
-    stall (a claim of many rows, a GC pass) fire together once the loop runs again. Telegram counts
-    arrivals in a sliding second, so the send 30 slots after the delayed ones lands in the same second as
-    them and gets a 429 (then the channel pauses a whole second). Here a slot is taken when the task
-    actually goes: after a stall longer than `slack` the spacing restarts from the real time.
-    """
-
-    def __init__(self, per_s: float, slack: float = 0.005, clock: Callable[[], float] = time.monotonic):
-        self.interval, self.slack, self.clock = 1.0 / per_s, slack, clock
-        self.next_at = 0.0
-        self.paused_until = 0.0
-        self._lock = asyncio.Lock()   # FIFO: waiters go in the order they came
-
-    async def wait(self) -> None:
-        async with self._lock:
-            while (start := max(self.next_at, self.paused_until)) > (now := self.clock()):
-                await asyncio.sleep(start - now)
-            late = now - start
-            self.next_at = (start if late <= self.slack else now) + self.interval
-
-
-class ChannelLimiter:
-    def __init__(self, per_s: float, per_chat_per_s: float = 0.95, per_chat_burst: int = 2):
-        self.gate = Gate(per_s)
-        self.per_chat_per_s, self.per_chat_burst = per_chat_per_s, per_chat_burst
-        self.chats: dict[str, Pace] = {}
-
-    async def acquire(self, chat_id: str) -> None:
-        chat = self.chats.setdefault(chat_id, Pace(self.per_chat_per_s, self.per_chat_burst))
-        await asyncio.sleep(chat.reserve())
-        await self.gate.wait()
-
-    def pause(self, seconds: float) -> None:
-        self.gate.paused_until = max(self.gate.paused_until, time.monotonic() + seconds)
-
-
-ResultHook = Callable[[OutboxMessage, SendResult], None]
+class _NotYet(Exception):
+    pass
 
 
 class OutboxDispatcher:
-    def __init__(self, senders: dict[str, ChannelSender], data_dir: Path,
-                 rates: dict[str, float] | None = None, batch: int = 50, max_queued: int = 100):
+    def __init__(self, senders: dict[str, ChannelSender], data_dir: Path, rates: dict[str, float] | None = None,
+                 *, poll_s: float = 2.0, lease_s: float = 6.0, max_bulk: int = 64, record_every: float = 0.1,
+                 grace_s: float = 5.0):
         self.senders = senders
         self.data_dir = Path(data_dir)
         self.limiters = {ch: ChannelLimiter((rates or {}).get(ch, 29.0)) for ch in senders}
-        self.batch, self.max_queued = batch, max_queued
-        self.queues: dict[tuple[str, str], deque[OutboxMessage]] = {}
-        self.workers: dict[tuple[str, str], asyncio.Task] = {}
+        self.poll_s, self.lease, self.max_bulk = poll_s, timedelta(seconds=lease_s), max_bulk
+        self.record_every, self.grace_s = record_every, grace_s
+        self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.hooks: list[ResultHook] = []
+        self.queues: dict[tuple[str, str], list[tuple[int, int, Queued]]] = {}
+        self.workers: dict[tuple[str, str], asyncio.Task] = {}
+        self.held: dict[int, Queued] = {}              # rows we hold: queued or being sent
+        self.bulk_held = 0
+        self.results: list[tuple[Queued, SendResult]] = []
+        self.sent_ids: OrderedDict[str, str] = OrderedDict()   # outbox key -> platform message id (for edits)
+        self.file_ids: dict[int, str] = {}
+        self._uploads: dict[int, asyncio.Event] = {}
+        self._leaders: dict[str, leaders.Leadership] = {}
+        self._leading: set[str] = set()
+        self.stopping = False
         self._wake = asyncio.Event()
-        self._drained = asyncio.Event()
+        self._progress = asyncio.Event()
+        self._last_renew = 0.0
+
+    # ------------------------------------------------------------------------------------------ the engine's side
+
+    def claim_token(self, channel: str) -> str | None:
+        """The token to insert a reply already claimed, if this process sends for that channel now."""
+        return self.token if channel in self._leading and not self.stopping else None
+
+    def accept(self, rows: list[Queued]) -> None:
+        """Rows committed already claimed by us: straight to their chat's queue."""
+        for row in rows:
+            self._queue(row)
 
     def wake(self) -> None:
         self._wake.set()
 
     @property
     def queued(self) -> int:
-        return sum(len(q) for q in self.queues.values()) + len(self.workers)
+        return len(self.held)
+
+    # ------------------------------------------------------------------------------------------ the loop
 
     async def run(self, stop: asyncio.Event) -> None:
-        async with db_lock():
-            with session_scope() as session:
-                outbox.release_stale_leases(session)
-        while not stop.is_set():
-            async with db_lock():  # sessions are synchronous: never write while a flow holds the lock
-                claimed = self._claim()
-            if not claimed:
-                await self._idle(stop)
-            elif self.queued >= self.max_queued:
-                await self._wait_for_room(stop)
-        for task in list(self.workers.values()):
-            task.cancel()
+        recorder = asyncio.create_task(self._record_loop(stop))
+        try:
+            while not stop.is_set():
+                try:
+                    self._maintain()
+                    claimed = self._claim()
+                except Exception:   # the database is away for a moment: keep the loop alive
+                    log.exception("outbox poll failed")
+                    claimed = 0
+                if claimed and self.bulk_held < self.max_bulk:
+                    continue
+                await self._sleep(stop, self._next_poll())
+        finally:
+            await self._shutdown(recorder)
+
+    def _maintain(self) -> None:
+        for channel in self.senders:
+            lead = self._leaders.get(channel)
+            if lead is None:
+                lead = self._leaders[channel] = leaders.for_channel(get_engine(), self.data_dir, channel)
+            if channel in self._leading and not lead.held():
+                self._leading.discard(channel)
+            elif channel not in self._leading and lead.try_acquire():
+                self._leading.add(channel)
+                log.info("dispatching %s from this process", channel)
+        with session_scope() as session:
+            outbox.release_stale_leases(session)   # rows of a process that died
+            if self.held and time.monotonic() - self._last_renew > self.lease.total_seconds() / 3:
+                outbox.renew_leases(session, self.token, self.lease)
+                self._last_renew = time.monotonic()
 
     def _claim(self) -> int:
-        room = self.max_queued - self.queued
         total = 0
-        for channel in self.senders:
+        for channel in self._leading:
+            room = self.max_bulk - self.bulk_held
+            if room <= 0:
+                break
+            busy = [chat for (ch, chat), q in self.queues.items() if ch == channel and len(q) >= 2][:500]
             with session_scope() as session:
-                rows = outbox.claim_due(session, channel, min(self.batch, room))
+                rows = outbox.claim_fair(session, channel, self.token, room, skip_chats=busy, lease=self.lease)
             for row in rows:
-                key = (row.channel, row.chat_id)
-                self.queues.setdefault(key, deque()).append(row)
-                if key not in self.workers:
-                    self.workers[key] = asyncio.create_task(self._drain_chat(key))
+                self._queue(row, bulk=True)
             total += len(rows)
         return total
 
-    async def _idle(self, stop: asyncio.Event) -> None:
-        self._wake.clear()
-        timeout = 1.0
-        for channel in self.senders:
-            with session_scope() as session:  # a read: WAL readers never wait for the writer
+    def _next_poll(self) -> float:
+        timeout = self.poll_s
+        if self.bulk_held >= self.max_bulk:
+            return timeout   # woken when room frees up
+        with session_scope() as session:
+            for channel in self._leading:
                 due = outbox.next_due_at(session, channel)
-            if due is not None:
-                from db.clock import utcnow
-                timeout = min(timeout, max(0.01, (due - utcnow()).total_seconds()))
-        stop_wait = asyncio.create_task(stop.wait())
-        wake_wait = asyncio.create_task(self._wake.wait())
-        await asyncio.wait({stop_wait, wake_wait}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        stop_wait.cancel()
-        wake_wait.cancel()
+                if due is not None:
+                    timeout = min(timeout, max(0.01, (due - utcnow()).total_seconds()))
+        return timeout
 
-    async def _wait_for_room(self, stop: asyncio.Event) -> None:
-        while self.queued >= self.max_queued // 2 and not stop.is_set():
-            self._drained.clear()
-            try:
-                await asyncio.wait_for(self._drained.wait(), timeout=0.5)
-            except asyncio.TimeoutError:
-                pass
+    async def _sleep(self, stop: asyncio.Event, timeout: float) -> None:
+        self._wake.clear()
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        for w in waiters:
+            w.cancel()
+
+    # ------------------------------------------------------------------------------------------ sending
+
+    def _queue(self, row: Queued, bulk: bool = False) -> None:
+        if row.id in self.held:
+            return
+        row.bulk = bulk
+        self.held[row.id] = row
+        self.bulk_held += bulk
+        key = (row.channel, row.chat_id)
+        heapq.heappush(self.queues.setdefault(key, []), (row.priority, row.id, row))
+        if key not in self.workers:
+            self.workers[key] = asyncio.create_task(self._drain_chat(key))
 
     async def _drain_chat(self, key: tuple[str, str]) -> None:
-        queue = self.queues[key]
         try:
-            while queue:
-                row = queue.popleft()
-                await self._send_one(row)
-                self._drained.set()
+            while (queue := self.queues.get(key)) and not self.stopping:
+                _, _, row = heapq.heappop(queue)
+                result = await self._send_one(row)
+                self._done(row, result)
         finally:
             self.workers.pop(key, None)
-            if not queue:
+            if not self.queues.get(key):
                 self.queues.pop(key, None)
-            self._drained.set()
-            self._wake.set()
 
-    async def _send_one(self, row: OutboxMessage) -> None:
+    def _done(self, row: Queued, result: SendResult) -> None:
+        self.results.append((row, result))
+        if result.ok and result.message_id:
+            self.sent_ids[row.key] = result.message_id
+            if len(self.sent_ids) > 5000:
+                self.sent_ids.popitem(last=False)
+        if result.ok and row.kind != "reply" and row.payload.get("choices"):
+            self.flush()   # a notification's buttons are remembered at once: Zalo users answer by typing
+
+    async def _send_one(self, row: Queued) -> SendResult:
         limiter, sender = self.limiters[row.channel], self.senders[row.channel]
         message = OutMessage.from_json(row.payload)
+        uploading: list[int] = []
         try:
-            async with db_lock():
-                edit_id = self._edit_target(message)
-                files = self._resolve_files(message)
-            await limiter.acquire(row.chat_id)
+            edit_id = self._edit_target(message)
+            files = await self._files_for(row.channel, message, uploading)
+            await limiter.acquire(row.chat_id, row.priority)
             result = await sender.send(row.chat_id, message, files, edit_id)
+            self.file_ids.update(result.file_ids)
         except _NotYet:
-            result = SendResult(False, retry_after=1.0, error="edit target not sent yet")
+            return SendResult(False, retry_after=1.0, error="edit target not sent yet")
+        except asyncio.CancelledError:
+            raise
         except Exception as exc:  # a bug or an I/O error must not kill the dispatcher
             log.exception("sending outbox row %s failed", row.id)
-            result = SendResult(False, error=type(exc).__name__)
-        if result.retry_after and not result.ok and result.error != "edit target not sent yet":
-            limiter.pause(result.retry_after)
-        async with db_lock():
-            self._record(row, result)
-
-    def _record(self, row: OutboxMessage, result: SendResult) -> None:
-        with session_scope() as session:
-            status = outbox.record_result(session, row.id, result)
-            if status == OutboxStatus.blocked and row.contact_id:
-                contact = session.get(Contact, row.contact_id)
-                if contact is not None:
-                    contact.reachable = False
-                    session.add(contact)
-            elif status == OutboxStatus.sent:
-                self._after_delivery(session, row)
-        row.status = status
-        for hook in self.hooks:
-            try:
-                hook(row, result)
-            except Exception:
-                log.exception("outbox hook failed")
-
-    @staticmethod
-    def _after_delivery(session, row: OutboxMessage) -> None:
-        if row.contact_id:
-            contact = session.get(Contact, row.contact_id)
-            if contact is not None and not contact.reachable:
-                contact.reachable = True
-                session.add(contact)
-        choices = OutMessage.from_json(row.payload).flat_choices()
-        if choices and row.kind != "reply":  # replies: the engine already recorded what it offered
-            conversations.remember_offered(session, row.channel, row.chat_id, [[c.data, c.label] for c in choices])
+            return SendResult(False, error=type(exc).__name__)
+        finally:
+            for stored_id in uploading:   # others waiting for this upload's file id may go now
+                self._uploads.pop(stored_id).set()
+        if result.retry_after and not result.ok:
+            limiter.pause(result.retry_after)   # a 429 pauses the whole channel
+        return result
 
     def _edit_target(self, message: OutMessage) -> str | None:
         if not message.edit_key:
             return None
-        with session_scope() as session:
-            target = outbox.platform_message_id(session, message.edit_key)
+        target = self.sent_ids.get(message.edit_key)
+        if target is None:
+            with session_scope() as session:
+                target = outbox.platform_message_id(session, message.edit_key)
         if target is None:
             raise _NotYet()
         return target
 
-    def _resolve_files(self, message: OutMessage) -> list[ResolvedFile]:
+    async def _files_for(self, channel: str, message: OutMessage, uploading: list[int]) -> list[ResolvedFile]:
+        """Where each file is, and its platform id if the platform has it already. No bytes are read.
+
+        The first send of a file uploads it; sends of the same file meanwhile wait for its id rather than
+        upload it again (a launch to 3,000 contacts uploads the plan once)."""
+        ids = [f.stored_file_id for f in message.files if f.stored_file_id is not None]
+        while True:
+            rows = self._stored(ids)
+            waiting = [self._uploads[i] for i in ids
+                       if channel == "telegram" and i in self._uploads and not self._telegram_id(rows.get(i))]
+            if not waiting:
+                break
+            await waiting[0].wait()
         resolved = []
-        with session_scope() as session:
-            for f in message.files:
-                if f.stored_file_id is None:
-                    continue
-                row, data = file_store.read(session, self.data_dir, f.stored_file_id)
-                resolved.append(ResolvedFile(f.name or row.original_name, data, row.mime, f.kind, row.id))
+        for f in message.files:
+            row = rows.get(f.stored_file_id)
+            if row is None:
+                continue
+            tg_id = self._telegram_id(row)
+            if channel == "telegram" and not tg_id and row.id not in self._uploads:
+                self._uploads[row.id] = asyncio.Event()
+                uploading.append(row.id)
+            resolved.append(ResolvedFile(f.name or row.original_name, file_store.path_for(self.data_dir, row.sha256),
+                                         row.mime, f.kind, row.id, tg_id))
         return resolved
+
+    def _telegram_id(self, row: StoredFile | None) -> str | None:
+        if row is None:
+            return None
+        return self.file_ids.get(row.id) or row.telegram_file_id
+
+    def _stored(self, ids: list[int]) -> dict[int, StoredFile]:
+        if not ids:
+            return {}
+        with session_scope() as session:
+            return {i: row for i in ids if (row := session.get(StoredFile, i)) is not None}
+
+    # ------------------------------------------------------------------------------------------ recording
+
+    async def _record_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await asyncio.sleep(self.record_every)
+            self.flush()
+
+    def flush(self) -> int:
+        """Write the results gathered so far in one transaction; then run the hooks."""
+        batch, self.results = self.results, []
+        if not batch:
+            return 0
+        try:
+            with session_scope() as session:
+                outbox.record_results(session, batch, token=self.token)
+                for stored_id, platform_id in {k: v for _, r in batch for k, v in r.file_ids.items()}.items():
+                    file_store.remember_telegram_file_id(session, stored_id, platform_id)
+                for row, _ in batch:
+                    if row.status == OutboxStatus.sent and row.kind != "reply":
+                        self._remember_buttons(session, row)
+        except Exception:
+            log.exception("recording %d outbox results failed; retrying", len(batch))
+            self.results = batch + self.results
+            return 0
+        for row, result in batch:
+            self.held.pop(row.id, None)
+            self.bulk_held -= row.bulk
+            for hook in self.hooks:
+                try:
+                    hook(row, result)
+                except Exception:
+                    log.exception("outbox hook failed")
+        self._progress.set()
+        if self.bulk_held < self.max_bulk:
+            self._wake.set()
+        return len(batch)
+
+    @staticmethod
+    def _remember_buttons(session, row: Queued) -> None:
+        """A notification with buttons (a reminder's "Nộp ngay"): Zalo users answer by typing its number."""
+        choices = OutMessage.from_json(row.payload).flat_choices()
+        if choices:
+            conversations.remember_offered(session, row.channel, row.chat_id, [[c.data, c.label] for c in choices])
+
+    # ------------------------------------------------------------------------------------------ stopping
+
+    async def _shutdown(self, recorder: asyncio.Task) -> None:
+        """Stop claiming; let sends under way finish (up to grace_s); hand everything else back to pending."""
+        self.stopping = True
+        unsent = [row for q in self.queues.values() for _, _, row in q]
+        for q in self.queues.values():
+            q.clear()
+        if self.workers:
+            done, pending = await asyncio.wait(list(self.workers.values()), timeout=self.grace_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        recorder.cancel()
+        await asyncio.gather(recorder, return_exceptions=True)
+        self.flush()
+        recorded = {row.id for row in unsent}
+        leftover = [row_id for row_id in self.held if row_id not in recorded] + [row.id for row in unsent]
+        try:
+            with session_scope() as session:
+                outbox.release(session, self.token, leftover)
+        except Exception:
+            log.exception("could not hand back %d outbox rows; their lease will run out", len(leftover))
+        self.held.clear()
+        for lead in self._leaders.values():
+            lead.release()
+        self._leading.clear()
 
     async def wait_idle(self, timeout: float = 10.0) -> None:
         """Tests and the demo: wait until nothing is queued, in memory or due in the database."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if not self.workers and not self._has_due():
+            if not self.held and not self.results and not self._has_due():
                 return
             self.wake()
-            self._drained.clear()
+            self._progress.clear()
             try:
-                await asyncio.wait_for(self._drained.wait(), timeout=0.2)
+                await asyncio.wait_for(self._progress.wait(), timeout=0.1)
             except asyncio.TimeoutError:
                 pass
         raise TimeoutError("outbox did not drain")
 
     def _has_due(self) -> bool:
-        from db.clock import utcnow
         with session_scope() as session:
-            for channel in self.senders:
-                due = outbox.next_due_at(session, channel)
-                if due is not None and due <= utcnow():
-                    return True
-        return False
-
-
-class _NotYet(Exception):
-    pass
+            return outbox.has_due(session, list(self.senders))

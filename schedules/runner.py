@@ -5,6 +5,7 @@ lost when the process stops and nothing far in the future is held in memory.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 Tick = Callable[[], Awaitable[None]]
 UPDATE_MEMORY = timedelta(days=3)   # longer than any channel re-delivers an update
+FAST_TICK = 60.0                    # ticks more frequent than this run on the event loop's own clock
 
 
 class SchedulerRunner:
@@ -28,6 +30,7 @@ class SchedulerRunner:
         self.settings = settings
         self.on_enqueued = on_enqueued
         self.scheduler = AsyncIOScheduler(timezone=settings.tz)
+        self._fast: list[asyncio.Task] = []
         self.ticks: list[tuple[str, Tick, float]] = [("expire_conversations", self.expire_conversations, 30.0),
                                                      ("prune_updates", self.prune_updates, 3600.0)]
 
@@ -47,11 +50,28 @@ class SchedulerRunner:
 
     def start(self) -> None:
         for name, tick, every in self.ticks:
+            if every < FAST_TICK:
+                self._fast.append(asyncio.create_task(self._every(name, tick, every), name=f"tick:{name}"))
+                continue
             # coalesce + max_instances: a slow tick never piles up, a missed one runs once
             self.scheduler.add_job(tick, "interval", seconds=every, id=name, coalesce=True, max_instances=1,
                                    misfire_grace_time=None)
         self.scheduler.start()
 
+    @staticmethod
+    async def _every(name: str, tick: Tick, every: float) -> None:
+        """Ticks of a few seconds follow the monotonic clock, not the wall clock: when the wall clock jumps
+        (a suspended laptop, the demo's simulated days) APScheduler would first walk every missed interval."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await tick()
+            except Exception:
+                log.exception("tick %s failed", name)
+
     def stop(self) -> None:
+        for task in self._fast:
+            task.cancel()
+        self._fast.clear()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -102,3 +102,7 @@ COMMAND_MENU_STAFF = [
     ("dscu", "Danh sách đề cử"), ("hinhthuc", "Hình thức khen thưởng"), ("xuat", "Xuất danh sách tổng hợp"),
     ("help", "Trợ giúp"), ("huy", "Huỷ thao tác đang làm"),
 ]
+
+# Files a step asked for are being downloaded (handlers/fetching.py)
+FETCH_IN_PROGRESS = "⏳ Đang nhận tệp của bạn, xin chờ giây lát. Gõ /huy nếu muốn huỷ."
+FETCH_RESTARTED = "⏳ Việc nhận tệp bị gián đoạn; tôi đang nhận lại, xin chờ giây lát."

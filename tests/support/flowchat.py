@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import itertools
 
-from handlers import engine
+from db import outbox
+from db.engine import session_scope
+from handlers import background, engine
 from handlers.io import Inbound, IncomingFile, OutMessage
 
 _update_ids = itertools.count(1)
@@ -20,10 +22,22 @@ class FlowChat:
         self.last: list[OutMessage] = []
 
     async def _push(self, **fields) -> list[OutMessage]:
+        """Push one input; the replies are what the outbox got for this chat, including those of the work the
+        step started after its commit (downloads): the test sees what the user would."""
         inbound = Inbound(self.channel, self.user_id, self.user_id, f"u{next(_update_ids)}",
                           display_name=self.name, has_buttons=self.has_buttons, **fields)
-        self.last = await engine.handle(inbound, tz=self.settings.tz, settings=self.settings, fetch_file=self._fetch)
+        before = self._last_row_id()
+        await engine.handle(inbound, tz=self.settings.tz, settings=self.settings, fetch_file=self._fetch)
+        assert await background.drain(10), "background work did not finish"
+        with session_scope() as session:
+            rows = [r for r in outbox.messages_for_chat(session, self.channel, self.user_id) if r.id > before]
+        self.last = [OutMessage.from_json(r.payload) for r in rows]
         return self.last
+
+    def _last_row_id(self) -> int:
+        with session_scope() as session:
+            rows = outbox.messages_for_chat(session, self.channel, self.user_id)
+        return rows[-1].id if rows else 0
 
     async def _fetch(self, f: IncomingFile) -> bytes:
         return self.files[f.ref]

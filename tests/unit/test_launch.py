@@ -64,7 +64,8 @@ async def test_preview_shows_the_message_and_counts(settings, db, world):
 async def test_send_queues_one_launch_per_contact_and_is_idempotent(settings, db, world):
     chat = await launch(settings, world)
     await chat.press(texts.LAUNCH_SEND)
-    assert chat.last == []            # the progress message (queued under a known key) is the answer
+    # the only answer is the progress message, queued under a known key so later counts can edit it
+    assert [m.text for m in chat.last] == ["📤 Phát động «Phong trào thi đua năm học 2026-2027»: đã gửi 0/3 · lỗi 0"]
     with db() as s:
         b = s.exec(select(Broadcast)).one()
         assert (b.campaign_id, b.total, b.staff_chat_id, b.staff_channel) == (world["campaign"].id, 3, str(STAFF_ID), "test")
