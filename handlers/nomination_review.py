@@ -132,6 +132,8 @@ class NominationReviewFlow(Flow):
         choice = inp.choice or ""
         if choice == "close":
             return done(texts.NOMINATION_REVIEW_CLOSED)
+        if self._period(ctx, data) is None:
+            return done(texts.NOMINATION_REVIEW_GONE)
         if choice in ("prev", "next"):
             data["page"] = data.get("page", 0) + (1 if choice == "next" else -1)
             return self._list(ctx, data)
