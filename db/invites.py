@@ -1,11 +1,19 @@
-"""Invite tokens: random (>=128 bits), stored only as a hash, expiring, revocable, limited in uses."""
+"""Invite tokens: random (>=128 bits), stored only as a hash, expiring, revocable, limited in uses.
+
+Binding is race-free across processes: the chat's Contact (or the user's Staff row) is inserted with
+INSERT ... ON CONFLICT DO NOTHING and then read, and a use of the invite is claimed with a conditional UPDATE
+(uses < max_uses), so two processes binding the same chat, or two chats taking an invite's last use, end with
+one binding and a correct answer for the other, never an IntegrityError.
+"""
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from db.clock import utcnow
@@ -55,7 +63,7 @@ def revoke_for_unit(session: Session, unit_id: int) -> int:
 @dataclass
 class Redemption:
     ok: bool
-    reason: str | None = None          # unknown | expired | revoked | used_up | other_unit | already
+    reason: str | None = None          # unknown | expired | revoked | used_up | other_unit | already | busy
     unit: Unit | None = None
     staff: Staff | None = None
     contact: Contact | None = None
@@ -74,34 +82,84 @@ def _usable(invite: Invite | None) -> str | None:
 
 
 def redeem(session: Session, token: str, *, channel: str, user_id: str, chat_id: str,
-           display_name: str | None) -> Redemption:
+           display_name: str | None, now: datetime | None = None) -> Redemption:
+    now = now or utcnow()
     invite = session.exec(select(Invite).where(Invite.token_hash == hash_token(token))).first()
     problem = _usable(invite)
     if problem:
         return Redemption(False, problem)
     if invite.kind == "staff":
-        return _redeem_staff(session, invite, channel, user_id, chat_id)
+        return _redeem_staff(session, invite, channel, user_id, chat_id, now)
     unit = session.get(Unit, invite.unit_id)
-    existing = session.exec(select(Contact).where(Contact.channel == channel, Contact.chat_id == chat_id)).first()
+    existing = _contact(session, channel, chat_id)
     if existing is not None:
-        if existing.unit_id == unit.id:
-            return Redemption(True, "already", unit=unit, contact=existing)
-        return Redemption(False, "other_unit", unit=session.get(Unit, existing.unit_id))
-    contact = Contact(unit_id=unit.id, channel=channel, platform_user_id=user_id, chat_id=chat_id,
-                      display_name=display_name, invite_id=invite.id)
-    invite.uses += 1
-    session.add_all([contact, invite])
-    session.flush()
-    return Redemption(True, unit=unit, contact=contact)
+        return _bound_before(session, existing, unit)
+    contact_id = _insert_contact(session, unit.id, invite.id, channel, user_id, chat_id, display_name, now)
+    if contact_id is None:   # another process bound this chat since we looked: answer as if we had seen it
+        return _bound_before(session, _contact(session, channel, chat_id), unit)
+    if not _claim_use(session, invite.id, now):   # another chat took the last use meanwhile: undo our row
+        session.execute(delete(Contact).where(Contact.id == contact_id).execution_options(synchronize_session=False))
+        return Redemption(False, _reason_now(session, invite))
+    session.refresh(invite)
+    return Redemption(True, unit=unit, contact=session.get(Contact, contact_id))
 
 
-def _redeem_staff(session: Session, invite: Invite, channel: str, user_id: str, chat_id: str) -> Redemption:
-    staff = session.exec(select(Staff).where(Staff.channel == channel, Staff.platform_user_id == user_id)).first()
-    if staff is None:
-        staff = Staff(office_id=invite.office_id, name=invite.staff_name or user_id,
-                      role=invite.staff_role or "specialist", channel=channel, platform_user_id=user_id)
-    staff.chat_id, staff.active = chat_id, True
-    invite.uses += 1
-    session.add_all([staff, invite])
+def _contact(session: Session, channel: str, chat_id: str) -> Contact | None:
+    return session.exec(select(Contact).where(Contact.channel == channel, Contact.chat_id == chat_id)
+                        .execution_options(populate_existing=True)).first()
+
+
+def _bound_before(session: Session, existing: Contact | None, unit: Unit) -> Redemption:
+    if existing is None:          # cannot happen: the insert conflicted with a row we cannot see
+        return Redemption(False, "busy")
+    if existing.unit_id == unit.id:
+        return Redemption(True, "already", unit=unit, contact=existing)
+    return Redemption(False, "other_unit", unit=session.get(Unit, existing.unit_id))
+
+
+def _insert_fn(session: Session):
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _insert_contact(session: Session, unit_id: int, invite_id: int, channel: str, user_id: str, chat_id: str,
+                    display_name: str | None, now: datetime) -> int | None:
+    """The new contact's id, or None when the chat is bound already (INSERT ... ON CONFLICT DO NOTHING)."""
+    table = Contact.__table__
+    stmt = (_insert_fn(session)(table)
+            .values(unit_id=unit_id, channel=channel, platform_user_id=user_id, chat_id=chat_id,
+                    display_name=display_name, reachable=True, invite_id=invite_id, bound_at=now)
+            .on_conflict_do_nothing(index_elements=["channel", "chat_id"]).returning(table.c.id))
+    return session.execute(stmt).scalar()
+
+
+def _claim_use(session: Session, invite_id: int, now: datetime) -> bool:
+    """Take one use of the invite if it is still usable right now (a compare-and-set across processes)."""
+    result = session.execute(
+        update(Invite).where(Invite.id == invite_id, Invite.uses < Invite.max_uses, Invite.revoked_at.is_(None),
+                             Invite.expires_at >= now)
+        .values(uses=Invite.uses + 1).execution_options(synchronize_session=False))
+    return (result.rowcount or 0) == 1
+
+
+def _reason_now(session: Session, invite: Invite) -> str:
+    session.refresh(invite)
+    return _usable(invite) or "used_up"
+
+
+def _redeem_staff(session: Session, invite: Invite, channel: str, user_id: str, chat_id: str,
+                  now: datetime) -> Redemption:
+    if not _claim_use(session, invite.id, now):
+        return Redemption(False, _reason_now(session, invite))
+    table = Staff.__table__
+    session.execute(_insert_fn(session)(table).values(
+        office_id=invite.office_id, name=invite.staff_name or user_id, role=invite.staff_role or "specialist",
+        channel=channel, platform_user_id=user_id, chat_id=chat_id, active=True, created_at=now,
+    ).on_conflict_do_nothing(index_elements=["channel", "platform_user_id"]))
+    staff = session.exec(select(Staff).where(Staff.channel == channel, Staff.platform_user_id == user_id)
+                         .execution_options(populate_existing=True)).one()
+    staff.chat_id, staff.active = chat_id, True    # an existing (perhaps deactivated) account comes back
+    session.add(staff)
     session.flush()
+    session.refresh(invite)
     return Redemption(True, staff=staff)
+

@@ -33,7 +33,7 @@ async def start(ctx: Ctx):
         return OutMessage(texts.BUSY_IN_FLOW.format(flow=ctx.conv.flow))
     inp = ctx.inbound
     result = invites.redeem(ctx.session, token, channel=inp.channel, user_id=inp.user_id, chat_id=inp.chat_id,
-                            display_name=inp.display_name)
+                            display_name=inp.display_name, now=ctx.now)
     if not result.ok:
         unit_name = result.unit.name if result.unit else ""
         ctx.audit("invite_refused", result.reason)
