@@ -4,23 +4,34 @@ Binding is race-free across processes: the chat's Contact (or the user's Staff r
 INSERT ... ON CONFLICT DO NOTHING and then read, and a use of the invite is claimed with a conditional UPDATE
 (uses < max_uses), so two processes binding the same chat, or two chats taking an invite's last use, end with
 one binding and a correct answer for the other, never an IntegrityError.
+
+Attempts are rate-limited per chat (MAX_FAILED_ATTEMPTS refusals per ATTEMPT_WINDOW); the refusals are the
+audit rows "invite_refused" with subject attempt_subject(channel, chat_id), so no table of its own is needed.
 """
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 import secrets
+import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from db.clock import utcnow
-from db.models import Contact, Invite, Staff, Unit
+from db.models import AuditEvent, Contact, Invite, Staff, Unit
 
 DEFAULT_DAYS = 30
 DEFAULT_MAX_USES = 3
+
+TOKEN_BYTES = 16                                         # 128 bits
+TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"   # base64url, what secrets.token_urlsafe uses
+TOKEN_LENGTH = math.ceil(TOKEN_BYTES * 4 / 3)            # 22: base64 without padding
+_CODE = re.compile(f"[{re.escape(TOKEN_ALPHABET)}]{{{TOKEN_LENGTH}}}")
 
 
 def hash_token(token: str) -> str:
@@ -28,7 +39,13 @@ def hash_token(token: str) -> str:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(16)  # 128 bits; url-safe, fits Telegram's 64-char start parameter
+    return secrets.token_urlsafe(TOKEN_BYTES)  # 22 url-safe characters, fits Telegram's 64-char start parameter
+
+
+def looks_like_code(text: str | None) -> bool:
+    """Text a person typed that has the shape of an invite code: 22 characters of A-Z a-z 0-9 - _ (no spaces,
+    no diacritics). Ordinary chat ("xin chào", "Trường TH Kim Đồng") never matches, so it is never an attempt."""
+    return bool(_CODE.fullmatch((text or "").strip()))
 
 
 def create_unit_invite(session: Session, unit: Unit, days: int = DEFAULT_DAYS,
@@ -163,3 +180,51 @@ def _redeem_staff(session: Session, invite: Invite, channel: str, user_id: str, 
     session.refresh(invite)
     return Redemption(True, staff=staff)
 
+
+# ------------------------------------------------------------------------------------------ attempt limits
+
+MAX_FAILED_ATTEMPTS = 5
+ATTEMPT_WINDOW = timedelta(minutes=10)
+REFUSED, COOLING_OFF = "invite_refused", "invite_cooling_off"
+
+
+def attempt_subject(channel: str, chat_id: str) -> str:
+    return f"chat:{channel}:{chat_id}"
+
+
+@dataclass
+class Gate:
+    open: bool
+    until: datetime | None = None    # closed: the next attempt is heard from then on
+    tell: bool = False               # closed: this is the first attempt since it closed (say so, once)
+
+    @property
+    def retry_at(self) -> datetime | None:
+        """`until` rounded up to the minute: the time we tell people, by which the gate is surely open."""
+        if self.until is None or (self.until.second == 0 and self.until.microsecond == 0):
+            return self.until
+        return self.until.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def attempt_gate(session: Session, channel: str, chat_id: str, now: datetime) -> Gate:
+    """Closed while the chat has MAX_FAILED_ATTEMPTS refusals in the last ATTEMPT_WINDOW (a sliding window)."""
+    subject = attempt_subject(channel, chat_id)
+    recent = session.exec(select(AuditEvent.at).where(
+        AuditEvent.action == REFUSED, AuditEvent.subject == subject, AuditEvent.at > now - ATTEMPT_WINDOW)
+        .order_by(AuditEvent.at.desc()).limit(MAX_FAILED_ATTEMPTS)).all()
+    if len(recent) < MAX_FAILED_ATTEMPTS:
+        return Gate(True)
+    told = session.exec(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == COOLING_OFF, AuditEvent.subject == subject, AuditEvent.at >= recent[0])).one()
+    return Gate(False, until=recent[-1] + ATTEMPT_WINDOW, tell=not told)
+
+
+def record_refusal(session: Session, actor: str, channel: str, chat_id: str, reason: str, now: datetime) -> None:
+    session.add(AuditEvent(at=now, actor=actor, action=REFUSED, subject=attempt_subject(channel, chat_id),
+                           details={"reason": reason}))
+
+
+def record_cooling_off(session: Session, actor: str, channel: str, chat_id: str, until: datetime,
+                       now: datetime) -> None:
+    session.add(AuditEvent(at=now, actor=actor, action=COOLING_OFF, subject=attempt_subject(channel, chat_id),
+                           details={"until": until.isoformat()}))

@@ -1,15 +1,23 @@
-"""Binding a chat with an invite: race-free across processes."""
+"""Binding a chat with an invite: race-free across processes, and invite attempts rate-limited per chat."""
 from __future__ import annotations
 
+import secrets
 import threading
+from datetime import datetime, timedelta
 
+import pytest
+import time_machine
 from sqlalchemy import event
 from sqlmodel import select
 
+from bot import texts
 from db import invites
 from db.engine import get_engine, session_scope
-from db.models import Contact, Invite, Staff
+from db.models import AuditEvent, Contact, Invite, OutboxMessage, Staff
 from tests.support import seed
+from tests.support.flowchat import FlowChat
+
+T0 = datetime(2026, 12, 2, 3, 0, 7)   # naive UTC: 10:00:07 in Việt Nam
 
 
 # ------------------------------------------------------------------------------------------------ races
@@ -107,3 +115,123 @@ def test_a_staff_invite_brings_back_a_deactivated_account(settings, db):
     with db() as s:
         (again,) = s.exec(select(Staff)).all()
         assert (again.id, again.active, again.role) == (st.id, True, "specialist")   # same account, same role
+
+
+# ------------------------------------------------------------------------------------------------ attempt limits
+
+def wrong_code() -> str:
+    return secrets.token_urlsafe(invites.TOKEN_BYTES)
+
+
+def audit_rows(db, action: str, chat: str, channel: str = "test") -> list[AuditEvent]:
+    with db() as s:
+        return list(s.exec(select(AuditEvent).where(AuditEvent.action == action,
+                                                    AuditEvent.subject == f"chat:{channel}:{chat}")).all())
+
+
+def replies_to(db, chat: str) -> list[OutboxMessage]:
+    with db() as s:
+        return list(s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat)).all())
+
+
+def test_the_code_alphabet_is_the_token_format():
+    assert all(invites.looks_like_code(invites.new_token()) for _ in range(200))
+    assert invites.TOKEN_LENGTH == 22 and invites.looks_like_code("  AAAAAAAAAAAAAAAAAAAAAA ")
+    for text in ("xin chào thầy cô", "alo", "TrườngTiểuHọcKimĐồngQ1", "Trường Tiểu học Kim Đồng", "0912345678",
+                 "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstuvw", "abcdefghij.klmnopqrstu", ""):
+        assert not invites.looks_like_code(text), text
+
+
+async def test_a_flood_of_wrong_codes_is_bounded(settings, db):
+    chat = FlowChat(settings, 801, "Khách lạ")
+    with time_machine.travel(T0, tick=False):
+        answers = [await chat.send(f"/start {wrong_code()}") for _ in range(1000)]
+    assert [a[0].text for a in answers[:5]] == [texts.INVITE_PROBLEMS["unknown"]] * 5
+    cooling = texts.INVITE_COOLING_OFF.format(at="10:11 02/12/2026", minutes=10)
+    assert answers[5][0].text == cooling                       # once, saying when
+    assert all(a == [] for a in answers[6:])                   # then silence
+    assert len(audit_rows(db, "invite_refused", "801")) == 5
+    assert len(audit_rows(db, "invite_cooling_off", "801")) == 1
+    assert len(replies_to(db, "801")) == 6
+    with db() as s:
+        assert s.exec(select(Contact)).all() == []
+
+
+async def test_a_valid_code_works_after_cooling_off_and_not_during_it(settings, db):
+    unit = seed.unit("TH01", "Trường Tiểu học Kim Đồng")
+    token = seed.invite(unit.id)
+    chat = FlowChat(settings, 802, "Cô Lan", channel="test")
+    with time_machine.travel(T0, tick=False):
+        for _ in range(5):
+            await chat.send(f"/start {wrong_code()}")
+        await chat.send(f"/start {token}")                       # too late: the chat is cooling off
+        assert chat.text == texts.INVITE_COOLING_OFF.format(at="10:11 02/12/2026", minutes=10)
+        assert await chat.send(f"/start {token}") == []
+    with time_machine.travel(T0 + timedelta(minutes=9, seconds=59), tick=False):
+        assert await chat.send(token) == []                      # typed, Zalo style: still cooling off
+    with time_machine.travel(T0 + timedelta(minutes=11), tick=False):   # the time we gave
+        await chat.send(f"/start {token}")
+        assert chat.text == texts.BOUND.format(unit=unit.name, code=unit.code)
+    with db() as s:
+        assert [c.chat_id for c in s.exec(select(Contact)).all()] == ["802"]
+    assert len(audit_rows(db, "invite_refused", "802")) == 5
+
+
+async def test_the_window_slides_and_tells_again_once_per_window(settings, db):
+    chat = FlowChat(settings, 803)
+    for minute in range(5):                                      # one wrong code a minute: 10:00 ... 10:04
+        with time_machine.travel(T0 + timedelta(minutes=minute), tick=False):
+            await chat.send(f"/start {wrong_code()}")
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        await chat.send(f"/start {wrong_code()}")
+        assert chat.text == texts.INVITE_COOLING_OFF.format(at="10:11 02/12/2026", minutes=10)
+    with time_machine.travel(T0 + timedelta(minutes=10, seconds=1), tick=False):   # 10:00's refusal left the window
+        await chat.send(f"/start {wrong_code()}")                # heard again, refused, the gate closes again
+        assert chat.text == texts.INVITE_PROBLEMS["unknown"]
+        await chat.send(f"/start {wrong_code()}")
+        assert chat.text == texts.INVITE_COOLING_OFF.format(at="10:12 02/12/2026", minutes=10)
+        assert await chat.send(f"/start {wrong_code()}") == []
+    assert len(audit_rows(db, "invite_refused", "803")) == 6
+    assert len(audit_rows(db, "invite_cooling_off", "803")) == 2
+
+
+async def test_ordinary_text_from_an_unbound_chat_is_not_an_attempt(settings, db):
+    unit = seed.unit("TH01", "Trường Tiểu học Kim Đồng")
+    token = seed.invite(unit.id)
+    chat = FlowChat(settings, 804, "Cô Mai", channel="zalo", has_buttons=False)
+    with time_machine.travel(T0, tick=False):
+        for text in ["xin chào", "Em là giáo viên Trường Tiểu học Kim Đồng", "TrườngTiểuHọcKimĐồngQ1",
+                     "alo alo", "0912345678"] * 4:
+            assert (await chat.send(text))[0].text == texts.NOT_BOUND
+        with db() as s:
+            assert s.exec(select(AuditEvent).where(AuditEvent.action.like("invite_%"))).all() == []
+        await chat.send("AAAAAAAAAAAAAAAAAAAAAA")            # typed code-shaped text is an attempt
+        assert chat.text == texts.INVITE_PROBLEMS["unknown"]
+        assert len(audit_rows(db, "invite_refused", "804", channel="zalo")) == 1
+        await chat.send(f"  {token} ")                         # and the real code, typed, binds
+        assert chat.text.startswith(texts.BOUND.format(unit=unit.name, code=unit.code).split("\n")[0])
+
+
+async def test_attempts_are_counted_per_chat(settings, db):
+    unit = seed.unit("TH01", "Trường Tiểu học Kim Đồng")
+    token = seed.invite(unit.id)
+    with time_machine.travel(T0, tick=False):
+        noisy = FlowChat(settings, 805)
+        for _ in range(7):
+            await noisy.send(f"/start {wrong_code()}")
+        other = FlowChat(settings, 806, "Thầy Nam")
+        await other.send(f"/start {token}")
+        assert other.text == texts.BOUND.format(unit=unit.name, code=unit.code)
+
+
+@pytest.mark.parametrize("reason", ["expired", "revoked"])
+async def test_refusals_of_real_codes_count_too(settings, db, reason):
+    unit = seed.unit("TH01", "Trường Tiểu học Kim Đồng")
+    token = seed.invite(unit.id, days=-1 if reason == "expired" else 30)
+    if reason == "revoked":
+        with db() as s:
+            invites.revoke_for_unit(s, unit.id)
+    chat = FlowChat(settings, 807)
+    await chat.send(f"/start {token}")
+    assert chat.text == texts.INVITE_PROBLEMS[reason]
+    assert [r.details for r in audit_rows(db, "invite_refused", "807")] == [{"reason": reason}]
