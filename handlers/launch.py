@@ -248,7 +248,7 @@ async def acknowledge(ctx: Ctx):
 
 def _show_acks(ctx: Ctx, found: tuple[Broadcast, Campaign] | None) -> list[OutMessage] | str:
     if found is None:   # unknown, or another office's launch: the same answer, so ids reveal nothing
-        ctx.audit("acks_refused", f"broadcast:{ctx.inbound.args}")
+        ctx.audit("acks_refused", f"broadcast:{(ctx.inbound.args or '')[:40]}")
         return texts.LAUNCH_ACKS_UNKNOWN
     broadcast, campaign = found
     ctx.audit("acks_viewed", f"broadcast:{broadcast.id}")

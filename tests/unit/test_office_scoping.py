@@ -378,6 +378,16 @@ def test_a_campaign_never_takes_part_another_offices_units(settings, db, w):
             == {w["ub1"].id}
 
 
+def test_the_cli_creating_an_offices_campaign_leaves_other_offices_schools_out(settings, db, w, thidua):
+    code, out, _ = thidua("campaign", "create", "--title", "Phong trào của Quận Ba (CLI)", "--units", "all",
+                          "--office", "Phòng GD&ĐT Quận Ba")
+    assert code == 0 and "với 2 đơn vị" in out
+    with db() as s:
+        made = s.exec(select(Campaign).where(Campaign.title == "Phong trào của Quận Ba (CLI)")).one()
+        assert set(s.exec(select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == made.id)).all()) \
+            == {w["ub1"].id, w["ub2"].id}
+
+
 async def test_taochiendich_saves_no_unit_of_another_office(settings, db, w, bob):
     await bob.send("/taochiendich")
     await bob.upload("ke_hoach.txt", PLAN.read_bytes(), "text/plain")
