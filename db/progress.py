@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from db import campaigns as campaign_ops
 from db import submissions as sub_ops
-from db.models import (Broadcast, Campaign, CampaignUnit, Milestone, Staff, StoredFile, Submission, SubmissionFile,
+from db.models import (Broadcast, CampaignUnit, Milestone, Staff, StoredFile, Submission, SubmissionFile,
                        SubmissionStatus, Unit)
 
 T = TypeVar("T")
