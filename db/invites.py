@@ -193,7 +193,7 @@ def attempt_subject(channel: str, chat_id: str) -> str:
 
 
 @dataclass
-class Gate:
+class AttemptGate:
     open: bool
     until: datetime | None = None    # closed: the next attempt is heard from then on
     tell: bool = False               # closed: this is the first attempt since it closed (say so, once)
@@ -206,17 +206,17 @@ class Gate:
         return self.until.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def attempt_gate(session: Session, channel: str, chat_id: str, now: datetime) -> Gate:
+def attempt_gate(session: Session, channel: str, chat_id: str, now: datetime) -> AttemptGate:
     """Closed while the chat has MAX_FAILED_ATTEMPTS refusals in the last ATTEMPT_WINDOW (a sliding window)."""
     subject = attempt_subject(channel, chat_id)
     recent = session.exec(select(AuditEvent.at).where(
         AuditEvent.action == REFUSED, AuditEvent.subject == subject, AuditEvent.at > now - ATTEMPT_WINDOW)
         .order_by(AuditEvent.at.desc()).limit(MAX_FAILED_ATTEMPTS)).all()
     if len(recent) < MAX_FAILED_ATTEMPTS:
-        return Gate(True)
+        return AttemptGate(True)
     told = session.exec(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == COOLING_OFF, AuditEvent.subject == subject, AuditEvent.at >= recent[0])).one()
-    return Gate(False, until=recent[-1] + ATTEMPT_WINDOW, tell=not told)
+    return AttemptGate(False, until=recent[-1] + ATTEMPT_WINDOW, tell=not told)
 
 
 def record_refusal(session: Session, actor: str, channel: str, chat_id: str, reason: str, now: datetime) -> None:

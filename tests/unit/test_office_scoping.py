@@ -174,14 +174,14 @@ def test_the_rule_office_less_staff_see_all_shared_campaigns_are_shared_nobody_e
         def titles(st):
             return {c.title for c in scope.campaigns_for_staff(s, s.get(Staff, st))}
         assert titles(root.id) == {w["a"].title, w["b1"].title, w["b2"].title, shared.title}
-        assert titles(BOB_ID(s)) == {w["b1"].title, w["b2"].title, shared.title}
+        assert titles(staff_id(s, BOB)) == {w["b1"].title, w["b2"].title, shared.title}
         assert scope.campaign_for_staff(s, None, w["b1"].id) is None           # no staff, nothing
-        assert scope.campaign_for_staff(s, s.get(Staff, BOB_ID(s)), w["a"].id) is None
-        assert scope.campaign_for_staff(s, s.get(Staff, BOB_ID(s)), "1; drop") is None
+        assert scope.campaign_for_staff(s, s.get(Staff, staff_id(s, BOB)), w["a"].id) is None
+        assert scope.campaign_for_staff(s, s.get(Staff, staff_id(s, BOB)), "1; drop") is None
 
 
-def BOB_ID(s) -> int:  # noqa: N802
-    return s.exec(select(Staff.id).where(Staff.platform_user_id == str(BOB))).one()
+def staff_id(s, user_id: int) -> int:
+    return s.exec(select(Staff.id).where(Staff.platform_user_id == str(user_id))).one()
 
 
 # ------------------------------------------------------------------------------------------------ launches
@@ -394,7 +394,7 @@ async def test_taochiendich_saves_no_unit_of_another_office(settings, db, w, bob
     await bob.press(texts.PLAN_BTN_CONTINUE)
     await bob.press(next(label for label in bob.labels() if label.startswith("Tất cả đơn vị")))
     with db() as s:
-        made = s.exec(select(Campaign).where(Campaign.created_by_staff_id == BOB_ID(s))).one()
+        made = s.exec(select(Campaign).where(Campaign.created_by_staff_id == staff_id(s, BOB))).one()
         units = set(s.exec(select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == made.id)).all())
     assert made.office_id == w["ob"].id and units == {w["ub1"].id, w["ub2"].id}
 
