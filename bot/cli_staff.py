@@ -12,6 +12,7 @@ from db import campaign_admin as admin
 from db import campaigns as campaign_ops
 from db import files as file_store
 from db import invites, people
+from db import progress as progress_db
 from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
 from db.clock import utcnow
 from db.engine import session_scope
@@ -188,9 +189,10 @@ def cmd_campaign_create(args: argparse.Namespace) -> int:
                             period_start=start, period_end=end, unit_ids=unit_ids,
                             office_id=_office_id(session, args.office))
         campaign = admin.create_campaign(session, spec, get_settings().tz)
+        taking_part = progress_db.unit_count(session, campaign.id)   # another office's schools were left out
         people.audit(session, "cli", "campaign_created", f"campaign:{campaign.id}", title=campaign.title,
-                     units=len(unit_ids), via="cli")
-    print(texts.CAMPAIGN_CLI_CREATED.format(id=campaign.id, title=campaign.title, units=len(unit_ids)))
+                     units=taking_part, via="cli")
+    print(texts.CAMPAIGN_CLI_CREATED.format(id=campaign.id, title=campaign.title, units=taking_part))
     return 0
 
 

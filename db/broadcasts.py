@@ -8,7 +8,7 @@ from sqlalchemy import exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from db.models import (Acknowledgement, Broadcast, Campaign, CampaignUnit, Contact, OutboxMessage, OutboxStatus,
+from db.models import (Acknowledgement, Broadcast, CampaignUnit, Contact, OutboxMessage, OutboxStatus,
                        Unit)
 from db.outbox import Outgoing, enqueue_many
 from handlers.io import OutMessage
@@ -118,7 +118,3 @@ def record_ack(session: Session, broadcast_id: int, contact_id: int, now: dateti
         return False
     return True
 
-
-def recent_launches(session: Session, limit: int = 8) -> Sequence[tuple[Broadcast, Campaign]]:
-    return session.exec(select(Broadcast, Campaign).join(Campaign, Campaign.id == Broadcast.campaign_id)
-                        .where(Broadcast.kind == LAUNCH).order_by(Broadcast.id.desc()).limit(limit)).all()

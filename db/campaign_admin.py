@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from db import campaigns as campaign_ops
+from db import scope
 from db.models import Campaign, CampaignUnit, Milestone, Office, Staff, Unit
 
 DUE_HOUR = time(17, 0)   # a due date means 17:00 local time that day
@@ -132,7 +133,8 @@ def create_campaign(session: Session, spec: CampaignSpec, tz: ZoneInfo) -> Campa
                         status="draft")
     session.add(campaign)
     session.flush()
-    campaign_ops.set_units(session, campaign.id, spec.unit_ids)
+    # the last guard: another office's schools never take part, whichever flow or command built the spec
+    campaign_ops.set_units(session, campaign.id, scope.allowed_unit_ids(session, spec.office_id, spec.unit_ids))
     for ms in spec.milestones:
         add_milestone(session, campaign.id, ms, tz)
     session.flush()
@@ -160,11 +162,6 @@ def mark_launched(session: Session, campaign: Campaign, now: datetime) -> None:
     if campaign.status != "launched":
         campaign.status, campaign.launched_at = "launched", now
         session.add(campaign)
-
-
-def launchable(session: Session, limit: int = 12) -> Sequence[Campaign]:
-    return session.exec(select(Campaign).where(Campaign.status.in_(("draft", "launched")))
-                        .order_by(Campaign.id.desc()).limit(limit)).all()
 
 
 def all_campaigns(session: Session) -> Sequence[Campaign]:

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from db import campaigns as campaign_ops
 from db import submissions as sub_ops
-from db.models import (Broadcast, Campaign, CampaignUnit, Milestone, Staff, StoredFile, Submission, SubmissionFile,
+from db.models import (Broadcast, CampaignUnit, Milestone, Staff, StoredFile, Submission, SubmissionFile,
                        SubmissionStatus, Unit)
 
 T = TypeVar("T")
@@ -50,19 +50,6 @@ def clamp_page(page: int, total: int, per_page: int) -> int:
 
 
 # ------------------------------------------------------------------------------------------- campaigns
-
-def staff_campaigns(session: Session, staff: Staff, statuses: tuple[str, ...] = ("launched", "closed")
-                    ) -> list[Campaign]:
-    """Campaigns this staff member may follow: those of their office (or any, when either side has none)."""
-    rows = campaign_ops.all_campaigns(session, statuses)
-    return [c for c in rows if may_see(staff, c)]
-
-
-def may_see(staff: Staff, campaign: Campaign | None) -> bool:
-    if campaign is None:
-        return False
-    return staff.office_id is None or campaign.office_id is None or staff.office_id == campaign.office_id
-
 
 def unit_milestone(session: Session, campaign_id: int, milestone_id: int | None) -> Milestone | None:
     """The milestone if it is a live, units-act milestone of this campaign (guards stale or forged ids)."""

@@ -17,15 +17,16 @@ from db import broadcasts as bc
 from db import campaign_admin as admin
 from db import campaigns as campaign_ops
 from db import people
+from db import scope
 from db.models import Broadcast, Campaign, Contact, OutboxStatus, Staff, Unit
 from db.outbox import Outgoing, enqueue
-from db.progress import may_see
 from handlers.engine import CONTACT, STAFF, Ctx, Flow, Step, action, action_choice, command, done, flow, goto
 from handlers.io import Choice, Inbound, OutFile, OutMessage
 
 CAPTION_BUDGET = 1000      # the launch text is the caption of the plan document (Telegram: 1024)
 MESSAGE_BUDGET = 3800      # Telegram: 4096 per message; long lists are split
 ERROR_STATUSES = (OutboxStatus.failed, OutboxStatus.blocked)
+LAUNCHABLE = ("draft", "launched")
 
 
 class L(StrEnum):
@@ -171,17 +172,14 @@ class LaunchCampaign(Flow):
     name, title, audience = "launch_campaign", texts.LAUNCH_FLOW_TITLE, STAFF
 
     async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
-        campaigns = [c for c in admin.launchable(ctx.session) if may_see(ctx.staff, c)]   # one's own office
+        campaigns = scope.campaigns_for_staff(ctx.session, ctx.staff, LAUNCHABLE, limit=12)
         if not campaigns:
             return done(texts.LAUNCH_NONE)
         return goto(L.pick, OutMessage(texts.LAUNCH_PICK, choices=[[Choice(_pick_label(c), str(c.id))]
                                                                    for c in campaigns]))
 
     def _chosen(self, ctx: Ctx, value: str | None) -> Campaign | None:
-        campaign = campaign_ops.get(ctx.session, int(value)) if value and value.isdigit() else None
-        if campaign is None or campaign.status not in ("draft", "launched") or not may_see(ctx.staff, campaign):
-            return None
-        return campaign
+        return scope.campaign_for_staff(ctx.session, ctx.staff, value, LAUNCHABLE)
 
     async def on_pick(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         campaign = self._chosen(ctx, inp.choice)
@@ -248,23 +246,24 @@ async def acknowledge(ctx: Ctx):
     return texts.LAUNCH_ACK_THANKS.format(unit=ctx.unit.name, title=campaign.title)
 
 
-def _show_acks(ctx: Ctx, broadcast: Broadcast | None) -> list[OutMessage] | str:
-    if broadcast is None or broadcast.campaign_id is None:
+def _show_acks(ctx: Ctx, found: tuple[Broadcast, Campaign] | None) -> list[OutMessage] | str:
+    if found is None:   # unknown, or another office's launch: the same answer, so ids reveal nothing
+        ctx.audit("acks_refused", f"broadcast:{(ctx.inbound.args or '')[:40]}")
         return texts.LAUNCH_ACKS_UNKNOWN
+    broadcast, campaign = found
     ctx.audit("acks_viewed", f"broadcast:{broadcast.id}")
-    campaign = campaign_ops.get(ctx.session, broadcast.campaign_id)
     return ack_report(ctx.session, broadcast, campaign.title, ctx.tz)
 
 
 @command("danhan", STAFF)
 async def danhan(ctx: Ctx):
     if ctx.inbound.args.strip():
-        return _show_acks(ctx, _broadcast_arg(ctx))
-    launches = bc.recent_launches(ctx.session)
+        return _show_acks(ctx, scope.broadcast_for_staff(ctx.session, ctx.staff, ctx.inbound.args))
+    launches = scope.broadcasts_for_staff(ctx.session, ctx.staff)
     if not launches:
         return texts.LAUNCH_ACKS_NONE
     if len(launches) == 1:
-        return _show_acks(ctx, launches[0][0])
+        return _show_acks(ctx, tuple(launches[0]))
     return OutMessage(texts.LAUNCH_ACKS_PICK, choices=[
         [action_choice(texts.LAUNCH_ACKS_PICK_LABEL.format(id=c.id, title=c.title[:40],
                                                            date=texts.fmt_date(b.created_at, ctx.tz)), "acks", b.id)]
@@ -273,4 +272,4 @@ async def danhan(ctx: Ctx):
 
 @action("acks", STAFF)
 async def acks_button(ctx: Ctx):
-    return _show_acks(ctx, _broadcast_arg(ctx))
+    return _show_acks(ctx, scope.broadcast_for_staff(ctx.session, ctx.staff, ctx.inbound.args))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot import texts
-from db import campaigns, files, nominations, people
+from db import campaigns, files, nominations, people, scope
 from db.models import Campaign, Milestone, Nomination, NominationStatus
 from db.outbox import Outgoing
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
@@ -29,11 +29,8 @@ class S(StrEnum):
 
 
 def _visible_campaigns(ctx: Ctx) -> list[Campaign]:
-    """Campaigns with nomination periods, of the staff member's office (or of no office in particular)."""
-    office = ctx.staff.office_id
-    return [c for c in campaigns.all_campaigns(ctx.session, ("launched", "closed"))
-            if nominations.nomination_milestones(ctx.session, c.id)
-            and (office is None or c.office_id in (None, office))]
+    """Campaigns with nomination periods that this staff member may see (db.scope decides)."""
+    return scope.nomination_campaigns_for_staff(ctx.session, ctx.staff)
 
 
 def _type_label(n: Nomination) -> str:
@@ -85,10 +82,12 @@ class NominationReviewFlow(Flow):
         return goto(S.period, OutMessage(texts.NOMINATION_REVIEW_PICK_PERIOD.format(campaign=title), choices=buttons))
 
     async def on_period(self, ctx: Ctx, data: dict, inp) -> Step:
-        ids = {str(m.id) for m in nominations.nomination_milestones(ctx.session, data["campaign_id"])}
-        if inp.choice not in ids:
+        if scope.campaign_for_staff(ctx.session, ctx.staff, data.get("campaign_id")) is None:
+            return done(texts.NOMINATION_REVIEW_GONE)
+        m = scope.nomination_period_for_staff(ctx.session, ctx.staff, data.get("campaign_id"), inp.choice)
+        if m is None:
             return goto(S.period, texts.EXPECT_CHOICE)
-        return self._open_period(ctx, data, int(inp.choice))
+        return self._open_period(ctx, data, m.id)
 
     def _open_period(self, ctx: Ctx, data: dict, milestone_id: int) -> Step:
         data["milestone_id"], data["page"] = milestone_id, 0
@@ -96,8 +95,15 @@ class NominationReviewFlow(Flow):
 
     # --- the paged list
 
+    def _period(self, ctx: Ctx, data: dict) -> Milestone | None:
+        """The period kept in the flow's data, re-checked at every step (db.scope)."""
+        return scope.nomination_period_for_staff(ctx.session, ctx.staff, data.get("campaign_id"),
+                                                 data.get("milestone_id"))
+
     def _list(self, ctx: Ctx, data: dict, *before: OutMessage | str) -> Step:
-        m = ctx.session.get(Milestone, data["milestone_id"])
+        m = self._period(ctx, data)
+        if m is None:
+            return done(*before, texts.NOMINATION_REVIEW_GONE)
         campaign = campaigns.get(ctx.session, m.campaign_id).title
         rows = nominations.for_milestone(ctx.session, m.id)
         pages = max(1, -(-len(rows) // PAGE_SIZE))
@@ -126,6 +132,8 @@ class NominationReviewFlow(Flow):
         choice = inp.choice or ""
         if choice == "close":
             return done(texts.NOMINATION_REVIEW_CLOSED)
+        if self._period(ctx, data) is None:
+            return done(texts.NOMINATION_REVIEW_GONE)
         if choice in ("prev", "next"):
             data["page"] = data.get("page", 0) + (1 if choice == "next" else -1)
             return self._list(ctx, data)
@@ -137,8 +145,8 @@ class NominationReviewFlow(Flow):
         return self._detail(ctx, data, n)
 
     def _nomination(self, ctx: Ctx, data: dict, value: str) -> Nomination | None:
-        n = nominations.get(ctx.session, int(value)) if value.isdigit() else None
-        return n if n is not None and n.milestone_id == data["milestone_id"] else None
+        return scope.nomination_for_staff(ctx.session, ctx.staff, value, data.get("campaign_id"),
+                                          data.get("milestone_id"))
 
     # --- one nomination
 
@@ -218,7 +226,9 @@ class NominationReviewFlow(Flow):
     # --- exports
 
     def _export(self, ctx: Ctx, data: dict, fmt: str) -> OutMessage:
-        m = ctx.session.get(Milestone, data["milestone_id"])
+        m = self._period(ctx, data)
+        if m is None:
+            return OutMessage(texts.NOMINATION_REVIEW_GONE)
         rows = [ExportRow(n.nominee_name, n.position or "", n.nominee_unit or _unit_name(ctx, n.unit_id),
                           n.achievements, n.award_form or "")
                 for n in nominations.for_milestone(ctx.session, m.id, statuses=nominations.ACTIVE)]

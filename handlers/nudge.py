@@ -20,7 +20,7 @@ from db.models import Broadcast, Campaign, Contact, Milestone, Unit
 from db.outbox import Outgoing, enqueue_many
 from handlers.engine import STAFF, Ctx, Step, action_choice, command, done, flow, goto
 from handlers.io import Choice, Inbound, OutMessage
-from handlers.progress import (CampaignStaffFlow, chosen_milestone, current_campaign,
+from handlers.progress import (CampaignStaffFlow, chosen_milestone, current_campaign, current_milestone,
                                days_left, due_text, milestone_menu, short)
 
 LAUNCHED = ("launched",)
@@ -100,7 +100,7 @@ class NudgeFlow(CampaignStaffFlow):
         if inp.choice != "send":
             return goto(S.confirm, OutMessage(texts.EXPECT_CHOICE, choices=self.confirm_buttons()))
         campaign = current_campaign(ctx, data)
-        milestone = progress_db.unit_milestone(ctx.session, data.get("campaign_id") or 0, data.get("milestone_id"))
+        milestone = current_milestone(ctx, data)
         if campaign is None or milestone is None or campaign.status not in LAUNCHED:
             return done(texts.PROGRESS_GONE)
         return self.send(ctx, campaign, milestone)

@@ -13,6 +13,7 @@ from bot import texts
 from db import campaigns as campaign_ops
 from db import files as file_store
 from db import progress as progress_db
+from db import scope
 from db.models import Campaign, Milestone
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
 from handlers.exports_build import ChartBar, build_chart
@@ -69,11 +70,7 @@ def campaign_menu(campaigns: list[Campaign], text: str = texts.PROGRESS_PICK_CAM
 
 def chosen_campaign(ctx: Ctx, inp: Inbound, statuses: tuple[str, ...] = ACTIVE) -> Campaign | None:
     """The picked campaign, re-checked: it must still be one this staff member may see."""
-    cid = parse_id(inp.choice, "c")
-    campaign = campaign_ops.get(ctx.session, cid) if cid else None
-    if campaign is None or campaign.status not in statuses or not progress_db.may_see(ctx.staff, campaign):
-        return None
-    return campaign
+    return scope.campaign_for_staff(ctx.session, ctx.staff, parse_id(inp.choice, "c"), statuses)
 
 
 class CampaignStaffFlow(StaffFlow):
@@ -83,7 +80,7 @@ class CampaignStaffFlow(StaffFlow):
     no_campaign_text: str = texts.PROGRESS_NO_CAMPAIGN
 
     async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
-        campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, self.campaign_statuses)
+        campaigns = scope.campaigns_for_staff(ctx.session, ctx.staff, self.campaign_statuses)
         if not campaigns:
             return done(self.no_campaign_text)
         if len(campaigns) == 1:
@@ -93,7 +90,7 @@ class CampaignStaffFlow(StaffFlow):
     async def on_campaign(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         campaign = chosen_campaign(ctx, inp, self.campaign_statuses)
         if campaign is None:
-            campaigns = progress_db.staff_campaigns(ctx.session, ctx.staff, self.campaign_statuses)
+            campaigns = scope.campaigns_for_staff(ctx.session, ctx.staff, self.campaign_statuses)
             return goto("campaign", campaign_menu(campaigns, texts.EXPECT_CHOICE))
         return self.campaign_chosen(ctx, data, campaign)
 
@@ -113,8 +110,7 @@ class CampaignStaffFlow(StaffFlow):
 
 
 def current_campaign(ctx: Ctx, data: dict) -> Campaign | None:
-    campaign = campaign_ops.get(ctx.session, data.get("campaign_id") or 0)
-    return campaign if progress_db.may_see(ctx.staff, campaign) else None
+    return scope.campaign_for_staff(ctx.session, ctx.staff, data.get("campaign_id"))
 
 
 def milestone_menu(milestones: list[Milestone], labels: list[str], text: str = texts.PROGRESS_PICK_MILESTONE,
@@ -124,7 +120,12 @@ def milestone_menu(milestones: list[Milestone], labels: list[str], text: str = t
 
 
 def chosen_milestone(ctx: Ctx, data: dict, inp: Inbound) -> Milestone | None:
-    return progress_db.unit_milestone(ctx.session, data.get("campaign_id") or 0, parse_id(inp.choice, "m"))
+    return scope.milestone_for_staff(ctx.session, ctx.staff, data.get("campaign_id"), parse_id(inp.choice, "m"))
+
+
+def current_milestone(ctx: Ctx, data: dict) -> Milestone | None:
+    """The milestone kept in the flow's data, re-checked like everything else a staff step loads."""
+    return scope.milestone_for_staff(ctx.session, ctx.staff, data.get("campaign_id"), data.get("milestone_id"))
 
 
 def pager(page: progress_db.Page) -> list[Choice]:
@@ -229,7 +230,7 @@ class ProgressFlow(CampaignStaffFlow):
                           files=[OutFile(stored_file_id=stored.id, name=stored.original_name, kind="photo")])
 
     def unit_list(self, ctx: Ctx, data: dict, note: str | None = None) -> Step:
-        milestone = progress_db.unit_milestone(ctx.session, data.get("campaign_id") or 0, data.get("milestone_id"))
+        milestone = current_milestone(ctx, data)
         if milestone is None:
             return done(texts.PROGRESS_GONE)
         late = data.get("which") == "late"

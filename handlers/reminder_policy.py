@@ -13,6 +13,7 @@ from datetime import time
 
 from bot import texts
 from db import reminders as store
+from db import scope
 from handlers.choices import fold
 from handlers.engine import STAFF, Ctx, Flow, command, done, flow, goto
 from handlers.io import Choice, OutMessage
@@ -20,6 +21,7 @@ from schedules.planning import MAX_OFFSET_DAYS, ReminderPolicy
 from schedules.reminders import policy_of
 
 MAX_OFFSETS = 10
+EDITABLE = ("draft", "launched")
 OFF_WORDS = {"tat", "khong", "off"}
 _NUMBER = re.compile(r"^[+-]?\d+$")
 _HOUR = re.compile(r"^(\d{1,2})\s*(?:(?::|h|gio)\s*(\d{2})?)?\s*(?:phut)?$")
@@ -108,7 +110,7 @@ class ReminderPolicyFlow(Flow):
     async def begin(self, ctx: Ctx, data: dict, campaign_id: int | None = None, **_):
         if campaign_id is not None:
             return self._pick(ctx, data, str(campaign_id))
-        campaigns = store.editable_campaigns(ctx.session, ctx.staff)
+        campaigns = scope.campaigns_for_staff(ctx.session, ctx.staff, EDITABLE)
         if not campaigns:
             return done(texts.REMINDER_POLICY_NO_CAMPAIGNS)
         if len(campaigns) == 1:
@@ -162,7 +164,7 @@ class ReminderPolicyFlow(Flow):
     # --- helpers
 
     def _pick(self, ctx: Ctx, data: dict, value: str):
-        campaign = store.editable_campaign(ctx.session, ctx.staff, int(value)) if value.isdigit() else None
+        campaign = scope.campaign_for_staff(ctx.session, ctx.staff, value, EDITABLE)
         if campaign is None:
             return done(texts.REMINDER_POLICY_GONE)
         data["campaign_id"] = campaign.id
@@ -170,7 +172,7 @@ class ReminderPolicyFlow(Flow):
 
     def _campaign(self, ctx: Ctx, data: dict):
         """Re-checked at every step: the campaign may have closed, or the staff member lost the office."""
-        return store.editable_campaign(ctx.session, ctx.staff, data.get("campaign_id", 0))
+        return scope.campaign_for_staff(ctx.session, ctx.staff, data.get("campaign_id"), EDITABLE)
 
     def _save(self, ctx: Ctx, data: dict, campaign, policy: ReminderPolicy):
         before = campaign.reminder_policy

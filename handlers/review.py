@@ -13,12 +13,13 @@ from bot import texts
 from db import campaigns as campaign_ops
 from db import people
 from db import progress as progress_db
+from db import scope
 from db import submissions as sub_ops
 from db.models import Campaign, Submission, SubmissionStatus
 from db.outbox import Outgoing
 from handlers.engine import STAFF, Ctx, Step, action_choice, command, done, flow, goto
 from handlers.io import Choice, Inbound, OutFile, OutMessage
-from handlers.progress import (CampaignStaffFlow, chosen_milestone,
+from handlers.progress import (CampaignStaffFlow, chosen_milestone, current_milestone,
                                days_left, due_text, milestone_menu, page_label, pager, parse_id, short, turn_page)
 
 PER_PAGE = 10
@@ -113,8 +114,8 @@ class ReviewFlow(CampaignStaffFlow):
 
     def still_as_shown(self, ctx: Ctx, data: dict) -> tuple[Submission | None, Step | None]:
         """The submission, if it is still the latest version and nobody reviewed it since it was shown."""
-        sub, reason = progress_db.find_for_review(ctx.session, data.get("submission_id") or 0,
-                                                  data.get("campaign_id") or 0, data.get("milestone_id") or 0)
+        sub, reason = scope.submission_for_staff(ctx.session, ctx.staff, data.get("submission_id"),
+                                                 data.get("campaign_id"), data.get("milestone_id"))
         if sub is None:
             return None, self.refuse(ctx, data, reason)
         if (sub.status, _iso(sub.reviewed_at)) != (data.get("seen_status"), data.get("seen_reviewed_at")):
@@ -162,7 +163,7 @@ class ReviewFlow(CampaignStaffFlow):
     def refuse(self, ctx: Ctx, data: dict, reason: str) -> Step:
         ctx.audit("review_refused", f"submission:{data.get('submission_id')}", reason=reason)
         note = texts.REVIEW_SUPERSEDED if reason == "superseded" else texts.REVIEW_UNKNOWN
-        if progress_db.unit_milestone(ctx.session, data.get("campaign_id") or 0, data.get("milestone_id")) is None:
+        if current_milestone(ctx, data) is None:
             return done(texts.PROGRESS_GONE)
         return self.queue(ctx, data, note)
 
@@ -188,7 +189,7 @@ class ReviewFlow(CampaignStaffFlow):
                                                 extra=[Choice(texts.PROGRESS_BTN_DONE, "done")]))
 
     def queue(self, ctx: Ctx, data: dict, note: str | None = None) -> Step:
-        milestone = progress_db.unit_milestone(ctx.session, data.get("campaign_id") or 0, data.get("milestone_id"))
+        milestone = current_milestone(ctx, data)
         if milestone is None:
             return done(*([note] if note else []), texts.PROGRESS_GONE)
         show_all = bool(data.get("show_all"))
@@ -218,8 +219,8 @@ class ReviewFlow(CampaignStaffFlow):
     def open(self, ctx: Ctx, data: dict, submission_id: int, note: str | None = None) -> Step:
         """Send the files one per message, then the details with the decision buttons."""
         data["submission_id"] = submission_id
-        sub, reason = progress_db.find_for_review(ctx.session, submission_id, data.get("campaign_id") or 0,
-                                                  data.get("milestone_id") or 0)
+        sub, reason = scope.submission_for_staff(ctx.session, ctx.staff, submission_id, data.get("campaign_id"),
+                                                 data.get("milestone_id"))
         if sub is None:
             return self.refuse(ctx, data, reason)
         data.update(seen_status=sub.status, seen_reviewed_at=_iso(sub.reviewed_at))

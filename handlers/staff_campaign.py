@@ -13,9 +13,11 @@ from enum import StrEnum
 from bot import texts
 from db import campaign_admin as admin
 from db import files as file_store
+from db import scope
 from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
-from handlers.engine import STAFF, Ctx, Flow, Step, command, done, fetch, flow, goto
+from handlers.engine import STAFF, Ctx, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, OutMessage
+from handlers.progress import StaffFlow
 from schedules.vndates import DateInputError, parse_user_date
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024   # what Telegram lets a bot download
@@ -106,11 +108,11 @@ def _fmt_optional_date(iso: str | None) -> str:
 # ------------------------------------------------------------------------------------------ the flow
 
 @flow
-class CreateCampaign(Flow):
-    name, title, audience = "create_campaign", texts.CAMPAIGN_FLOW_TITLE, STAFF
+class CreateCampaign(StaffFlow):   # StaffFlow: a staff member deactivated mid-flow is stopped
+    name, title = "create_campaign", texts.CAMPAIGN_FLOW_TITLE
 
     async def begin(self, ctx: Ctx, data: dict, **kw) -> Step:
-        if admin.unit_count(ctx.session) == 0:
+        if scope.unit_count_for_staff(ctx.session, ctx.staff) == 0:
             return done(texts.CAMPAIGN_NO_UNITS)
         data["milestones"] = []
         return goto(S.title, texts.CAMPAIGN_ASK_TITLE)
@@ -153,7 +155,7 @@ class CreateCampaign(Flow):
     # --- participating units
 
     def ask_units(self, ctx: Ctx, *before: str) -> Step:
-        n = admin.unit_count(ctx.session)
+        n = scope.unit_count_for_staff(ctx.session, ctx.staff)
         return ask(S.units, texts.CAMPAIGN_ASK_UNITS,
                    [Choice(texts.CAMPAIGN_UNITS_ALL.format(n=n), "all")],
                    [Choice(texts.CAMPAIGN_UNITS_BY_CLUSTER, "clusters"), Choice(texts.CAMPAIGN_UNITS_BY_CODE, "codes")],
@@ -164,7 +166,7 @@ class CreateCampaign(Flow):
             data["units"] = UnitSelection("all").to_json()
             return self.ask_kind(data)
         if inp.choice == "clusters":
-            data["cluster_names"] = admin.clusters(ctx.session)
+            data["cluster_names"] = scope.clusters_for_staff(ctx.session, ctx.staff)
             if not data["cluster_names"]:
                 return self.ask_units(ctx, texts.CAMPAIGN_NO_CLUSTERS)
             data["chosen"] = []
@@ -197,7 +199,7 @@ class CreateCampaign(Flow):
         codes = [c for c in CODE_SEPARATOR.split(inp.text or "") if c]
         if not codes:
             return goto(S.codes, texts.CAMPAIGN_ASK_CODES)
-        found, unknown = admin.units_by_codes(ctx.session, codes)
+        found, unknown = scope.units_by_codes_for_staff(ctx.session, ctx.staff, codes)
         if unknown:
             return goto(S.codes, texts.CAMPAIGN_UNKNOWN_CODES.format(codes=", ".join(unknown)))
         data["units"] = UnitSelection("codes", codes=[u.code for u in found]).to_json()
@@ -315,7 +317,7 @@ class CreateCampaign(Flow):
 
     def units_description(self, ctx: Ctx, data: dict) -> str:
         sel = UnitSelection.from_json(data["units"])
-        n = len(admin.resolve_units(ctx.session, sel))
+        n = len(scope.unit_ids_for_staff(ctx.session, ctx.staff, sel))
         if sel.mode == "all":
             return texts.CAMPAIGN_UNITS_DESC_ALL.format(n=n)
         if sel.mode == "clusters":
@@ -328,7 +330,7 @@ class CreateCampaign(Flow):
         if inp.choice != "save":
             return self.summary(ctx, data, texts.CAMPAIGN_CHOOSE_BUTTON)
         campaign = admin.create_campaign(ctx.session, self.spec(ctx, data), ctx.tz)
-        n_units = len(admin.resolve_units(ctx.session, UnitSelection.from_json(data["units"])))
+        n_units = len(scope.unit_ids_for_staff(ctx.session, ctx.staff, UnitSelection.from_json(data["units"])))
         ctx.audit("campaign_created", f"campaign:{campaign.id}", title=campaign.title, units=n_units,
                   milestones=len(data["milestones"]), plan_file_id=data.get("plan_file_id"), via="chat")
         return done(texts.CAMPAIGN_SAVED.format(id=campaign.id, title=campaign.title, units=n_units,
@@ -341,7 +343,7 @@ class CreateCampaign(Flow):
             issued=date.fromisoformat(data["issued"]) if data.get("issued") else None,
             period_start=date.fromisoformat(period[0]) if period[0] else None,
             period_end=date.fromisoformat(period[1]) if period[1] else None,
-            unit_ids=admin.resolve_units(ctx.session, UnitSelection.from_json(data["units"])),
+            unit_ids=scope.unit_ids_for_staff(ctx.session, ctx.staff, UnitSelection.from_json(data["units"])),
             milestones=[MilestoneSpec(m["kind"], m["title"], date.fromisoformat(m["due"]), m.get("docs") or [])
                         for m in data["milestones"]],
             plan_file_id=data.get("plan_file_id"), office_id=ctx.staff.office_id if ctx.staff else None,

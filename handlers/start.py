@@ -32,11 +32,18 @@ async def start(ctx: Ctx):
     if ctx.conv.flow:
         return OutMessage(texts.BUSY_IN_FLOW.format(flow=ctx.conv.flow))
     inp = ctx.inbound
+    gate = invites.attempt_gate(ctx.session, inp.channel, inp.chat_id, ctx.now)
+    if not gate.open:   # too many wrong codes: one message saying until when, then silence (no audit, no reply)
+        if not gate.tell:
+            return []
+        invites.record_cooling_off(ctx.session, ctx.actor, inp.channel, inp.chat_id, gate.retry_at, ctx.now)
+        return OutMessage(texts.INVITE_COOLING_OFF.format(
+            at=texts.fmt_datetime(gate.retry_at, ctx.tz), minutes=int(invites.ATTEMPT_WINDOW.total_seconds() // 60)))
     result = invites.redeem(ctx.session, token, channel=inp.channel, user_id=inp.user_id, chat_id=inp.chat_id,
-                            display_name=inp.display_name)
+                            display_name=inp.display_name, now=ctx.now)
     if not result.ok:
         unit_name = result.unit.name if result.unit else ""
-        ctx.audit("invite_refused", result.reason)
+        invites.record_refusal(ctx.session, ctx.actor, inp.channel, inp.chat_id, result.reason, ctx.now)
         return OutMessage(texts.INVITE_PROBLEMS[result.reason].format(unit=unit_name))
     if result.staff:
         ctx.staff = result.staff
@@ -72,7 +79,7 @@ async def fallback(ctx: Ctx):
     """Text outside any flow: unbound chats get told how to bind; Zalo users may type an invite code."""
     text = ctx.inbound.text or ""
     if ctx.contact is None and ctx.staff is None:
-        if text and " " not in text and len(text) >= 16:  # Zalo has no deep links: people type the code
+        if invites.looks_like_code(text):  # Zalo has no deep links: people type the code (only that counts)
             ctx.inbound.args = text
             return await start(ctx)
         return OutMessage(texts.NOT_BOUND)

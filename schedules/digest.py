@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from db import reminders as store
+from db import scope
 from db.clock import utcnow
 from db.engine import session_scope
 from db.models import Campaign, Milestone, Staff
@@ -50,7 +51,7 @@ def _digests(session, staff: list[Staff], keys: dict[int, str], now: datetime, t
     blocks: dict[int, str] = {}
     items = []
     for st in staff:
-        visible = [c for c in campaigns if store.visible_to(st, c)]
+        visible = [c for c in campaigns if scope.may_see(st, c)]   # the office rule, from its one place
         if not visible:
             continue
         for c in visible:

@@ -73,7 +73,12 @@ INVITE_PROBLEMS = {
     "revoked": "Mã mời này đã bị thu hồi. Hãy xin cán bộ Phòng/Sở cấp mã mời mới.",
     "used_up": "Mã mời này đã được dùng đủ số lần cho phép. Hãy xin cán bộ Phòng/Sở cấp thêm mã mời.",
     "other_unit": "Cuộc trò chuyện này đã gắn với {unit}. Mỗi người chỉ đại diện cho một đơn vị; nếu cần đổi, hãy liên hệ cán bộ Phòng/Sở.",
+    "busy": "Hệ thống đang bận xử lý một yêu cầu khác của cuộc trò chuyện này. Chưa có gì thay đổi; bạn hãy gửi lại mã mời sau ít giây.",
 }
+INVITE_COOLING_OFF = (
+    "Bạn đã nhập sai mã mời quá nhiều lần trong {minutes} phút. Vì an toàn, tôi tạm ngừng nhận mã mời từ cuộc "
+    "trò chuyện này. Hãy thử lại từ {at}, và kiểm tra kỹ mã (hoặc xin cán bộ Phòng/Sở gửi lại đường liên kết)."
+)
 STAFF_BOUND = "Đã cấp quyền cán bộ cho {name}. Gõ /help để xem các lệnh."
 
 # The bot's web pages (file links for Zalo, the one-time upload page)

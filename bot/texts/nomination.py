@@ -139,6 +139,7 @@ DOSSIER_LATE = "\nLưu ý: hồ sơ nộp sau hạn ({due})."
 
 NOMINATION_REVIEW_TITLE = "xem danh sách đề cử"
 NOMINATION_REVIEW_NO_CAMPAIGNS = "Chưa có phong trào nào có đợt đề cử gương điển hình."
+NOMINATION_REVIEW_GONE = "Không tìm thấy đợt đề cử này trong các phong trào của cơ quan bạn (có thể đã bị xoá). Gõ /dscu để chọn lại."
 NOMINATION_REVIEW_PICK_CAMPAIGN = "Chọn phong trào:"
 NOMINATION_REVIEW_PICK_PERIOD = "Phong trào: {campaign}\nChọn đợt đề cử:"
 NOMINATION_REVIEW_PERIOD_BUTTON = "{label} ({count} đề cử)"

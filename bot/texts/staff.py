@@ -169,7 +169,7 @@ LAUNCH_ACKS_DONE_HEAD = "\nĐã xác nhận ({n}):"
 LAUNCH_ACKS_LINE = "• {unit} — {name}{extra}"
 LAUNCH_ACKS_AT = " ({at})"
 LAUNCH_ACKS_NOT_DELIVERED = " (chưa nhận được tin)"
-LAUNCH_ACKS_UNKNOWN = "Không tìm thấy đợt phát động này."
+LAUNCH_ACKS_UNKNOWN = "Không tìm thấy đợt phát động này trong các chiến dịch của cơ quan bạn. Gõ /danhan để xem danh sách."
 
 # ------------------------------------------------------------------------------------ CLI help
 STAFF_HELP = "cán bộ Phòng/Sở: thêm, mời, xem danh sách"

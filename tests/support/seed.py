@@ -18,9 +18,10 @@ def office(name: str = "Phòng Giáo dục và Đào tạo Quận 1") -> Office:
         return o
 
 
-def unit(code: str, name: str, level: str = "Tiểu học", cluster: str | None = "Cụm 1") -> Unit:
+def unit(code: str, name: str, level: str = "Tiểu học", cluster: str | None = "Cụm 1",
+         office_id: int | None = None) -> Unit:
     with session_scope() as s:
-        u = Unit(code=code, name=name, level=level, cluster=cluster)
+        u = Unit(code=code, name=name, level=level, cluster=cluster, office_id=office_id)
         s.add(u)
         s.flush()
         return u
