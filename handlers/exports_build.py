@@ -58,28 +58,78 @@ def sheet_name(title: str) -> str:
     return cleaned[:SHEET_MAX].strip() or texts.EXPORT_SHEET_FALLBACK
 
 
+# Windows refuses these as a name's part before the first dot, whatever follows (CON.pdf, com1.tar.gz).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{p}{i}" for p in ("COM", "LPT")
+                                                                for i in (*"123456789", "¹", "²", "³")}
+_EXT = re.compile(r"\.[A-Za-z0-9]{1,10}")
+NAME_MAX_CHARS = 120          # one file name in the archive
+NAME_MAX_BYTES = 200          # UTF-8: ext4 and most tools allow 255 bytes per component; Vietnamese is 2-3 a letter
+FOLDER_MAX_CHARS = 60         # unit and milestone folders: the whole path stays under Windows' 260
+SUFFIX_ROOM = " (999)"
+
+
+def _clean_chars(name: str) -> str:
+    out = []
+    for ch in unicodedata.normalize("NFC", name):
+        if ch.isspace():                                # tabs, new lines, no-break and ideographic spaces
+            out.append(" ")
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Cs", "Cn", "Co"):    # control, format (bidi overrides U+202E, zero-width), ...
+            continue
+        out.append(ch)
+    return _PATH_BAD.sub("_", "".join(out))
+
+
+def _cut(text: str, max_chars: int, max_bytes: int) -> str:
+    """At most max_chars characters and max_bytes UTF-8 bytes, cut between characters (never inside a
+    letter and its combining marks), then without the spaces and dots Windows drops from a name's end."""
+    text = text[:max(0, max_chars)]
+    while len(text.encode("utf-8")) > max_bytes:
+        text = text[:-1]
+    while text and unicodedata.combining(text[-1]):
+        text = text[:-1]
+    return text.rstrip(" .")
+
+
+def safe_file_name(name: str, fallback: str = "tep", *, suffix: str = "", keep_ext: bool = True,
+                   max_chars: int = NAME_MAX_CHARS, max_bytes: int = NAME_MAX_BYTES) -> str:
+    """One path component that opens on Windows, macOS and Linux and in zip tools, the extension kept.
+
+    No control or bidi characters (a U+202E would show "cod.pdf" as "fdp.doc"), no path separators or
+    characters Windows refuses, no leading dots (hidden) or trailing dots/spaces, no reserved device names
+    (CON.pdf -> _CON.pdf); cut to max_chars characters / max_bytes UTF-8 bytes *before* the extension;
+    an empty stem ("....pdf") becomes `fallback` ("tep.pdf"). `suffix` (" (2)") goes before the extension.
+    """
+    cleaned = re.sub(r"\s+", " ", _clean_chars(name)).strip()
+    ext = ""
+    if keep_ext:
+        dot = cleaned.rfind(".")
+        if dot >= 0 and _EXT.fullmatch(cleaned[dot:]):
+            cleaned, ext = cleaned[:dot], cleaned[dot:]
+    stem = cleaned.strip(" .") or fallback
+    tail = suffix + ext
+    stem = _cut(stem, max_chars - len(tail), max_bytes - len(tail.encode("utf-8"))) or fallback[:8]
+    if stem.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        stem = "_" + stem
+    return stem + tail
+
+
 def safe_part(name: str, fallback: str = "tep") -> str:
-    """One path component: no separators or characters Windows refuses; Vietnamese letters kept (NFC)."""
-    cleaned = _PATH_BAD.sub("_", unicodedata.normalize("NFC", name))
-    cleaned = re.sub(r"\s+", " ", cleaned).strip().strip(".")
-    return cleaned[:120] or fallback
+    """A folder name in the archive (unit, milestone): safe_file_name without an extension, shorter."""
+    return safe_file_name(name, fallback, keep_ext=False, max_chars=FOLDER_MAX_CHARS)
 
 
-def _split_ext(name: str) -> tuple[str, str]:
-    stem, dot, ext = name.rpartition(".")
-    return (stem, f".{ext}") if dot and stem else (name, "")
-
-
-def unique_file_names(names: Iterable[str]) -> list[str]:
-    """bc.pdf, bc.pdf -> bc.pdf, bc (2).pdf (the extension stays last so the file still opens)."""
+def unique_file_names(names: Iterable[str], fallback: str = "tep", **limits) -> list[str]:
+    """Safe names, told apart case-insensitively as Windows and macOS compare them:
+    bc.pdf, BC.pdf -> bc.pdf, BC (2).pdf (the extension stays last so the file still opens)."""
     taken: set[str] = set()
     out = []
     for name in names:
-        stem, ext = _split_ext(name)
-        candidate, n = name, 1
+        candidate, n = safe_file_name(name, fallback, **limits), 1
         while candidate.casefold() in taken:
             n += 1
-            candidate = f"{stem} ({n}){ext}"
+            candidate = safe_file_name(name, fallback, suffix=f" ({n})", **limits)
         taken.add(candidate.casefold())
         out.append(candidate)
     return out
@@ -220,14 +270,23 @@ class ZipEntry:
 
 
 def zip_paths(entries: list[ZipEntry]) -> list[str]:
-    """`<mã>_<tên>/<mốc>/<tên tệp>`, sanitised, with equal names in one folder told apart."""
-    folders = [f"{safe_part(f'{e.unit_code}_{e.unit_name}')}/{safe_part(e.milestone, 'moc')}" for e in entries]
+    """`<mã>_<tên>/<mốc>/<tên tệp>`, sanitised, with equal names in one folder told apart (also folders that
+    only became equal once cut to length: two long milestone titles that differ at the end)."""
+    unit_names = {}
+    for e in entries:
+        unit_names.setdefault(e.unit_code, f"{e.unit_code}_{e.unit_name}")
+    unit_folder = dict(zip(unit_names, unique_file_names(unit_names.values(), "don_vi", keep_ext=False,
+                                                         max_chars=FOLDER_MAX_CHARS)))
+    milestone_labels = list(dict.fromkeys(e.milestone for e in entries))
+    milestone_folder = dict(zip(milestone_labels, unique_file_names(milestone_labels, "moc", keep_ext=False,
+                                                                    max_chars=FOLDER_MAX_CHARS)))
+    folders = [f"{unit_folder[e.unit_code]}/{milestone_folder[e.milestone]}" for e in entries]
     by_folder: dict[str, list[int]] = {}
     for i, folder in enumerate(folders):
         by_folder.setdefault(folder.casefold(), []).append(i)
     paths = [""] * len(entries)
     for indexes in by_folder.values():
-        names = unique_file_names(safe_part(entries[i].file_name) for i in indexes)
+        names = unique_file_names(entries[i].file_name for i in indexes)
         for i, name in zip(indexes, names):
             paths[i] = f"{folders[i]}/{name}"
     return paths

@@ -1,5 +1,6 @@
 """/xuat and `thidua export`: the workbook checked cell by cell, the archive listed byte for byte; the pure builders."""
 import io
+import unicodedata
 import zipfile
 from datetime import datetime
 
@@ -11,8 +12,8 @@ from bot import cli, texts
 from bot.settings import get_settings
 from db import files as file_store
 from db.models import AuditEvent
-from handlers.exports_build import (ZipEntry, build_zip, safe_part, sheet_name, unique_file_names, unique_names,
-                                    zip_paths)
+from handlers.exports_build import (ZipEntry, build_zip, safe_file_name, safe_part, sheet_name, unique_file_names,
+                                    unique_names, zip_paths)
 from tests.support import seed
 from tests.unit.test_progress import STAFF_USER, add_submission, staff_chat
 
@@ -33,19 +34,69 @@ def test_sheet_names_are_short_clean_and_unique():
     assert unique_names(["Tổng hợp"], 31, reserved=["tổng hợp"]) == ["Tổng hợp (2)"]
 
 
-def test_path_parts_keep_vietnamese_and_drop_separators():
-    assert safe_part("Trường Tiểu học Kim Đồng") == "Trường Tiểu học Kim Đồng"
-    assert safe_part('../bc: "cuối kỳ"/a\\b?.pdf') == "_bc_ _cuối kỳ__a_b_.pdf"
-    assert safe_part("...") == "tep"
-    assert unique_file_names(["bc.pdf", "BC.pdf", "bc.pdf", "ghi chu"]) == ["bc.pdf", "BC (2).pdf", "bc (3).pdf",
-                                                                              "ghi chu"]
+VIET_300 = ("Báo cáo tổng kết phong trào thi đua " * 9)[:300]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Trường Tiểu học Kim Đồng.pdf", "Trường Tiểu học Kim Đồng.pdf"),
+    ("Tru\u031bo\u031b\u0300ng.pdf", "Trường.pdf"),                      # NFD from some keyboards -> NFC
+    ('../bc: "cuối kỳ"/a\\b?.pdf', "_bc_ _cuối kỳ__a_b_.pdf"),           # no separators, no Windows-illegal chars
+    ("....pdf", "tep.pdf"),                                               # the extension stays, a sane stem
+    ("...", "tep"),
+    (" .pdf", "tep.pdf"),
+    ("bc.pdf. . ", "bc.pdf"),                                             # no trailing dots or spaces
+    ("bc .pdf", "bc.pdf"),
+    (".htaccess", "tep.htaccess"),                                        # no hidden files
+    ("Báo cáo\u202efdp.exe", "Báo cáofdp.exe"),                           # RLO: would show as "Báo cáoexe.pdf"
+    ("a\u200bb\u2066c\u200fd\ufeff\x00\x1f\x7f.docx", "abcd.docx"),       # zero-width, isolates, marks, controls
+    ("dòng 1\ndòng\t2\u2028ba\u00a0bốn.pdf", "dòng 1 dòng 2 ba bốn.pdf"),  # any whitespace -> one space
+    ("CON.pdf", "_CON.pdf"),                                              # reserved device names, any extension
+    ("con .pdf", "_con.pdf"),
+    ("Nul", "_Nul"),
+    ("COM1.tar.gz", "_COM1.tar.gz"),
+    ("lpt9.PDF", "_lpt9.PDF"),
+    ("COM¹.txt", "_COM¹.txt"),
+    ("CONSOLE.pdf", "CONSOLE.pdf"),                                       # only the exact names
+    ("COM10.pdf", "COM10.pdf"),
+    ("a" * 300 + ".pdf", "a" * 116 + ".pdf"),                             # cut before the extension: 120 in all
+    (VIET_300 + ".pdf", None),                                            # checked below: bytes and characters
+    ("bao cao. ban cuoi", "bao cao. ban cuoi"),                           # ". ban cuoi" is no extension
+    ("x" * 100 + ".verylongextension", None),
+])
+def test_safe_file_name(name, expected):
+    got = safe_file_name(name)
+    if expected is not None:
+        assert got == expected
+    assert len(got) <= 120 and len(got.encode("utf-8")) <= 200
+    assert got == unicodedata.normalize("NFC", got) and got.strip(" .") == got.rstrip(" .") == got.lstrip(" ").rstrip(" .")
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") or c in '<>:"/\\|?*' for c in got)
+    if name.endswith(".pdf"):
+        assert got.endswith(".pdf")
+    if name == VIET_300 + ".pdf":
+        assert VIET_300.startswith(got[:-4]) and not unicodedata.combining(got[-5])
+
+
+def test_unique_names_add_a_counter_before_the_extension_within_the_limits():
+    assert unique_file_names(["bc.pdf", "BC.pdf", "bc.pdf", "ghi chu", "....pdf", "tep.pdf"]) == [
+        "bc.pdf", "BC (2).pdf", "bc (3).pdf", "ghi chu", "tep.pdf", "tep (2).pdf"]
+    long = [VIET_300 + ".pdf"] * 3
+    names = unique_file_names(long)
+    assert len(set(names)) == 3 and names[1].endswith(" (2).pdf") and names[2].endswith(" (3).pdf")
+    assert all(len(n.encode("utf-8")) <= 200 for n in names)
+    assert unique_file_names(["CON.pdf", "_CON.pdf"]) == ["_CON.pdf", "_CON (2).pdf"]
 
 
 def test_zip_paths_group_by_unit_and_milestone():
-    entries = [ZipEntry("TH01", "Kim Đồng", "Sơ kết", "bc.pdf", b"1"), ZipEntry("TH01", "Kim Đồng", "Sơ kết", "bc.pdf", b"2"),
-               ZipEntry("TH02", "Lê/Lợi", "Sơ kết", "bc.pdf", b"3"), ZipEntry("TH01", "Kim Đồng", "Tổng kết", "bc.pdf", b"4")]
+    e = lambda code, name, ms, data: ZipEntry(code, name, ms, "bc.pdf", data)  # noqa: E731
+    entries = [e("TH01", "Kim Đồng", "Sơ kết", b"1"), e("TH01", "Kim Đồng", "Sơ kết", b"2"),
+               e("TH02", "Lê/Lợi", "Sơ kết", b"3"), e("TH01", "Kim Đồng", "Tổng kết", b"4"),
+               e("TH01", "Kim Đồng", LONG, b"5"), e("TH01", "Kim Đồng", LONG + " (bổ sung)", b"6")]
+    folder = safe_part(LONG)
+    assert len(folder) <= 60
     assert zip_paths(entries) == ["TH01_Kim Đồng/Sơ kết/bc.pdf", "TH01_Kim Đồng/Sơ kết/bc (2).pdf",
-                                  "TH02_Lê_Lợi/Sơ kết/bc.pdf", "TH01_Kim Đồng/Tổng kết/bc.pdf"]
+                                  "TH02_Lê_Lợi/Sơ kết/bc.pdf", "TH01_Kim Đồng/Tổng kết/bc.pdf",
+                                  f"TH01_Kim Đồng/{folder}/bc.pdf",           # equal once cut: told apart
+                                  f"TH01_Kim Đồng/{safe_file_name(LONG, keep_ext=False, suffix=' (2)', max_chars=60)}/bc.pdf"]
     with zipfile.ZipFile(io.BytesIO(build_zip(entries))) as zf:
         assert zf.read("TH01_Kim Đồng/Sơ kết/bc (2).pdf") == b"2"
 
