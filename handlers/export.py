@@ -207,18 +207,48 @@ class _Tracker:
             self.loop.call_soon_threadsafe(self.changed.set)
 
 
-def _build(req: ExportRequest, work_dir: Path, progress: Progress) -> tuple[ExportPlan, ExportResult] | None:
-    """The heavy part, in a worker thread: its own read-only session, then disk only."""
+@dataclass
+class Built:
+    plan: ExportPlan
+    result: ExportResult
+    zip_size: int
+    xlsx_blob: file_store.Blob
+    zip_blob: file_store.Blob
+
+
+def _build(req: ExportRequest, work_dir: Path, tracker: "_Tracker") -> Built | None:
+    """The heavy part, in a worker thread: its own read-only session, then disk only (no transaction, no lock).
+
+    Progress counts two phases of about equal weight: the archive (source bytes read) and its copy into
+    the content-addressed store (bytes copied), which on a cold disk takes as long."""
     plan = plan_export(exports_db.export_data(req.campaign_id), req.tz, req.requested_at)
     if plan is None:
         return None
     data_dir = Path(req.settings.thidua_data_dir)
-    return plan, write_export(plan, data_dir, work_dir, req.tz, req.requested_at, progress)
+    source = 0
+
+    def archive_progress(done: int, total: int) -> None:
+        nonlocal source
+        source = total
+        tracker.update(done, 2 * total)
+    result = write_export(plan, data_dir, work_dir, req.tz, req.requested_at, archive_progress)
+    zip_size = result.zip_size
+    xlsx_blob = file_store.write_file(data_dir, result.xlsx_path)
+    zip_blob = _copy_into_store(data_dir, result.zip_path,
+                                lambda copied: tracker.update(source + copied * source // max(1, zip_size),
+                                                              2 * source))
+    return Built(plan, result, zip_size, xlsx_blob, zip_blob)
 
 
-def _store(data_dir: Path, result: ExportResult) -> tuple[file_store.Blob, file_store.Blob]:
-    """Copy both files into the content-addressed store, chunk by chunk (worker thread, no transaction)."""
-    return file_store.write_file(data_dir, result.xlsx_path), file_store.write_file(data_dir, result.zip_path)
+def _copy_into_store(data_dir: Path, path: Path, progress: Callable[[int], None]) -> file_store.Blob:
+    """db.files.write_file, reporting the bytes copied so far."""
+    copied = 0
+    with file_store.BlobWriter(data_dir) as w, open(path, "rb") as fh:
+        while chunk := fh.read(file_store.CHUNK):
+            w.write(chunk)
+            copied += len(chunk)
+            progress(copied)
+    return w.blob
 
 
 async def _queue(items: list[Outgoing]) -> None:
@@ -228,28 +258,41 @@ async def _queue(items: list[Outgoing]) -> None:
     background.wake_outbox()
 
 
+_running: set[int] = set()    # campaigns being exported by this process (all jobs run on one event loop)
+
+
 async def run_export(req: ExportRequest) -> None:
-    """The after-commit job. Never raises: a failure is told to the staff member in Vietnamese."""
+    """The after-commit job. Never raises: a failure is told to the staff member in Vietnamese.
+
+    One build per campaign at a time: a second /xuat of a campaign being exported (a double tap) is told to
+    wait rather than doubling the disk and CPU the archive takes."""
+    if req.campaign_id in _running:
+        await _queue(_finish(req, texts.EXPORT_PROGRESS_BUSY, [], key="busy"))
+        return
+    _running.add(req.campaign_id)
+    try:
+        await _run_export(req)
+    finally:
+        _running.discard(req.campaign_id)
+
+
+async def _run_export(req: ExportRequest) -> None:
     data_dir = Path(req.settings.thidua_data_dir)
     work_dir = data_dir / "tmp" / f"export-{uuid.uuid4().hex}"
     tracker = _Tracker(asyncio.get_running_loop())
     try:
-        built = await _follow(req, tracker, asyncio.ensure_future(asyncio.to_thread(_build, req, work_dir,
-                                                                                    tracker.update)))
-        if built is None:
+        b = await _follow(req, tracker, asyncio.ensure_future(asyncio.to_thread(_build, req, work_dir, tracker)))
+        if b is None:
             await _queue(_finish(req, texts.EXPORT_PROGRESS_FAILED, [OutMessage(texts.PROGRESS_GONE)]))
             return
-        plan, result = built
-        zip_size = result.zip_size
-        xlsx_blob, zip_blob = await asyncio.to_thread(_store, data_dir, result)
         async with db_lock():
             with session_scope() as session:   # short: rows and messages only, the bytes are already stored
-                xlsx = file_store.add_blob(session, xlsx_blob, plan.xlsx_name, XLSX_MIME)
-                archive = file_store.add_blob(session, zip_blob, plan.zip_name, ZIP_MIME)
+                xlsx = file_store.add_blob(session, b.xlsx_blob, b.plan.xlsx_name, XLSX_MIME)
+                archive = file_store.add_blob(session, b.zip_blob, b.plan.zip_name, ZIP_MIME)
                 people.audit(session, req.actor, "export_created", f"campaign:{req.campaign_id}",
-                             files=result.zipped, xlsx_bytes=xlsx_blob.size, zip_bytes=zip_size)
-                enqueue_many(session, _finish(req, texts.EXPORT_PROGRESS_DONE,
-                                              _result_messages(req, plan, result, xlsx.id, archive.id, zip_size)))
+                             files=b.result.zipped, xlsx_bytes=b.xlsx_blob.size, zip_bytes=b.zip_size)
+                enqueue_many(session, _finish(req, texts.EXPORT_PROGRESS_DONE, _result_messages(
+                    req, b.plan, b.result, xlsx.id, archive.id, b.zip_size)))
         background.wake_outbox()
     except asyncio.CancelledError:
         tracker.cancelled.set()      # the worker thread stops at its next chunk
@@ -276,8 +319,7 @@ async def _follow(req: ExportRequest, tracker: _Tracker, task: asyncio.Future):
             if task.done() or percent <= shown or percent >= 100 or loop.time() - shown_at < PROGRESS_MIN_INTERVAL_S:
                 continue
             shown, shown_at = percent, loop.time()
-            text = texts.EXPORT_PROGRESS.format(title=req.title, percent=percent, done=tracker.done // MB,
-                                                total=tracker.total // MB)
+            text = texts.EXPORT_PROGRESS.format(title=req.title, percent=percent)
             await _queue([Outgoing(f"{req.progress_key}:{percent}", req.channel, req.chat_id,
                                    OutMessage(text, edit_key=req.progress_key), kind="export")])
     except asyncio.CancelledError:

@@ -130,8 +130,9 @@ EXPORT_ZIP_LINK = (
 )
 EXPORT_ZIP_LINK_LABEL = "Tải tệp nén"
 EXPORT_PROGRESS_START = "Đang tạo tệp… «{title}»"
-EXPORT_PROGRESS = "Đang tạo tệp… «{title}»: {percent}% ({done} / {total} MB)"
+EXPORT_PROGRESS = "Đang tạo tệp… «{title}»: {percent}%"
 EXPORT_PROGRESS_DONE = "Đã tạo xong tệp xuất «{title}»."
+EXPORT_PROGRESS_BUSY = "Tệp xuất của «{title}» đang được tạo theo yêu cầu trước; kết quả sẽ được gửi khi xong."
 EXPORT_PROGRESS_FAILED = "Không tạo được tệp xuất «{title}»."
 EXPORT_FAILED = (
     "Rất tiếc, máy chủ gặp lỗi khi tạo tệp xuất cho «{title}». Vui lòng thử lại /xuat sau ít phút; "
