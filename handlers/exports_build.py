@@ -69,7 +69,6 @@ _EXT = re.compile(r"\.[A-Za-z0-9]{1,10}")
 NAME_MAX_CHARS = 120          # one file name in the archive
 NAME_MAX_BYTES = 200          # UTF-8: ext4 and most tools allow 255 bytes per component; Vietnamese is 2-3 a letter
 FOLDER_MAX_CHARS = 60         # unit and milestone folders: the whole path stays under Windows' 260
-SUFFIX_ROOM = " (999)"
 
 
 def _clean_chars(name: str) -> str:

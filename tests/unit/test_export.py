@@ -371,6 +371,12 @@ async def test_a_failing_build_tells_the_staff_member(world, settings, db, monke
         assert not s.exec(select(AuditEvent).where(AuditEvent.action == "export_created")).all()
 
 
+async def test_a_campaign_deleted_before_the_build_is_told(world, settings, db, monkeypatch):
+    monkeypatch.setattr(export.exports_db, "export_data", lambda campaign_id: None)
+    progress, edit, gone = payloads(await xuat(staff_chat(settings), db))
+    assert edit.text.startswith("Không tạo được tệp xuất") and gone.text == texts.PROGRESS_GONE
+
+
 async def test_xuat_asks_which_campaign_when_several(world, settings, db):
     seed.campaign("Phong trào Dạy tốt - Học tốt", unit_ids=[world["units"][0].id])
     chat = staff_chat(settings)
