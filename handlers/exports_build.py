@@ -1,17 +1,21 @@
-"""Pure builders: bytes of the progress chart (PNG), the workbook (.xlsx) and the archive (.zip).
+"""Pure builders: the progress chart (PNG), the workbook (.xlsx), the archive (.zip) and safe file names.
 
-No database and no disk here: callers pass plain rows (db.progress.ExportData) and file bytes, so the same
-builders serve the chat (/xuat, /tiendo) and the CLI, and are tested on their own.
+No database here: callers pass plain rows (db.progress.ExportData) and, for the archive, a way to open each
+member's chunks, so the same builders serve the chat (/xuat, /tiendo) and the CLI, and are tested on their
+own. The workbook and the archive are written into a file object as they go (write_only workbook, one zip
+member at a time): memory stays flat whatever the campaign's size.
 """
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -58,28 +62,77 @@ def sheet_name(title: str) -> str:
     return cleaned[:SHEET_MAX].strip() or texts.EXPORT_SHEET_FALLBACK
 
 
+# Windows refuses these as a name's part before the first dot, whatever follows (CON.pdf, com1.tar.gz).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{p}{i}" for p in ("COM", "LPT")
+                                                                for i in (*"123456789", "¹", "²", "³")}
+_EXT = re.compile(r"\.[A-Za-z0-9]{1,10}")
+NAME_MAX_CHARS = 120          # one file name in the archive
+NAME_MAX_BYTES = 200          # UTF-8: ext4 and most tools allow 255 bytes per component; Vietnamese is 2-3 a letter
+FOLDER_MAX_CHARS = 60         # unit and milestone folders: the whole path stays under Windows' 260
+
+
+def _clean_chars(name: str) -> str:
+    out = []
+    for ch in unicodedata.normalize("NFC", name):
+        if ch.isspace():                                # tabs, new lines, no-break and ideographic spaces
+            out.append(" ")
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Cs", "Cn", "Co"):    # control, format (bidi overrides U+202E, zero-width), ...
+            continue
+        out.append(ch)
+    return _PATH_BAD.sub("_", "".join(out))
+
+
+def _cut(text: str, max_chars: int, max_bytes: int) -> str:
+    """At most max_chars characters and max_bytes UTF-8 bytes, cut between characters (never inside a
+    letter and its combining marks), then without the spaces and dots Windows drops from a name's end."""
+    text = text[:max(0, max_chars)]
+    while len(text.encode("utf-8")) > max_bytes:
+        text = text[:-1]
+    while text and unicodedata.combining(text[-1]):
+        text = text[:-1]
+    return text.rstrip(" .")
+
+
+def safe_file_name(name: str, fallback: str = "tep", *, suffix: str = "", keep_ext: bool = True,
+                   max_chars: int = NAME_MAX_CHARS, max_bytes: int = NAME_MAX_BYTES) -> str:
+    """One path component that opens on Windows, macOS and Linux and in zip tools, the extension kept.
+
+    No control or bidi characters (a U+202E would show "cod.pdf" as "fdp.doc"), no path separators or
+    characters Windows refuses, no leading dots (hidden) or trailing dots/spaces, no reserved device names
+    (CON.pdf -> _CON.pdf); cut to max_chars characters / max_bytes UTF-8 bytes *before* the extension;
+    an empty stem ("....pdf") becomes `fallback` ("tep.pdf"). `suffix` (" (2)") goes before the extension.
+    """
+    cleaned = re.sub(r"\s+", " ", _clean_chars(name)).strip()
+    ext = ""
+    if keep_ext:
+        dot = cleaned.rfind(".")
+        if dot >= 0 and _EXT.fullmatch(cleaned[dot:]):
+            cleaned, ext = cleaned[:dot], cleaned[dot:]
+    stem = cleaned.strip(" .") or fallback
+    tail = suffix + ext
+    stem = _cut(stem, max_chars - len(tail), max_bytes - len(tail.encode("utf-8"))) or fallback[:8]
+    if stem.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        stem = "_" + stem
+    return stem + tail
+
+
 def safe_part(name: str, fallback: str = "tep") -> str:
-    """One path component: no separators or characters Windows refuses; Vietnamese letters kept (NFC)."""
-    cleaned = _PATH_BAD.sub("_", unicodedata.normalize("NFC", name))
-    cleaned = re.sub(r"\s+", " ", cleaned).strip().strip(".")
-    return cleaned[:120] or fallback
+    """A folder name in the archive (unit, milestone): safe_file_name without an extension, shorter."""
+    return safe_file_name(name, fallback, keep_ext=False, max_chars=FOLDER_MAX_CHARS)
 
 
-def _split_ext(name: str) -> tuple[str, str]:
-    stem, dot, ext = name.rpartition(".")
-    return (stem, f".{ext}") if dot and stem else (name, "")
-
-
-def unique_file_names(names: Iterable[str]) -> list[str]:
-    """bc.pdf, bc.pdf -> bc.pdf, bc (2).pdf (the extension stays last so the file still opens)."""
+def unique_file_names(names: Iterable[str], fallback: str = "tep", **limits) -> list[str]:
+    """Safe names, told apart case-insensitively as Windows and macOS compare them:
+    bc.pdf, BC.pdf -> bc.pdf, BC (2).pdf (the extension stays last so the file still opens)."""
     taken: set[str] = set()
     out = []
     for name in names:
-        stem, ext = _split_ext(name)
-        candidate, n = name, 1
+        candidate, n = safe_file_name(name, fallback, **limits), 1
         while candidate.casefold() in taken:
             n += 1
-            candidate = f"{stem} ({n}){ext}"
+            candidate = safe_file_name(name, fallback, suffix=f" ({n})", **limits)
         taken.add(candidate.casefold())
         out.append(candidate)
     return out
@@ -140,53 +193,65 @@ def counts_of(rows: list[ExportRow]) -> dict[str, int]:
     return out
 
 
-def build_xlsx(data: ExportData, tz: ZoneInfo, now_utc: datetime) -> bytes:
+def write_xlsx(fh: BinaryIO, data: ExportData, tz: ZoneInfo, now_utc: datetime) -> None:
+    """Write-only workbook: rows go to openpyxl's temporary files as they are appended, not into a cell grid."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    summary = wb.active
-    summary.title = texts.EXPORT_SUMMARY_SHEET
+    wb = Workbook(write_only=True)
     names = unique_names([sheet_name(milestone_label(m)) for m in data.milestones], SHEET_MAX,
                          reserved=[texts.EXPORT_SUMMARY_SHEET])
-    _write_summary(summary, data, names, tz, now_utc)
+    _write_summary(wb.create_sheet(texts.EXPORT_SUMMARY_SHEET), data, names, tz, now_utc)
     for m, name in zip(data.milestones, names):
         _write_milestone(wb.create_sheet(name), m, tz)
+    wb.save(fh)
+
+
+def build_xlsx(data: ExportData, tz: ZoneInfo, now_utc: datetime) -> bytes:
     buf = io.BytesIO()
-    wb.save(buf)
+    write_xlsx(buf, data, tz, now_utc)
     return buf.getvalue()
 
 
-def _write_summary(ws, data: ExportData, names: list[str], tz: ZoneInfo, now_utc: datetime) -> None:
+def _styled(ws, value, *, bold: bool = False, size: float | None = None, number_format: str | None = None):
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    ws.append([data.title])
-    ws["A1"].font = Font(bold=True, size=13)
+    cell = WriteOnlyCell(ws, value=value)
+    if bold or size:
+        cell.font = Font(bold=bold, size=size)
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _write_summary(ws, data: ExportData, names: list[str], tz: ZoneInfo, now_utc: datetime) -> None:
+    _widths(ws, [6, 40, 12, 10, 10, 10, 10, 10, 10])
+    ws.append([_styled(ws, data.title, bold=True, size=13)])
     ws.append([texts.EXPORT_SUMMARY_DOC.format(number=data.doc_number or "")])
     ws.append([texts.EXPORT_SUMMARY_UNITS.format(units=data.unit_count)])
     ws.append([texts.EXPORT_SUMMARY_AT.format(at=texts.fmt_datetime(now_utc, tz))])
     ws.append([])
-    ws.append(texts.EXPORT_SUMMARY_HEADERS)
-    _bold_row(ws, ws.max_row)
+    ws.append([_styled(ws, h, bold=True) for h in texts.EXPORT_SUMMARY_HEADERS])
     for i, (m, name) in enumerate(zip(data.milestones, names), start=1):
         c = counts_of(m.rows)
-        ws.append([i, name, _local(m.due_at, tz).date(), len(m.rows), c["submitted"], c["accepted"],
-                   c["returned"], c[MISSING], c["late"]])
-        ws.cell(ws.max_row, 3).number_format = "DD/MM/YYYY"
-    _widths(ws, [6, 40, 12, 10, 10, 10, 10, 10, 10])
+        ws.append([i, name, _styled(ws, _local(m.due_at, tz).date(), number_format="DD/MM/YYYY"), len(m.rows),
+                   c["submitted"], c["accepted"], c["returned"], c[MISSING], c["late"]])
 
 
 def _write_milestone(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
-    ws.append(texts.EXPORT_HEADERS)
-    _bold_row(ws, 1)
+    from openpyxl.utils import get_column_letter
+
+    _widths(ws, [6, 12, 40, 14, 14, 18, 8, 8, 40, 22])
     ws.freeze_panes = "A2"
+    headers = texts.EXPORT_HEADERS
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(m.rows) + 1}"
+    ws.append([_styled(ws, h, bold=True) for h in headers])
     for i, r in enumerate(m.rows, start=1):
+        at = _local(r.submitted_at, tz) if r.submitted_at else None
         ws.append([i, r.code, r.name, r.cluster or "", texts.EXPORT_STATUS.get(r.status, r.status),
-                   _local(r.submitted_at, tz) if r.submitted_at else None,
+                   _styled(ws, at, number_format="DD/MM/YYYY HH:MM"),
                    texts.EXPORT_LATE_YES if r.late else "", r.files if r.status != MISSING else None,
                    _note(r), r.reviewer or ""])
-        ws.cell(ws.max_row, 6).number_format = "DD/MM/YYYY HH:MM"
-    ws.auto_filter.ref = ws.dimensions
-    _widths(ws, [6, 12, 40, 14, 14, 18, 8, 8, 40, 22])
 
 
 def _note(r: ExportRow) -> str:
@@ -194,12 +259,6 @@ def _note(r: ExportRow) -> str:
     if r.status == "returned" and r.review_comment:
         parts.append(texts.EXPORT_RETURN_REASON.format(comment=r.review_comment))
     return "\n".join(p for p in parts if p)
-
-
-def _bold_row(ws, row: int) -> None:
-    from openpyxl.styles import Font
-    for cell in ws[row]:
-        cell.font = Font(bold=True)
 
 
 def _widths(ws, widths: list[int]) -> None:
@@ -210,32 +269,96 @@ def _widths(ws, widths: list[int]) -> None:
 
 # ------------------------------------------------------------------------------------------- archive
 
+# Already compressed: deflating them costs CPU and gains nothing, so they are STORED.
+STORED_EXTS = frozenset({
+    "pdf", "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "tif", "tiff",
+    "docx", "xlsx", "pptx", "docm", "xlsm", "odt", "ods", "odp", "epub",
+    "zip", "rar", "7z", "gz", "tgz", "bz2", "xz", "zst",
+    "mp3", "m4a", "aac", "ogg", "opus", "mp4", "m4v", "mov", "mkv", "webm", "avi",
+})
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)       # the earliest time a zip member can carry
+
+
 @dataclass
 class ZipEntry:
     unit_code: str
     unit_name: str
     milestone: str
     file_name: str
-    data: bytes
+    chunks: Callable[[], Iterator[bytes]]     # opened when the member is written (FileNotFoundError: skipped)
+    size: int = 0                             # expected bytes (zip64 decision, progress)
+    modified: datetime | None = None          # office-local wall-clock time for the member
+
+
+def compression_for(name: str) -> int:
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    return zipfile.ZIP_STORED if ext in STORED_EXTS else zipfile.ZIP_DEFLATED
 
 
 def zip_paths(entries: list[ZipEntry]) -> list[str]:
-    """`<mã>_<tên>/<mốc>/<tên tệp>`, sanitised, with equal names in one folder told apart."""
-    folders = [f"{safe_part(f'{e.unit_code}_{e.unit_name}')}/{safe_part(e.milestone, 'moc')}" for e in entries]
+    """`<mã>_<tên>/<mốc>/<tên tệp>`, sanitised, with equal names in one folder told apart (also folders that
+    only became equal once cut to length: two long milestone titles that differ at the end)."""
+    unit_names = {}
+    for e in entries:
+        unit_names.setdefault(e.unit_code, f"{e.unit_code}_{e.unit_name}")
+    unit_folder = dict(zip(unit_names, unique_file_names(unit_names.values(), "don_vi", keep_ext=False,
+                                                         max_chars=FOLDER_MAX_CHARS)))
+    milestone_labels = list(dict.fromkeys(e.milestone for e in entries))
+    milestone_folder = dict(zip(milestone_labels, unique_file_names(milestone_labels, "moc", keep_ext=False,
+                                                                    max_chars=FOLDER_MAX_CHARS)))
+    folders = [f"{unit_folder[e.unit_code]}/{milestone_folder[e.milestone]}" for e in entries]
     by_folder: dict[str, list[int]] = {}
     for i, folder in enumerate(folders):
         by_folder.setdefault(folder.casefold(), []).append(i)
     paths = [""] * len(entries)
     for indexes in by_folder.values():
-        names = unique_file_names(safe_part(entries[i].file_name) for i in indexes)
+        names = unique_file_names(entries[i].file_name for i in indexes)
         for i, name in zip(indexes, names):
             paths[i] = f"{folders[i]}/{name}"
     return paths
 
 
-def build_zip(entries: list[ZipEntry]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+def _zip_time(dt: datetime | None) -> tuple[int, int, int, int, int, int]:
+    if dt is None:
+        return ZIP_EPOCH
+    return max(ZIP_EPOCH, (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second))
+
+
+@dataclass
+class ZipStats:
+    written: int = 0          # members in the archive
+    missing: int = 0          # entries whose bytes could not be opened
+    bytes_in: int = 0         # source bytes read
+
+
+def write_zip(fh: BinaryIO, entries: list[ZipEntry], progress: Callable[[int], None] | None = None) -> ZipStats:
+    """Stream the archive into `fh` (a seekable file): one member at a time, chunk by chunk, so memory stays
+    flat whatever the size. progress(bytes read so far) after every chunk."""
+    stats = ZipStats()
+    with zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
         for entry, path in zip(entries, zip_paths(entries)):
-            zf.writestr(path, entry.data)   # zipfile marks non-ASCII names as UTF-8 (flag 0x800)
+            try:
+                chunks = entry.chunks()
+                first = next(chunks, b"")       # opens the source: a missing blob is skipped, not half-written
+            except FileNotFoundError:
+                stats.missing += 1
+                continue
+            info = zipfile.ZipInfo(path, date_time=_zip_time(entry.modified))
+            info.compress_type = compression_for(path)
+            info.external_attr = 0o644 << 16
+            info.file_size = entry.size        # > ~2 GiB switches the member to zip64 before it is written
+            with zf.open(info, "w") as member:
+                for chunk in itertools.chain((first,), chunks):
+                    member.write(chunk)
+                    stats.bytes_in += len(chunk)
+                    if progress:
+                        progress(stats.bytes_in)
+            stats.written += 1   # zipfile marks non-ASCII names as UTF-8 (flag 0x800)
+    return stats
+
+
+def build_zip(entries: list[ZipEntry]) -> bytes:
+    """Small archives in memory (tests)."""
+    buf = io.BytesIO()
+    write_zip(buf, entries)
     return buf.getvalue()

@@ -124,9 +124,19 @@ EXPORT_XLSX_READY = "Bảng tổng hợp «{title}» ({milestones} mốc, {units
 EXPORT_ZIP_READY = "Tệp nén các bài đã nộp: {files} tệp (bản mới nhất của mỗi đơn vị, mỗi mốc)."
 EXPORT_ZIP_EMPTY = "Tệp nén các bài đã nộp: chưa có tệp nào."
 EXPORT_ZIP_MISSING = "Lưu ý: {n} tệp không còn trên máy chủ nên không có trong tệp nén."
-EXPORT_ZIP_TOO_BIG = (
-    "Tệp nén các bài đã nộp quá lớn để gửi qua tin nhắn ({size} MB). Hãy nhờ quản trị viên chạy lệnh:\n"
-    "thidua export {campaign_id} -o <thư mục>"
+EXPORT_ZIP_LINK = (
+    "Tệp nén các bài đã nộp: {files} tệp, {size} MB — quá lớn để gửi qua tin nhắn (tối đa 50 MB). "
+    "Hãy tải về qua đường dẫn dưới đây."
+)
+EXPORT_ZIP_LINK_LABEL = "Tải tệp nén"
+EXPORT_PROGRESS_START = "Đang tạo tệp… «{title}»"
+EXPORT_PROGRESS = "Đang tạo tệp… «{title}»: {percent}%"
+EXPORT_PROGRESS_DONE = "Đã tạo xong tệp xuất «{title}»."
+EXPORT_PROGRESS_BUSY = "Tệp xuất của «{title}» đang được tạo theo yêu cầu trước; kết quả sẽ được gửi khi xong."
+EXPORT_PROGRESS_FAILED = "Không tạo được tệp xuất «{title}»."
+EXPORT_FAILED = (
+    "Rất tiếc, máy chủ gặp lỗi khi tạo tệp xuất cho «{title}». Vui lòng thử lại /xuat sau ít phút; "
+    "nếu vẫn lỗi, hãy báo quản trị viên."
 )
 EXPORT_SUMMARY_SHEET = "Tổng hợp"
 EXPORT_SUMMARY_DOC = "Số hiệu: {number}"
