@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bot import texts
-from db import campaign_admin
+from db import campaign_admin, scope
 from db import files as file_store
 from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
 from handlers import fetching
@@ -230,12 +230,12 @@ class PlanImport(Flow):
     # ------------------------------------------------------------------------------------- units and saving
 
     def _ask_units(self, ctx: Ctx) -> Step:
-        total = campaign_admin.unit_count(ctx.session)
+        total = scope.unit_count_for_staff(ctx.session, ctx.staff)
         if total == 0:
             return done(texts.PLAN_NO_UNITS)
         rows = [[Choice(texts.PLAN_BTN_ALL_UNITS.format(count=total), "all")]]
         rows += [[Choice(texts.PLAN_BTN_CLUSTER.format(name=c), f"cluster:{i}")]
-                 for i, c in enumerate(campaign_admin.clusters(ctx.session))]
+                 for i, c in enumerate(scope.clusters_for_staff(ctx.session, ctx.staff))]
         rows.append([Choice(texts.PLAN_BTN_CODES, "codes")])
         return goto(S.units, OutMessage(texts.PLAN_ASK_UNITS, choices=rows))
 
@@ -244,7 +244,7 @@ class PlanImport(Flow):
         if choice == "all":
             return await self._save(ctx, data, UnitSelection("all"))
         if choice.startswith("cluster:") and choice[8:].isdigit():
-            names = campaign_admin.clusters(ctx.session)
+            names = scope.clusters_for_staff(ctx.session, ctx.staff)
             index = int(choice[8:])
             if index < len(names):
                 return await self._save(ctx, data, UnitSelection("clusters", clusters=[names[index]]))
@@ -254,7 +254,7 @@ class PlanImport(Flow):
 
     async def on_codes(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         codes = [c.strip() for c in (inp.text or "").replace(";", ",").split(",") if c.strip()]
-        _found, unknown = campaign_admin.units_by_codes(ctx.session, codes)
+        _found, unknown = scope.units_by_codes_for_staff(ctx.session, ctx.staff, codes)
         if not codes or unknown:
             return goto(S.codes, texts.PLAN_UNKNOWN_CODES.format(codes=", ".join(unknown) or "—"))
         return await self._save(ctx, data, UnitSelection("codes", codes=codes))
@@ -266,7 +266,7 @@ class PlanImport(Flow):
         spec = CampaignSpec(
             title=d.get("title") or f["name"], doc_number=d.get("doc_number"),
             issued=_iso(d.get("issued_date")), period_start=_iso(d.get("period_start")),
-            period_end=_iso(d.get("period_end")), unit_ids=campaign_admin.resolve_units(ctx.session, selection),
+            period_end=_iso(d.get("period_end")), unit_ids=scope.unit_ids_for_staff(ctx.session, ctx.staff, selection),
             milestones=_milestone_specs(d["milestones"]), plan_file_id=stored.id,
             office_id=ctx.staff.office_id, staff_id=ctx.staff.id, issuer=d.get("issuer"))
         campaign = campaign_admin.create_campaign(ctx.session, spec, ctx.tz)

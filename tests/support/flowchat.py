@@ -15,9 +15,12 @@ class FlowChat:
     """One chat on a fake channel. Files 'sent' are kept in memory and fetched from there."""
 
     def __init__(self, settings, user_id: str, name: str = "Người dùng", channel: str = "test",
-                 has_buttons: bool = True):
+                 has_buttons: bool = True, wait_for_background: bool = True):
+        """wait_for_background=False: each push returns the step's own replies at once, and the work it
+        started after its commit is left running (tests of that work drive it themselves)."""
         self.settings, self.user_id, self.name = settings, str(user_id), name
         self.channel, self.has_buttons = channel, has_buttons
+        self.wait_for_background = wait_for_background
         self.files: dict[str, bytes] = {}
         self.last: list[OutMessage] = []
 
@@ -27,7 +30,10 @@ class FlowChat:
         inbound = Inbound(self.channel, self.user_id, self.user_id, f"u{next(_update_ids)}",
                           display_name=self.name, has_buttons=self.has_buttons, **fields)
         before = self._last_row_id()
-        await engine.handle(inbound, tz=self.settings.tz, settings=self.settings, fetch_file=self._fetch)
+        replies = await engine.handle(inbound, tz=self.settings.tz, settings=self.settings, fetch_file=self._fetch)
+        if not self.wait_for_background:
+            self.last = replies
+            return replies
         assert await background.drain(10), "background work did not finish"
         with session_scope() as session:
             rows = [r for r in outbox.messages_for_chat(session, self.channel, self.user_id) if r.id > before]

@@ -22,7 +22,13 @@ from handlers.exports_build import (ZipEntry, build_zip, compression_for, safe_f
                                     unique_file_names, unique_names, write_zip, zip_paths)
 from handlers.io import OutMessage
 from tests.support import seed
-from tests.unit.test_progress import STAFF_USER, add_submission, staff_chat
+from tests.support.flowchat import FlowChat
+from tests.unit.test_progress import STAFF_USER, add_submission
+
+
+def staff_chat(settings) -> FlowChat:
+    """The export job is what these tests look at: pushes return at once and leave it running."""
+    return FlowChat(settings, STAFF_USER, "Chuyên viên", channel="telegram", wait_for_background=False)
 
 PDF_A = b"%PDF-1.4 bao cao Kim Dong " + bytes(range(100))
 PDF_B = b"%PDF-1.4 bao cao Le Loi (1) " + bytes(range(50))

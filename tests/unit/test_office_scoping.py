@@ -399,9 +399,6 @@ async def test_taochiendich_saves_no_unit_of_another_office(settings, db, w, bob
     assert made.office_id == w["ob"].id and units == {w["ub1"].id, w["ub2"].id}
 
 
-@pytest.mark.xfail(strict=True, reason="handlers/plan_import.py (being rewritten elsewhere) still counts and lists "
-                                       "every office's units; it should call db.scope.unit_count_for_staff, "
-                                       "clusters_for_staff, units_by_codes_for_staff and unit_ids_for_staff")
 async def test_taochiendich_offers_only_the_own_offices_units(settings, db, w, bob):
     await bob.send("/taochiendich")
     await bob.upload("ke_hoach.txt", PLAN.read_bytes(), "text/plain")
