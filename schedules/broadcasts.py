@@ -20,7 +20,7 @@ from db import broadcasts as bc
 from db import campaigns as campaign_ops
 from db import outbox
 from db.clock import utcnow
-from db.engine import db_lock, session_scope
+from db.engine import session_scope
 from db.models import Broadcast, OutboxMessage, OutboxStatus
 from db.outbox import Outgoing, enqueue_many
 from handlers.io import OutMessage, SendResult
@@ -46,9 +46,10 @@ class BroadcastMonitor:
             self.dirty.add(row.broadcast_id)
 
     async def tick(self) -> None:
+        if self._loaded and not self.dirty:
+            return   # nothing sent since the last tick: an idle bot does no database work here
         try:
-            async with db_lock():
-                queued = self.step()
+            queued = self.step()
         except Exception:
             log.exception("broadcast monitor tick failed")
             return
