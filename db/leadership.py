@@ -119,3 +119,46 @@ def for_channel(engine: Engine, data_dir: Path, channel: str) -> Leadership:
     if database and database != ":memory:":
         return FileLeadership(Path(f"{database}.dispatch-{channel}.lock"))
     return FileLeadership(Path(data_dir) / f"dispatch-{channel}.lock")
+
+
+class OutboxListener:
+    """PostgreSQL: the dispatching process hears at once when another process queues a message (NOTIFY at
+    commit, see db.outbox.enqueue_many), instead of at its next poll. A thread blocks on the notifications;
+    SQLite has no equivalent (one process, or the poll)."""
+
+    CHANNEL = "thidua_outbox"
+
+    def __init__(self, engine: Engine, on_notify):
+        self.engine, self.on_notify = engine, on_notify
+        self._stop = False
+        self._thread = None
+
+    def start(self) -> None:
+        import threading
+        self._thread = threading.Thread(target=self._listen, name="outbox-listen", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        import psycopg
+        dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while not self._stop:
+            try:
+                with psycopg.connect(dsn, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {self.CHANNEL}")
+                    while not self._stop:
+                        for _ in conn.notifies(timeout=1.0):
+                            self.on_notify()
+            except Exception:
+                if not self._stop:
+                    log.warning("outbox listener lost its connection; reconnecting")
+                    import time
+                    time.sleep(1.0)
+
+    def stop(self) -> None:
+        self._stop = True
+
+
+def notify_outbox(session) -> None:
+    """Wake the dispatching process (PostgreSQL; delivered when the transaction commits)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {OutboxListener.CHANNEL}"))

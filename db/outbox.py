@@ -69,6 +69,9 @@ def enqueue_many(session: Session, items: Iterable[Outgoing], chunk: int = 5000)
             batch = []
     if batch:
         added += len(session.connection().execute(stmt, batch).all())
+    if added:
+        from db.leadership import notify_outbox
+        notify_outbox(session)   # another process may be the one sending
     return added
 
 

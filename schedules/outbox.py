@@ -92,6 +92,7 @@ class OutboxDispatcher:
         self._uploads: dict[int, asyncio.Event] = {}
         self._leaders: dict[str, leaders.Leadership] = {}
         self._leading: set[str] = set()
+        self._listener: leaders.OutboxListener | None = None
         self.stopping = False
         self._wake = asyncio.Event()
         self._progress = asyncio.Event()
@@ -143,6 +144,10 @@ class OutboxDispatcher:
             elif channel not in self._leading and lead.try_acquire():
                 self._leading.add(channel)
                 log.info("dispatching %s from this process", channel)
+        if self._leading and self._listener is None and get_engine().dialect.name == "postgresql":
+            loop = asyncio.get_running_loop()
+            self._listener = leaders.OutboxListener(get_engine(), lambda: loop.call_soon_threadsafe(self.wake))
+            self._listener.start()
         with session_scope() as session:
             outbox.release_stale_leases(session)   # rows of a process that died
             if self.held and time.monotonic() - self._last_renew > self.lease.total_seconds() / 3:
@@ -357,6 +362,8 @@ class OutboxDispatcher:
         for lead in self._leaders.values():
             lead.release()
         self._leading.clear()
+        if self._listener is not None:
+            self._listener.stop()
 
     async def wait_idle(self, timeout: float = 10.0) -> None:
         """Tests and the demo: wait until nothing is queued, in memory or due in the database."""
