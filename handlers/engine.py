@@ -5,8 +5,9 @@ crash either keeps both or neither. Three kinds of things answer an input:
 
 - commands (`/viec`) and global actions (buttons `g|name|arg` that work from any message: menus, "Đã nhận",
   "Nộp ngay" in a reminder), registered with @command / @action;
-- flows: small state machines with named states whose state lives in ConversationState. A flow's buttons
-  carry the conversation's turn number, so a button from an older step is recognised as stale.
+- flows: small state machines with named states whose state lives in ConversationState (handlers/flow.py).
+  A flow's buttons carry the conversation's turn number, so a button from an older step is recognised as
+  stale.
 """
 from __future__ import annotations
 
@@ -14,201 +15,28 @@ import asyncio
 import copy
 import logging
 import unicodedata
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable
 from contextlib import asynccontextmanager
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session
 
 from bot import texts
 from db import conversations, people
 from db.clock import utcnow
 from db.engine import session_scope
-from db.models import Contact, ConversationState, Staff, Unit
+from db.models import ConversationState
 from db.outbox import Outgoing, enqueue, enqueue_claimed, enqueue_many
 from handlers import background
-from handlers.io import Choice, Inbound, IncomingFile, OutMessage
+from handlers.flow import (  # noqa: F401  (re-exported: flows import their building blocks from here too)
+    ACTIONS, ANYONE, COMMANDS, CONTACT, FLOWS, STAFF, Ctx, Downloader, Entry, Fetch, FileFetcher, Flow, Handler,
+    Services, Step, action, action_choice, command, done, fetch, flow, goto)
+from handlers.io import Inbound, IncomingFile, OutMessage
 
 log = logging.getLogger(__name__)
-
-ANYONE, CONTACT, STAFF = "anyone", "contact", "staff"
-
-
-class FileFetcher(Protocol):
-    async def __call__(self, file: IncomingFile) -> bytes: ...
-
-
-@dataclass
-class Fetch:
-    """Files a step needs the bytes of. The engine downloads them after the commit, outside any transaction,
-    into the blob store (several at once, behind a small limit), optionally runs a preparer over them in a
-    thread (parsing a plan), then feeds the flow one more input in the step's state: inp.fetched (and
-    inp.prepared). Meanwhile the chat is told to wait; /huy still works."""
-    files: list[IncomingFile]
-    prepare: tuple[str, dict] | None = None   # (name in fetching.PREPARERS, its keyword arguments)
-
-
-@dataclass
-class Step:
-    """What a flow step returns: the replies, and the next state (None ends the flow)."""
-    replies: list[OutMessage]
-    state: str | None = None
-    then: tuple[str, dict] | None = None   # hand over to another flow: (flow name, begin() kwargs)
-    fetch: Fetch | None = None             # download these, then continue in `state` with inp.fetched
-
-
-def done(*replies: OutMessage | str) -> Step:
-    return Step([r if isinstance(r, OutMessage) else OutMessage(r) for r in replies], None)
-
-
-def goto(state: str, *replies: OutMessage | str) -> Step:
-    return Step([r if isinstance(r, OutMessage) else OutMessage(r) for r in replies], state)
-
-
-def fetch(state: str, files: list[IncomingFile], *replies: OutMessage | str,
-          prepare: tuple[str, dict] | None = None) -> Step:
-    """Go to `state` once these files are downloaded (see Fetch)."""
-    return Step([r if isinstance(r, OutMessage) else OutMessage(r) for r in replies], state,
-                fetch=Fetch(list(files), prepare))
-
-
-Downloader = Callable[[IncomingFile, Callable[[bytes], None], int], Awaitable[None]]
-
-
-@dataclass
-class Services:
-    """What the running process lends the engine: where it is, how to download, who sends."""
-    tz: ZoneInfo
-    settings: Any = None
-    download: Downloader | None = None
-    dispatcher: Any = None   # schedules.outbox.OutboxDispatcher: replies go to it in memory
-
-
-class Flow:
-    """Base of every flow. Subclasses set `name`, `title` and `audience`, implement begin() and on_<state>()."""
-    name: str = ""
-    title: str = ""            # shown in "you are in the middle of ..."
-    audience: str = CONTACT
-    timeout_minutes: int | None = None  # default: settings.conversation_timeout_minutes
-    interruptible: bool = False         # a browse-only flow: another command simply replaces it
-
-    async def begin(self, ctx: "Ctx", data: dict, **kwargs: Any) -> Step:
-        raise NotImplementedError
-
-    async def handle(self, ctx: "Ctx", state: str, data: dict, inp: Inbound) -> Step:
-        method = getattr(self, f"on_{state}", None)
-        if method is None:  # a state from an older version of the flow: start over cleanly
-            return done(texts.INTERNAL_ERROR)
-        return await method(ctx, data, inp)
-
-
-@dataclass
-class Ctx:
-    """Everything a command, action or flow step may use."""
-    session: Session
-    inbound: Inbound
-    conv: ConversationState
-    contact: Contact | None
-    staff: Staff | None
-    tz: ZoneInfo
-    now: datetime
-    settings: Any = None
-    services: Services | None = None
-    _notifications: list[Outgoing] = field(default_factory=list)
-    _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-
-    @property
-    def unit(self) -> Unit | None:
-        return people.unit(self.session, self.contact.unit_id) if self.contact else None
-
-    @property
-    def actor(self) -> str:
-        if self.staff:
-            return f"staff:{self.staff.id}"
-        if self.contact:
-            return f"contact:{self.contact.id}"
-        return f"{self.inbound.channel}:{self.inbound.user_id}"
-
-    def notify(self, item: Outgoing) -> None:
-        """Queue a message to someone else (in this transaction)."""
-        self._notifications.append(item)
-
-    def after_commit(self, job: Callable[[], Awaitable[None]]) -> None:
-        """Run `job` once this transaction has committed, in the background, outside any transaction or lock:
-        anything slow (a download, parsing a document, building an export) goes here, never in a step."""
-        self._after_commit.append(job)
-
-    def audit(self, action: str, subject: str | None = None, **details: Any) -> None:
-        people.audit(self.session, self.actor, action, subject, **details)
-
-    async def start_flow(self, name: str, **kwargs: Any) -> list[OutMessage]:
-        flow = FLOWS[name]
-        self.conv.flow, self.conv.state, self.conv.data = name, None, {}
-        data: dict = {}
-        step = await flow.begin(self, data, **kwargs)
-        self._apply(flow, step, data)
-        if step.then:  # begin() may decide at once that another flow should take over
-            name, kwargs = step.then
-            return step.replies + await self.start_flow(name, **kwargs)
-        return step.replies
-
-    def _apply(self, flow: Flow, step: Step, data: dict) -> None:
-        if step.state is None:
-            conversations.clear_flow(self.conv)
-            return
-        minutes = flow.timeout_minutes or getattr(self.settings, "conversation_timeout_minutes", 30)
-        self.conv.flow, self.conv.state, self.conv.data = flow.name, step.state, copy.deepcopy(data)
-        if step.fetch:
-            from handlers import fetching
-            fetching.start(self, step.fetch)
-        flag_modified(self.conv, "data")
-        self.conv.expires_at = self.now + timedelta(minutes=minutes)
-        self.conv.updated_at = self.now
-
-
-Handler = Callable[[Ctx], Awaitable[list[OutMessage] | OutMessage | str]]
-
-
-@dataclass
-class Entry:
-    name: str
-    audience: str
-    handler: Handler
-    starts_flow: bool = False
-
-
-COMMANDS: dict[str, Entry] = {}
-ACTIONS: dict[str, Entry] = {}
-FLOWS: dict[str, Flow] = {}
-
-
-def command(name: str, audience: str = ANYONE, starts_flow: bool = False):
-    def register(fn: Handler) -> Handler:
-        COMMANDS[name] = Entry(name, audience, fn, starts_flow)
-        return fn
-    return register
-
-
-def action(name: str, audience: str = ANYONE, starts_flow: bool = False):
-    def register(fn: Handler) -> Handler:
-        ACTIONS[name] = Entry(name, audience, fn, starts_flow)
-        return fn
-    return register
-
-
-def flow(cls: type[Flow]) -> type[Flow]:
-    FLOWS[cls.name] = cls()
-    return cls
-
-
-def action_choice(label: str, name: str, arg: Any = "") -> Choice:
-    """A button that works from any message (not tied to the current step)."""
-    return Choice(label, f"g|{name}|{arg}")
 
 
 # ----------------------------------------------------------------------------------------------- dispatch

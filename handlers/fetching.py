@@ -22,7 +22,6 @@ from pathlib import Path
 from bot import texts
 from db import conversations
 from db import files as blob_store
-from db.clock import utcnow
 from db.engine import session_scope
 from handlers import background
 from handlers.io import FetchedFile, Inbound, IncomingFile
