@@ -321,3 +321,89 @@ class Postgres:
             subprocess.run([*self.run_as, str(self.bin / "pg_ctl"), "-D", str(self.dir / "db"), "-m", "immediate",
                             "stop"], capture_output=True, timeout=30)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- a launch through the chat
+
+
+class LaunchScenario:
+    """bench/broadcast.py's launch (N contacts, staff presses /phatdong → campaign → Gửi), for child processes."""
+
+    STAFF_ID = 9001
+    FIRST_CONTACT = 100_000
+    TITLE = "Phong trào thi đua năm học 2026-2027"
+
+    def __init__(self, n: int, plan: bytes, database_url: str, data_dir: Path):
+        self.n, self.plan, self.database_url, self.data_dir = n, plan, database_url, data_dir
+        self.campaign_id: int | None = None
+        self.sandbox = None
+        self.contacts = range(self.FIRST_CONTACT, self.FIRST_CONTACT + n)
+
+    def seed(self) -> None:
+        settings = settings_for(self.database_url, self.data_dir)
+        prepare_db(settings)
+        self.campaign_id = seed_launch(settings, self.n, self.plan, self.STAFF_ID, self.FIRST_CONTACT, self.TITLE)
+        release_db()
+
+    async def start_sandbox(self, **kwargs):
+        self.sandbox = timed_sandbox(**kwargs)
+        await self.sandbox.start()
+        self.sandbox.add_user(self.STAFF_ID, "Cán bộ thi đua")
+        for chat in self.contacts:
+            self.sandbox.add_user(chat, f"Đầu mối {chat}")
+        return self.sandbox
+
+    async def press_launch(self, timeout: float = 60.0) -> float:
+        """The staff member's clicks; returns the monotonic time «Gửi» was pressed."""
+        from bot import texts
+        sb = self.sandbox
+        after = max((m.message_id for m in sb.sent(self.STAFF_ID)), default=0)
+        await sb.send_text(self.STAFF_ID, "/phatdong")
+        pick = await sb.wait_for_message(self.STAFF_ID, contains=texts.LAUNCH_PICK, after_message_id=after,
+                                         timeout=timeout)
+        await sb.press_button(self.STAFF_ID, pick.message_id, f"#{self.campaign_id} {self.TITLE}")
+        confirm = await sb.wait_for_message(self.STAFF_ID, contains="Sẽ gửi tới", after_message_id=pick.message_id,
+                                            timeout=timeout)
+        pressed = time.monotonic()
+        await sb.press_button(self.STAFF_ID, confirm.message_id, texts.LAUNCH_SEND)
+        return pressed
+
+    def deliveries(self) -> list[tuple[float, int]]:
+        first, last = self.FIRST_CONTACT, self.FIRST_CONTACT + self.n
+        return [(t, chat) for t, chat, method, _ in self.sandbox.admitted
+                if method == "sendDocument" and first <= chat < last]
+
+    def delivered(self) -> int:
+        return len({chat for _, chat in self.deliveries()})
+
+    def per_chat(self):
+        from collections import Counter
+        return Counter(chat for _, chat in self.deliveries())
+
+    def final_report(self) -> bool:
+        return any("Báo cáo phát động" in m.content for m in self.sandbox.sent(self.STAFF_ID))
+
+    async def wait_delivered(self, count: int, timeout: float) -> bool:
+        try:
+            await self.sandbox.wait_for(lambda: self.delivered() >= count, timeout=timeout)
+            return True
+        except TimeoutError:
+            return False
+
+    async def wait_final_report(self, timeout: float) -> bool:
+        try:
+            await self.sandbox.wait_for(self.final_report, timeout=timeout)
+            return True
+        except TimeoutError:
+            return False
+
+    def rate(self, since: float | None = None) -> float:
+        times = sorted(t for t, _ in self.deliveries() if since is None or t >= since)
+        span = times[-1] - times[0] if len(times) > 1 else 0.0
+        return (len(times) - 1) / span if span else 0.0
+
+    def loss_and_duplicates(self) -> dict:
+        per_chat = self.per_chat()
+        return {"delivered": len(per_chat), "lost": self.n - len(per_chat),
+                "duplicated": sum(1 for c in per_chat.values() if c > 1),
+                "extra_sends": sum(c - 1 for c in per_chat.values() if c > 1)}
