@@ -245,8 +245,13 @@ def outbox_counts(database_url: str) -> dict[str, int]:
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            return {str(status): n for status, n in
-                    conn.execute(text("SELECT status, count(*) FROM outboxmessage GROUP BY status"))}
+            counts = {str(status): n for status, n in
+                      conn.execute(text("SELECT status, count(*) FROM outboxmessage GROUP BY status"))}
+            failed = conn.execute(text("SELECT kind, last_error FROM outboxmessage WHERE status = 'failed' "
+                                       "ORDER BY id LIMIT 3")).all()
+            if failed:
+                counts["failed_examples"] = [f"{kind}: {(error or '')[:160]}" for kind, error in failed]
+            return counts
     except Exception as exc:   # the table name is the engine team's business; do not fail the bench on it
         return {"error": str(exc)[:200]}
     finally:
