@@ -80,12 +80,14 @@ class School:
         from bot import texts
         try:
             self.started = time.monotonic()
+            self.seen = max((m.message_id for m in self.sb.sent(self.uid)), default=0)   # e.g. a reminder
             await self.sb.send_text(self.uid, "/nop")
-            msg = await self.expect(lambda m: bool(m.buttons))
+            first_step = ("Chọn hạng mục", texts.REPORT_CHOOSE_CAMPAIGN, "Hãy gửi tệp")
+            msg = await self.expect(lambda m: any(s in m_text(m) for s in first_step))
             if texts.REPORT_CHOOSE_CAMPAIGN in m_text(msg):   # more than one campaign open: take the first
                 await self.think()
                 await self.sb.press(self.uid, msg.message_id, msg.buttons[0].data)
-                msg = await self.expect(lambda m: bool(m.buttons))
+                msg = await self.expect(lambda m: "Chọn hạng mục" in m_text(m) or "Hãy gửi tệp" in m_text(m))
             if "Chọn hạng mục" in m_text(msg):
                 await self.think()
                 await self.sb.press(self.uid, msg.message_id, msg.buttons[0].data)
