@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import os
 import shutil
 import signal
@@ -25,6 +26,7 @@ TOKEN = "123456:BENCH-TOKEN"
 SECRET = "bench-secret"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
+_client_port: contextvars.ContextVar[int | None] = contextvars.ContextVar("client_port", default=None)
 
 
 # --------------------------------------------------------------------------- sandbox with timestamps
@@ -39,11 +41,29 @@ def timed_sandbox(**kwargs):
             super().__init__(*args, **kw)
             self.admitted: list[tuple[float, int, str, object]] = []
             self.listeners: list = []
+            self.track_pids: dict[int, str] = {}      # pid -> name: which child made each admitted send
+            self.sender_of: dict[int, str | None] = {}   # id(SentMessage) -> that child's name
+            self._port_owner: dict[int, str | None] = {}
+
+        async def _handle_api(self, request):
+            _client_port.set(request.client.port if request.client else None)
+            return await super()._handle_api(request)
+
+        def _owner(self) -> str | None:
+            port = _client_port.get()
+            if port is None or not self.track_pids:
+                return None
+            if port not in self._port_owner:   # a new pooled connection: look it up once, while it is open
+                pid = socket_owner(port, list(self.track_pids))
+                self._port_owner[port] = self.track_pids.get(pid)
+            return self._port_owner[port]
 
         def _record(self, chat_id, method, **content):
             sent = super()._record(chat_id, method, **content)
             now = time.monotonic()
             self.admitted.append((now, chat_id, method, sent))
+            if self.track_pids:
+                self.sender_of[id(sent)] = self._owner()
             for listener in self.listeners:
                 listener(now, chat_id, sent)
             return sent
@@ -74,6 +94,30 @@ def proc_status_kb(pid: int, key: str) -> int:
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     raise KeyError(key)
+
+
+def socket_owner(local_port: int, pids: list[int]) -> int | None:
+    """Which of `pids` holds the TCP socket whose local port is `local_port` (the client end of a request)."""
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as f:
+            for line in list(f)[1:]:
+                parts = line.split()
+                if int(parts[1].rsplit(":", 1)[1], 16) == local_port and parts[9] != "0":
+                    inode = parts[9]
+                    break
+        if inode:
+            break
+    if inode is None:
+        return None
+    target = f"socket:[{inode}]"
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
+                        return pid
+    return None
 
 
 def free_port() -> int:

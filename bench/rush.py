@@ -176,7 +176,7 @@ async def phase(label: str, schools: int, download_delay: float, start_rate: flo
             await asyncio.sleep(1.0)   # the start-up ticks (reminders, digest) are not part of the figure
             probe = HelpProbe(sandbox)
             stop = asyncio.Event()
-            cpu0, t0 = bot.cpu_seconds(), time.monotonic()
+            cpu0, own0 = bot.cpu_seconds(), time.process_time()
             probing = asyncio.create_task(probe.run(stop))
             result: dict = {"download_delay_s": download_delay}
             if schools and label != "idle":
@@ -209,6 +209,7 @@ async def phase(label: str, schools: int, download_delay: float, start_rate: flo
             await probe.drain()
             result["help"] = probe.figures()
             result["bot_cpu_s"] = h.r(bot.cpu_seconds() - cpu0, 2)
+            result["bench_process_cpu_s"] = h.r(time.process_time() - own0, 2)   # the sandbox and the users
             result["bot_peak_rss_mb"] = round(bot.peak_rss_kb() / 1024, 1)
             result["downloads"] = sandbox.stats.downloads
             result["http_429"] = sandbox.stats.http_429
