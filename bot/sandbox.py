@@ -244,6 +244,7 @@ class SandboxStats:
     errors: Counter = field(default_factory=Counter)  # error answers by HTTP status
     webhook_deliveries: int = 0
     webhook_failures: int = 0  # failed POST attempts; each retry counts
+    downloads: int = 0  # files served by GET /file/...
 
     @property
     def http_429(self) -> int:
@@ -450,6 +451,7 @@ class TelegramSandbox:
         timeout_hang_s: float = 15.0,
         webhook_attempts: int = 4,
         webhook_backoff_s: float = 0.05,
+        download_delay_s: float = 0.0,
     ):
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -459,6 +461,9 @@ class TelegramSandbox:
         self.timeout_hang_s = timeout_hang_s  # longer than PTB's 5 s read timeout
         self.webhook_attempts = webhook_attempts
         self.webhook_backoff_s = webhook_backoff_s
+        # Seconds each file download (GET /file/...) takes, as from a slow Telegram file server; may be
+        # changed on a live sandbox. An asyncio.sleep, so everything else keeps being answered meanwhile.
+        self.download_delay_s = download_delay_s
         self.stats = SandboxStats()
         self.calls: deque[ApiCall] = deque(maxlen=10_000)
         self.callback_answers: dict[str, dict] = {}  # by callback query id (= str(update_id))
@@ -738,6 +743,9 @@ class TelegramSandbox:
         stored = self._files_by_path.get(request.path_params["file_path"])
         if stored is None or stored.size > self.limits.max_download:
             return _error_response(ApiError(404, "Not Found"))
+        self.stats.downloads += 1
+        if self.download_delay_s > 0:
+            await asyncio.sleep(self.download_delay_s)
         return Response(stored.data, media_type=stored.mime_type or "application/octet-stream")
 
     async def _notify(self) -> None:

@@ -398,3 +398,17 @@ async def test_wait_for_message_timeout_lists_what_was_sent(bot, sandbox):
     await bot.send_message(LAN, "một")
     with pytest.raises(TimeoutError, match="'một'"):
         await sandbox.wait_for_message(LAN, contains="hai", timeout=0.1)
+
+
+async def test_download_delay_slows_downloads_but_not_other_calls(bot, sandbox):
+    sandbox.download_delay_s = 0.3
+    message = await bot.send_document(LAN, b"%PDF-1.4 bao cao", filename="bao-cao.pdf")
+    tg_file = await bot.get_file(message.document.file_id)
+    started = time.monotonic()
+    download = asyncio.create_task(tg_file.download_as_bytearray())
+    await asyncio.sleep(0.05)
+    await bot.get_me()  # answered while the download is still waiting
+    assert not download.done()
+    assert bytes(await download) == b"%PDF-1.4 bao cao"
+    assert time.monotonic() - started >= 0.3
+    assert sandbox.stats.downloads == 1

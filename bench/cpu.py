@@ -1,0 +1,138 @@
+"""CPU per update and idle CPU: the real bot vs a bare PTB bot, against the same sandbox Bot API, in one run.
+
+    python -m bench.cpu --updates 500 --idle 30 --json
+
+For each bot (the real `thidua run` with K bound contacts in a fresh SQLite database, then bench/bare_ptb.py):
+start it as a child process, let it settle, measure its CPU time (utime+stime from /proc/<pid>/stat) over
+--idle seconds of nothing, then send K /help updates (from K different users, --rate per second, under
+Telegram's limits so nobody gets a 429) and measure the CPU from the first update until the K-th reply has
+been admitted by the sandbox. Per update: raw, and with the bot's idle CPU for that wall time taken off.
+The real bot also counts its SQL statements (bench/_sqlhook/sitecustomize.py, read on SIGUSR1).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+import time
+
+from bench import _harness as h
+
+FIRST_USER = 300_000
+HOOK_DIR = h.REPO / "bench" / "_sqlhook"
+
+
+def seed(settings, n: int) -> None:
+    from db.engine import session_scope
+    from db.models import Contact, Unit
+
+    with session_scope() as s:
+        units = [Unit(code=f"C{i:05d}", name=f"Trường số {i}", cluster=f"Cụm {i % 10 + 1}") for i in range(n)]
+        s.add_all(units)
+        s.flush()
+        s.add_all([Contact(unit_id=u.id, channel="telegram", platform_user_id=str(FIRST_USER + i),
+                           chat_id=str(FIRST_USER + i), display_name=f"Đầu mối {i}") for i, u in enumerate(units)])
+
+
+async def read_sql_count(bot: h.BotProcess, path) -> int | None:
+    """Ask the child for its statement count (SIGUSR1) and read it."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    os.kill(bot.pid, signal.SIGUSR1)
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        if path.exists() and path.stat().st_mtime_ns != before:
+            return int(path.read_text() or 0)
+    return None
+
+
+async def measure(kind: str, updates: int, idle_s: float, rate: float) -> dict:
+    with h.temp_dir(f"thidua-cpu-{kind}-") as tmp:
+        url = f"sqlite:///{tmp / 'bench.db'}"
+        sql_file = tmp / "sql-count"
+        sandbox = h.timed_sandbox()
+        await sandbox.start()
+        for i in range(updates):
+            sandbox.add_user(FIRST_USER + i, f"Đầu mối {i}")
+        if kind == "real":
+            settings = h.settings_for(url, tmp / "files")
+            h.prepare_db(settings)
+            seed(settings, updates)
+            h.release_db()
+            env = h.bot_env(sandbox, url, tmp / "files", extra_pythonpath=[str(HOOK_DIR)],
+                            thidua_bench_sql_count=sql_file)
+            bot = h.BotProcess(tmp, env, name="real")
+        else:
+            bot = h.BotProcess(tmp, h.bot_env(sandbox, url, tmp / "files"), name="bare", module="bench.bare_ptb",
+                               args=[])
+        replies = []
+        sandbox.listeners.append(lambda now, chat, msg: replies.append(now)
+                                 if chat >= FIRST_USER and msg.method == "sendMessage" else None)
+        try:
+            bot.start()
+            ready = await h.wait_ready(sandbox, bot)
+            await asyncio.sleep(3.0)   # start-up work (migrations, first ticks) is not idle
+            cpu0, t0 = bot.cpu_seconds(), time.monotonic()
+            await asyncio.sleep(idle_s)
+            idle_cpu, idle_wall = bot.cpu_seconds() - cpu0, time.monotonic() - t0
+            idle_rate = idle_cpu / idle_wall
+
+            sql0 = await read_sql_count(bot, sql_file) if kind == "real" else None
+            cpu0, t0 = bot.cpu_seconds(), time.monotonic()
+            for i in range(updates):
+                await sandbox.send_text(FIRST_USER + i, "/help")
+                await asyncio.sleep(max(0.0, t0 + (i + 1) / rate - time.monotonic()))
+            await sandbox.wait_for(lambda: len(replies) >= updates, timeout=updates / rate + 120)
+            busy_cpu, busy_wall = bot.cpu_seconds() - cpu0, time.monotonic() - t0
+            sql1 = await read_sql_count(bot, sql_file) if kind == "real" else None
+            lat = [replies[k] - (t0 + k / rate) for k in range(min(len(replies), updates))]
+            result = {
+                "ready_s": h.r(ready, 2),
+                "idle_cpu_percent": h.r(idle_rate * 100, 2),
+                "idle_cpu_s": h.r(idle_cpu, 3), "idle_wall_s": h.r(idle_wall, 1),
+                "updates": updates, "busy_wall_s": h.r(busy_wall, 1), "busy_cpu_s": h.r(busy_cpu, 3),
+                "cpu_ms_per_update": h.r(busy_cpu / updates * 1000, 2),
+                "cpu_ms_per_update_minus_idle": h.r((busy_cpu - idle_rate * busy_wall) / updates * 1000, 2),
+                "reply_p50_s": h.r(h.percentile(lat, 50)), "reply_p95_s": h.r(h.percentile(lat, 95)),
+                "peak_rss_mb": round(bot.peak_rss_kb() / 1024, 1),
+                "http_429": sandbox.stats.http_429,
+                "api_calls": dict(sandbox.stats.calls),
+            }
+            if sql0 is not None and sql1 is not None:
+                result["sql_per_update"] = h.r((sql1 - sql0) / updates, 2)
+            return result
+        finally:
+            await bot.stop()
+            await sandbox.stop()
+
+
+async def run(args) -> dict:
+    real = await measure("real", args.updates, args.idle, args.rate)
+    bare = await measure("bare", args.updates, args.idle, args.rate)
+
+    def ratio(key):
+        return h.r(real[key] / bare[key], 2) if bare.get(key) else None
+
+    return {"bench": "cpu", "updates": args.updates, "rate_per_s": args.rate, "real": real, "bare_ptb": bare,
+            "ratio_cpu_per_update": ratio("cpu_ms_per_update"),
+            "ratio_cpu_per_update_minus_idle": ratio("cpu_ms_per_update_minus_idle"),
+            "ratio_idle_cpu": ratio("idle_cpu_percent")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.cpu", description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=500)
+    parser.add_argument("--idle", type=float, default=30.0, help="seconds of idle measurement per bot")
+    parser.add_argument("--rate", type=float, default=20.0, help="/help updates per second")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the default output anyway)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
