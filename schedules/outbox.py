@@ -90,6 +90,7 @@ class OutboxDispatcher:
         self.sent_ids: OrderedDict[str, str] = OrderedDict()   # outbox key -> platform message id (for edits)
         self.file_ids: dict[int, str] = {}
         self._uploads: dict[int, asyncio.Event] = {}
+        self._stored_rows: dict[int, StoredFile] = {}
         self._leaders: dict[str, leaders.Leadership] = {}
         self._leading: set[str] = set()
         self._listener: leaders.OutboxListener | None = None
@@ -120,17 +121,21 @@ class OutboxDispatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         recorder = asyncio.create_task(self._record_loop(stop))
+        maintain_every = min(self.poll_s, self.lease.total_seconds() / 3)
+        next_maintenance = 0.0
         try:
             while not stop.is_set():
                 try:
-                    self._maintain()
-                    claimed = self._claim()
+                    if time.monotonic() >= next_maintenance:   # leadership, leases: every few seconds
+                        self._maintain()
+                        next_maintenance = time.monotonic() + maintain_every
+                    claimed = self._claim() if self._has_room() else 0
                 except Exception:   # the database is away for a moment: keep the loop alive
                     log.exception("outbox poll failed")
                     claimed = 0
-                if claimed and self.bulk_held < self.max_bulk:
+                if claimed and self._has_room():
                     continue
-                await self._sleep(stop, self._next_poll())
+                await self._sleep(stop, max(0.01, min(self._next_poll(), next_maintenance - time.monotonic())))
         finally:
             await self._shutdown(recorder)
 
@@ -168,9 +173,13 @@ class OutboxDispatcher:
             total += len(rows)
         return total
 
+    def _has_room(self) -> bool:
+        """Claim bulk rows in batches (when half the room is free), not one query per message sent."""
+        return self.bulk_held <= self.max_bulk // 2
+
     def _next_poll(self) -> float:
         timeout = self.poll_s
-        if self.bulk_held >= self.max_bulk:
+        if not self._has_room():
             return timeout   # woken when room frees up
         with session_scope() as session:
             for channel in self._leading:
@@ -286,10 +295,14 @@ class OutboxDispatcher:
         return self.file_ids.get(row.id) or row.telegram_file_id
 
     def _stored(self, ids: list[int]) -> dict[int, StoredFile]:
-        if not ids:
-            return {}
-        with session_scope() as session:
-            return {i: row for i in ids if (row := session.get(StoredFile, i)) is not None}
+        """Stored files' rows (their names and places never change; file ids are tracked in self.file_ids)."""
+        missing = [i for i in ids if i not in self._stored_rows]
+        if missing:
+            if len(self._stored_rows) > 1000:
+                self._stored_rows.clear()
+            with session_scope() as session:
+                self._stored_rows.update({i: row for i in missing if (row := session.get(StoredFile, i)) is not None})
+        return {i: self._stored_rows[i] for i in ids if i in self._stored_rows}
 
     # ------------------------------------------------------------------------------------------ recording
 
@@ -324,7 +337,7 @@ class OutboxDispatcher:
                 except Exception:
                     log.exception("outbox hook failed")
         self._progress.set()
-        if self.bulk_held < self.max_bulk:
+        if self._has_room():
             self._wake.set()
         return len(batch)
 
