@@ -84,3 +84,4 @@ class SendResult:
     blocked: bool = False              # 403: the user blocked the bot
     permanent: bool = False            # 400-like: retrying will not help
     error: str | None = None
+    file_ids: dict[int, str] = field(default_factory=dict)   # stored_file_id -> new Telegram file_id

@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 @dataclass
 class ResolvedFile:
     name: str
-    data: bytes
+    path: Path | None                  # the bytes on disk (db.files.path_for); senders stream from it
     mime: str | None
     kind: str
     stored_file_id: int | None = None
+    telegram_file_id: str | None = None   # known to Telegram already: sent by id, nothing read
 
 
 class ChannelSender(Protocol):
