@@ -16,7 +16,6 @@ import os
 import hashlib
 import hmac
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from telegram.request import HTTPXRequest
 from bot import texts
 from bot.channels.downloads import Sink, copy_local, stream_url
 from bot.channels.errors import ChannelStartError, DownloadError, DownloadTooLarge
+from bot.channels.once import Once
 from handlers.io import Inbound, IncomingFile, OutMessage, SendResult
 from schedules.outbox import ResolvedFile
 
@@ -64,33 +64,18 @@ def verify(secret: bytes, chat_id: str, signed: str) -> str | None:
 
 # -------------------------------------------------------------------------------------------- parsing
 
-class _Once:
-    """Remembers the last few keys, so a skipped update is logged once however often it comes back."""
-
-    def __init__(self, size: int = 1024):
-        self.size, self._seen = size, OrderedDict()
-
-    def first(self, key: Any) -> bool:
-        if key in self._seen:
-            return False
-        self._seen[key] = None
-        if len(self._seen) > self.size:
-            self._seen.popitem(last=False)
-        return True
-
-
 def _update_id(payload: Any) -> int | None:
     update_id = payload.get("update_id") if isinstance(payload, dict) else None
     return update_id if isinstance(update_id, int) and not isinstance(update_id, bool) else None
 
 
-def _report_unreadable(payload: Any, exc: Exception, once: _Once | None) -> None:
+def _report_unreadable(payload: Any, exc: Exception, once: Once | None) -> None:
     update_id = payload.get("update_id") if isinstance(payload, dict) else None
     if once is None or once.first(repr(update_id)):
         log.warning("skipped Telegram update %.40r that cannot be read (%s)", update_id, type(exc).__name__)
 
 
-def parse_update(payload: Any, bot: Bot | None, once: _Once | None = None) -> Update | None:
+def parse_update(payload: Any, bot: Bot | None, once: Once | None = None) -> Update | None:
     """An Update, or for one PTB cannot read a bare Update(update_id) (nothing in it to answer, but the
     offset still moves past it); None if it has no update_id at all. Logged once, short: the update_id and
     the exception class, never the payload."""
@@ -111,7 +96,7 @@ class TolerantBot(ExtBot):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._skipped = _Once()
+        self._skipped = Once()
 
     async def _post(self, endpoint: str, data: dict | None = None, *args, **kwargs) -> Any:
         result = await super()._post(endpoint, data, *args, **kwargs)
@@ -373,7 +358,7 @@ class TelegramChannel:
         self.sender = TelegramSender(self.app.bot, secret)
         self.on_inbound = on_inbound
         self._albums: dict[str, list[Inbound]] = {}
-        self._skipped = _Once()
+        self._skipped = Once()
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0))
         self.app.add_handler(TypeHandler(Update, self._on_update))
 
