@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 NOISY = ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "uvicorn.access")
+TOKEN_AT_DEBUG = ("telegram.Bot", "telegram.ext.ExtBot")   # PTB logs its API URLs, token included, at DEBUG
 REDACTED = "<token>"
 MAX_MESSAGE_CHARS = 2000      # a log message longer than this is cut
 MAX_TRACEBACK_CHARS = 8000    # a traceback keeps its last lines (where it failed)
@@ -78,3 +79,5 @@ def configure(level: int, secrets: list[str]) -> None:
 def quiet_noisy_loggers() -> None:
     for name in NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in TOKEN_AT_DEBUG:
+        logging.getLogger(name).setLevel(logging.INFO)

@@ -451,7 +451,12 @@ class TelegramChannel:
                 log.warning("could not set the staff menu for a chat")
 
     async def set_webhook(self, url: str, secret_token: str) -> None:
-        await self.bot.set_webhook(url, secret_token=secret_token, allowed_updates=["message", "callback_query"])
+        """Part of starting: raises ChannelStartError."""
+        try:
+            await self.bot.set_webhook(url, secret_token=secret_token,
+                                       allowed_updates=["message", "callback_query"])
+        except TelegramError as exc:
+            raise _start_error(exc) from None
 
     async def feed_webhook(self, payload: dict) -> None:
         """Queue one webhook update. One that cannot be read is logged once and dropped: Telegram gets its
