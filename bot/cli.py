@@ -6,25 +6,49 @@ import asyncio
 import logging
 import sys
 
+from bot import texts
 from bot.settings import get_settings
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = get_settings()
     if not settings.telegram_bot_token and not settings.zalo_bot_token:
-        print("Thiếu TELEGRAM_BOT_TOKEN: đặt biến môi trường này (token lấy từ @BotFather) rồi chạy lại.",
-              file=sys.stderr)
+        print(texts.CLI_RUN_NO_TOKEN, file=sys.stderr)
         return 2
     from bot import logs
+    from bot.channels.errors import ChannelStartError
     from bot.runtime import BotRuntime
     logs.configure(logging.INFO, [settings.telegram_bot_token, settings.zalo_bot_token])
     runtime = BotRuntime(settings)
     try:
-        asyncio.run(runtime.run_forever(webhook_url=args.webhook, web_port=args.port,
-                                        zalo_webhook_url=args.zalo_webhook))
+        asyncio.run(_run(runtime, args))
     except KeyboardInterrupt:
         pass
+    except ChannelStartError as exc:   # one line; the platform's own error text may quote the token
+        print(start_failure(exc), file=sys.stderr)
+        return 2 if exc.reason == "token" else 1
     return 0
+
+
+def start_failure(exc) -> str:
+    platform = texts.CLI_RUN_PLATFORM.get(exc.channel, exc.channel)
+    if exc.reason == "token":
+        return texts.CLI_RUN_TOKEN_REJECTED[exc.channel]
+    if exc.reason == "network":
+        return texts.CLI_RUN_UNREACHABLE.format(platform=platform, detail=exc.detail)
+    return texts.CLI_RUN_API_ERROR.format(platform=platform, detail=exc.detail)
+
+
+async def _run(runtime, args: argparse.Namespace) -> None:
+    from bot.channels.errors import ChannelStartError
+    try:
+        await runtime.run_forever(webhook_url=args.webhook, web_port=args.port, zalo_webhook_url=args.zalo_webhook)
+    except ChannelStartError:
+        try:   # start() gave up half-way: close what it opened (web server, the other channel)
+            await runtime.stop()
+        except Exception:
+            logging.getLogger(__name__).warning("cleaning up after a failed start failed", exc_info=True)
+        raise
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:

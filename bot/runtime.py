@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from db.engine import init_engine, session_scope
 from db.migrate import upgrade
 from db.models import StoredFile
 from handlers import background, engine, fetching
-from handlers.io import Inbound, IncomingFile
+from handlers.io import Inbound, IncomingFile, OutMessage
 from handlers.uploads import UPLOAD_REF
 from schedules import reminders as reminder_ticks
 from schedules.broadcasts import TICK_SECONDS, BroadcastMonitor
@@ -77,35 +78,47 @@ class BotRuntime:
         return engine.Services(self.settings.tz, self.settings, self._downloader(channel) if channel else None,
                                self.dispatcher)
 
-    async def on_inbound(self, inbound: Inbound, channel) -> list:
-        """Replies go to the dispatcher in memory (no wake-up, no poll): see engine.run."""
+    async def on_inbound(self, inbound: Inbound, channel) -> list[OutMessage]:
+        """Returns the replies the conversation queued (the upload page shows them). They go to the
+        dispatcher in memory (no wake-up, no poll): see engine.run."""
         try:
             return await engine.run(engine.normalise(inbound), self.services(inbound.channel))
         except Exception:
             log.exception("handling update %s failed", inbound.update_key)
             return []
 
-    async def on_upload(self, ticket: UploadTicket, name: str, mime: str | None, data: bytes) -> bool:
-        """A file from the one-time upload page enters the chat's conversation like a file sent in chat."""
+    async def on_upload(self, ticket: UploadTicket, name: str, mime: str | None, path: Path,
+                        size: int) -> list[str] | None:
+        """A file from the one-time upload page enters the chat's conversation like a file sent in chat.
+
+        `path` is the upload, already on disk (streamed there by the web server). Returns the texts the
+        conversation answered (it may refuse the file), or None if the ticket was used already.
+        """
         key = f"upload:{ticket.nonce}"
         with session_scope() as session:
-            if conversations.seen_update(session, ticket.channel, key):
-                return False
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
-        (self.uploads_dir / ticket.nonce).write_bytes(data)
+            used = conversations.seen_update(session, ticket.channel, key)
+        if used:
+            return None
+        try:   # a second upload with the same ticket never replaces the file the conversation holds
+            os.link(path, self.uploads_dir / ticket.nonce)
+        except FileExistsError:
+            return None
+        finally:
+            path.unlink(missing_ok=True)
         channel = self.channels.get(ticket.channel)
         inbound = Inbound(ticket.channel, ticket.chat_id, ticket.chat_id, key, text=None,
-                          files=[IncomingFile(UPLOAD_REF + ticket.nonce, name, mime, len(data), "document")],
+                          files=[IncomingFile(UPLOAD_REF + ticket.nonce, name, mime, size, "document")],
                           has_buttons=ticket.channel != "zalo")
-        await self.on_inbound(inbound, channel)
-        return True
+        replies = await self.on_inbound(inbound, channel)
+        return [reply.text for reply in replies]
 
-    def read_stored_file(self, file_id: int) -> tuple[str, str | None, bytes] | None:
+    def read_stored_file(self, file_id: int) -> tuple[str, str | None, Path] | None:
+        """(name, mime, path on disk) for a signed file link; the web server streams the file."""
         with session_scope() as session:
-            if session.get(StoredFile, file_id) is None:
+            row = session.get(StoredFile, file_id)
+            if row is None:
                 return None
-            row, data = file_store.read(session, self.settings.thidua_data_dir, file_id)
-            return row.original_name, row.mime, data
+            return row.original_name, row.mime, file_store.path_for(self.settings.thidua_data_dir, row.sha256)
 
     # ------------------------------------------------------------------------------------------ life cycle
 
@@ -125,7 +138,7 @@ class BotRuntime:
 
     def _routes(self, telegram_secret: str, zalo_secret: str) -> list:
         routes = [file_download_route(self.settings.signing_secret, self.read_stored_file),
-                  *upload_routes(self.settings.signing_secret, self.on_upload)]
+                  *upload_routes(self.settings.signing_secret, self.on_upload, self.uploads_dir)]
         if self.telegram:
             routes.append(telegram_webhook_route(telegram_secret, self.telegram.feed_webhook))
         if self.zalo:
@@ -189,7 +202,7 @@ class BotRuntime:
         if self.scheduler:
             self.scheduler.stop()
         for channel in self.channels.values():
-            await channel.stop_receiving() if hasattr(channel, "stop_receiving") else None
+            await channel.stop_receiving()
         if not await background.drain(timeout=10):
             await background.cancel_all()   # unfinished downloads resume at the next start
         if self._dispatch_task:

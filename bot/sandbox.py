@@ -1156,6 +1156,20 @@ class TelegramSandbox:
         return message
 
 
+    # ----- test side: updates as Telegram might send them one day
+
+    async def push_raw_update(self, fields: dict) -> int:
+        """Queue an update carrying `fields` as given (a newer or malformed Bot API object); returns its id."""
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **fields})
+        await self._notify()
+        return update_id
+
+    def user_message_json(self, user_id: int, **content: Any) -> dict:
+        """A message from `user_id` as the sandbox would deliver it, for building raw updates."""
+        return self._user_message(user_id, **content)
+
+
 def _error_response(error: ApiError) -> JSONResponse:
     return JSONResponse(error.payload(), status_code=error.code)
 

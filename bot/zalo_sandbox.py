@@ -568,6 +568,18 @@ class ZaloSandbox:
             raise _ApiFailure(400, "Bad Request: chat not found")
         return str(chat_id)
 
+    # ----- test side: updates as Zalo might send them one day
+
+    async def push_raw_update(self, update: dict) -> None:
+        """Queue (or push to the webhook) an update exactly as given: a newer or malformed shape."""
+        await self._push_update(update)
+
+    def add_photo(self, data: bytes) -> str:
+        """Serve `data` as a user's photo; returns its URL."""
+        photo_id = uuid.uuid4().hex
+        self._photos[photo_id] = data
+        return f"{self.base_url}/photos/{photo_id}.jpg"
+
 
 # --------------------------------------------------------------------------- helpers
 

@@ -46,15 +46,11 @@ log = logging.getLogger(__name__)
 @dataclass
 class ResolvedFile:
     name: str
-    path: Path | None
+    path: Path | None                  # the bytes on disk (db.files.path_for); senders stream from it
     mime: str | None
     kind: str
     stored_file_id: int | None = None
-    telegram_file_id: str | None = None
-
-    @property
-    def data(self) -> bytes:   # only when the file must be uploaded: read lazily, outside any lock
-        return self.path.read_bytes() if self.path else b""
+    telegram_file_id: str | None = None   # known to Telegram already: sent by id, nothing read
 
 
 class ChannelSender(Protocol):

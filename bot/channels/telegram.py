@@ -3,6 +3,10 @@
 Updates become neutral Inbound inputs (albums gathered into one input); OutMessages become sendMessage /
 sendDocument / editMessageText calls. Button data is signed with an HMAC bound to the chat, so data made
 up by a client, or copied from another chat, is recognised as forged.
+
+Robustness: an update PTB cannot parse (a newer Bot API object) is logged once and skipped, so the offset
+moves on and the rest of its batch is answered; updates of different chats are handled concurrently, those
+of one chat one after the other, in arrival order.
 """
 from __future__ import annotations
 
@@ -13,15 +17,21 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta (PTB 22's opt-in; no warning)
 
+import httpx
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot import texts
+from bot.channels.downloads import Sink, copy_local, stream_url
+from bot.channels.errors import ChannelStartError, DownloadError, DownloadTooLarge
+from bot.channels.once import Once
 from handlers.io import Inbound, IncomingFile, OutMessage, SendResult
 from schedules.outbox import ResolvedFile
 
@@ -32,7 +42,7 @@ MAX_CALLBACK_BYTES = 64
 SIG_LEN = 8
 ALBUM_GATHER_SECONDS = 0.8   # Telegram sends an album as one update per item, close together
 TELEGRAM_FILE_LIMIT = 20 * 1024 * 1024
-
+CONCURRENT_UPDATES = 256     # chats handled at once; the engine serialises each chat itself
 
 
 # -------------------------------------------------------------------------------------------- signing
@@ -50,6 +60,114 @@ def verify(secret: bytes, chat_id: str, signed: str) -> str | None:
     if not sep:
         return None
     return data if hmac.compare_digest(sign(secret, chat_id, data), signed) else None
+
+
+# -------------------------------------------------------------------------------------------- parsing
+
+def _update_id(payload: Any) -> int | None:
+    update_id = payload.get("update_id") if isinstance(payload, dict) else None
+    return update_id if isinstance(update_id, int) and not isinstance(update_id, bool) else None
+
+
+def _report_unreadable(payload: Any, exc: Exception, once: Once | None) -> None:
+    update_id = payload.get("update_id") if isinstance(payload, dict) else None
+    if once is None or once.first(repr(update_id)):
+        log.warning("skipped Telegram update %.40r that cannot be read (%s)", update_id, type(exc).__name__)
+
+
+def parse_update(payload: Any, bot: Bot | None, once: Once | None = None) -> Update | None:
+    """An Update, or for one PTB cannot read a bare Update(update_id) (nothing in it to answer, but the
+    offset still moves past it); None if it has no update_id at all. Logged once, short: the update_id and
+    the exception class, never the payload."""
+    try:
+        return Update.de_json(payload, bot)
+    except Exception as exc:
+        _report_unreadable(payload, exc, once)
+        update_id = _update_id(payload)
+        return Update(update_id) if update_id is not None else None
+
+
+class TolerantBot(ExtBot):
+    """PTB parses a getUpdates batch as a whole: one unreadable update failed the batch, which was then
+    fetched again and again (190 times a second) and nothing else in it was answered. Here each update is
+    parsed on its own and an unreadable one becomes a bare Update(update_id)."""
+
+    __slots__ = ("_skipped",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._skipped = Once()
+
+    async def _post(self, endpoint: str, data: dict | None = None, *args, **kwargs) -> Any:
+        result = await super()._post(endpoint, data, *args, **kwargs)
+        if endpoint == "getUpdates" and isinstance(result, list):
+            result = [self._readable(item) for item in result]
+            result = [item for item in result if item is not None]
+        return result
+
+    def _readable(self, item: Any) -> dict | None:
+        try:
+            Update.de_json(item, self)
+            return item
+        except Exception as exc:
+            _report_unreadable(item, exc, self._skipped)
+            update_id = _update_id(item)
+            return {"update_id": update_id} if update_id is not None else None
+
+
+def chat_key(update: object) -> int | None:
+    """Whose update this is: the chat (or, without one, the user); None for updates of nobody."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    return update.effective_user.id if update.effective_user is not None else None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Different chats concurrently, one chat's updates one after the other, started in arrival order.
+
+    PTB starts a task per update in queue order; each takes its chat's place in line synchronously, before
+    its first await, so the line is the arrival order. process_update is overridden (PTB marks it final
+    for type checkers only) so that an update waiting for its own chat holds no concurrency slot: a chat
+    sending a hundred messages at once must not starve the others.
+    """
+
+    __slots__ = ("_tails",)
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES):
+        super().__init__(max_concurrent_updates)
+        self._tails: dict[int, asyncio.Future] = {}
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:  # type: ignore[misc]
+        key = chat_key(update)
+        if key is None:
+            await super().process_update(update, coroutine)
+            return
+        previous = self._tails.get(key)
+        mine = asyncio.get_running_loop().create_future()
+        self._tails[key] = mine
+        try:
+            if previous is not None:
+                await asyncio.wait([previous])   # not `await previous`: cancelling us must not cancel it
+            await super().process_update(update, coroutine)
+        except asyncio.CancelledError:
+            if hasattr(coroutine, "close"):
+                coroutine.close()   # never started: no "was never awaited" warning
+            raise
+        finally:
+            mine.set_result(None)
+            if self._tails.get(key) is mine:
+                del self._tails[key]
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
 
 
 # -------------------------------------------------------------------------------------------- inbound
@@ -132,27 +250,34 @@ class TelegramSender:
 
     def __init__(self, bot: Bot, secret: bytes):
         self.bot, self.secret = bot, secret
-        # Telegram keeps what it received: after the first upload, a launch's plan goes out by file_id.
+        # Telegram keeps what it received: after the first upload a file goes out by file_id. The dispatcher
+        # stores the ids it is told (SendResult.file_ids) for every process; this cache only spares a second
+        # upload before it has.
         self.file_ids: dict[int, str] = {}
 
     async def send(self, chat_id: str, message: OutMessage, files: list[ResolvedFile],
                    edit_message_id: str | None) -> SendResult:
+        learned: dict[int, str] = {}
         try:
-            sent = await self._send(chat_id, message, files, edit_message_id)
-            return SendResult(True, message_id=str(sent.message_id) if isinstance(sent, Message) else edit_message_id)
+            sent = await self._send(chat_id, message, files, edit_message_id, learned)
+            return SendResult(True, message_id=str(sent.message_id) if isinstance(sent, Message) else edit_message_id,
+                              file_ids=learned)
         except RetryAfter as exc:
             retry = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
-            return SendResult(False, retry_after=float(retry), error="429")
+            return SendResult(False, retry_after=float(retry), error="429", file_ids=learned)
         except Forbidden as exc:
-            return SendResult(False, blocked=True, error=str(exc))
+            return SendResult(False, blocked=True, error=str(exc), file_ids=learned)
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return SendResult(True, message_id=edit_message_id)
-            return SendResult(False, permanent=True, error=str(exc))
+            return SendResult(False, permanent=True, error=str(exc), file_ids=learned)
         except (TimedOut, NetworkError, TelegramError) as exc:
-            return SendResult(False, error=type(exc).__name__)
+            return SendResult(False, error=type(exc).__name__, file_ids=learned)
+        except OSError as exc:   # the file is gone from the disk: retrying will not bring it back
+            return SendResult(False, permanent=True, error=f"file: {type(exc).__name__}", file_ids=learned)
 
-    async def _send(self, chat_id: str, message: OutMessage, files: list[ResolvedFile], edit_id: str | None):
+    async def _send(self, chat_id: str, message: OutMessage, files: list[ResolvedFile], edit_id: str | None,
+                    learned: dict[int, str]):
         markup = keyboard(self.secret, chat_id, message)
         text = _text_with_links(message)
         if edit_id:  # an edited progress line never grows past the limit; cut rather than fail
@@ -172,42 +297,69 @@ class TelegramSender:
             is_last = i == len(files) - 1
             kwargs = dict(caption=text if (is_last and caption_fits) else None,
                           reply_markup=markup if is_last else None)
-            content = self.file_ids.get(f.stored_file_id) or InputFile(f.data, filename=f.name)
-            if f.kind == "photo":
-                last = await self.bot.send_photo(chat_id, content, **kwargs)
-            else:
-                last = await self.bot.send_document(chat_id, content, **kwargs)
-            self._remember_file_id(f, last)
+            last = await self._send_file(chat_id, f, kwargs)
+            self._remember_file_id(f, last, learned)
         return last
 
-    def _remember_file_id(self, f: ResolvedFile, sent: Message) -> None:
+    async def _send_file(self, chat_id: str, f: ResolvedFile, kwargs: dict) -> Message:
+        send = self.bot.send_photo if f.kind == "photo" else self.bot.send_document
+        known = f.telegram_file_id or (self.file_ids.get(f.stored_file_id) if f.stored_file_id is not None else None)
+        if known:
+            try:
+                return await send(chat_id, known, **kwargs)   # no bytes read, nothing uploaded
+            except BadRequest:
+                if f.path is None:   # a file_id Telegram no longer knows, and nothing to upload instead
+                    raise
+                log.info("a stored Telegram file_id was refused; uploading the file again")
+        if isinstance(f.path, (bytes, bytearray)):
+            # TRANSITION: until the dispatcher resolves files to paths it hands the bytes over in this place.
+            return await send(chat_id, InputFile(bytes(f.path), filename=f.name), **kwargs)
+        if f.path is None:
+            raise FileNotFoundError(f.name)
+        with open(f.path, "rb") as fh:   # streamed by the HTTP client, never read whole here
+            return await send(chat_id, InputFile(fh, filename=f.name, read_file_handle=False), **kwargs)
+
+    def _remember_file_id(self, f: ResolvedFile, sent: Message, learned: dict[int, str]) -> None:
         if f.stored_file_id is None:
             return
         telegram_file = sent.document or (sent.photo[-1] if sent.photo else None)
         if telegram_file is not None:
             self.file_ids[f.stored_file_id] = telegram_file.file_id
+            if telegram_file.file_id != f.telegram_file_id:
+                learned[f.stored_file_id] = telegram_file.file_id
 
 
 # -------------------------------------------------------------------------------------------- the adapter
 
-InboundHandler = Callable[[Inbound, "TelegramChannel"], Awaitable[None]]
+InboundHandler = Callable[[Inbound, "TelegramChannel"], Awaitable[Any]]
+
+
+def _start_error(exc: Exception) -> ChannelStartError:
+    if isinstance(exc, InvalidToken):   # PTB's text quotes the token: only the class goes on
+        return ChannelStartError(CHANNEL, "token")
+    if isinstance(exc, (TimedOut, NetworkError)) and not isinstance(exc, (BadRequest, Forbidden)):
+        return ChannelStartError(CHANNEL, "network", type(exc).__name__)
+    return ChannelStartError(CHANNEL, "api", type(exc).__name__)
 
 
 class TelegramChannel:
     """Owns the PTB Application: polling or webhook in, TelegramSender out."""
 
     def __init__(self, token: str, *, api_base_url: str, file_base_url: str, secret: bytes,
-                 on_inbound: InboundHandler):
+                 on_inbound: InboundHandler, concurrent_updates: int = CONCURRENT_UPDATES):
         request = HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=30, connect_timeout=10)
         updates_request = HTTPXRequest(read_timeout=40, connect_timeout=10)
+        bot = TolerantBot(token, base_url=api_base_url, base_file_url=file_base_url, request=request,
+                          get_updates_request=updates_request)
         self.app: Application = (
-            ApplicationBuilder().token(token).base_url(api_base_url).base_file_url(file_base_url)
-            .request(request).get_updates_request(updates_request).build()
+            ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor(concurrent_updates)).build()
         )
         self.secret = secret
         self.sender = TelegramSender(self.app.bot, secret)
         self.on_inbound = on_inbound
         self._albums: dict[str, list[Inbound]] = {}
+        self._skipped = Once()
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0))
         self.app.add_handler(TypeHandler(Update, self._on_update))
 
     @property
@@ -217,6 +369,27 @@ class TelegramChannel:
     async def fetch_file(self, file: IncomingFile) -> bytes:
         tg_file = await self.bot.get_file(file.ref)
         return bytes(await tg_file.download_as_bytearray())
+
+    async def download(self, file: IncomingFile, sink: Sink, max_bytes: int) -> None:
+        """Stream a file someone sent into `sink`, chunk by chunk. Raises DownloadTooLarge over `max_bytes`
+        (before any byte when the size is known), DownloadError otherwise; no message carries the token
+        (getFile's file_path is a URL with the token in it)."""
+        if file.size is not None and file.size > max_bytes:
+            raise DownloadTooLarge(file.size, max_bytes)
+        try:
+            tg_file = await self.bot.get_file(file.ref)
+        except TelegramError as exc:
+            detail = "" if isinstance(exc, InvalidToken) else f": {exc.message}"
+            raise DownloadError(f"getFile {type(exc).__name__}{detail}".replace(self.bot.token, "<token>")) from None
+        if tg_file.file_size is not None and tg_file.file_size > max_bytes:
+            raise DownloadTooLarge(tg_file.file_size, max_bytes)
+        location = tg_file.file_path
+        if not location:
+            raise DownloadError("getFile gave no file_path")
+        if location.startswith(("http://", "https://")):
+            await stream_url(self._http, location, sink, max_bytes)
+        else:   # a local Bot API server gives a path on its disk
+            copy_local(Path(location), sink, max_bytes)
 
     async def _on_update(self, update: Update, _context) -> None:
         if update.callback_query:
@@ -250,7 +423,14 @@ class TelegramChannel:
         await self.on_inbound(first, self)
 
     async def start(self, *, webhook: bool = False, poll_timeout: int = 10) -> None:
-        await self.app.initialize()
+        """Raises ChannelStartError (never PTB's errors: InvalidToken's text quotes the token)."""
+        try:
+            await self._start(webhook=webhook, poll_timeout=poll_timeout)
+        except TelegramError as exc:
+            raise _start_error(exc) from None
+
+    async def _start(self, *, webhook: bool, poll_timeout: int) -> None:
+        await self.app.initialize()   # getMe: a rejected token or an unreachable API shows here
         try:
             await self.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMAND_MENU_CONTACT])
         except TelegramError:
@@ -271,15 +451,28 @@ class TelegramChannel:
                 log.warning("could not set the staff menu for a chat")
 
     async def set_webhook(self, url: str, secret_token: str) -> None:
-        await self.bot.set_webhook(url, secret_token=secret_token, allowed_updates=["message", "callback_query"])
+        """Part of starting: raises ChannelStartError."""
+        try:
+            await self.bot.set_webhook(url, secret_token=secret_token,
+                                       allowed_updates=["message", "callback_query"])
+        except TelegramError as exc:
+            raise _start_error(exc) from None
 
     async def feed_webhook(self, payload: dict) -> None:
-        await self.app.update_queue.put(Update.de_json(payload, self.bot))
+        """Queue one webhook update. One that cannot be read is logged once and dropped: Telegram gets its
+        200 and does not send it again and again."""
+        update = parse_update(payload, self.bot, self._skipped)
+        if update is not None:
+            await self.app.update_queue.put(update)
 
-    async def stop(self) -> None:
+    async def stop_receiving(self) -> None:
+        """A graceful stop begins here: no more updates; sending (the outbox) goes on until it has handed back."""
         if self.app.updater and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
-        await self.app.shutdown()
 
+    async def stop(self) -> None:
+        await self.stop_receiving()
+        await self.app.shutdown()
+        await self._http.aclose()

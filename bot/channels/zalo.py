@@ -9,10 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot import texts
-from bot.channels.zalo_api import (ZaloApiError, ZaloBotClient, ZaloForbidden, ZaloRateLimited, ZaloUnauthorized,
-                                   ZaloUpdate, normalize_update, poll_updates)
+from bot.channels.downloads import Sink
+from bot.channels.errors import ChannelStartError, DownloadTooLarge
+from bot.channels.once import Once
+from bot.channels.zalo_api import (ZaloApiError, ZaloBotClient, ZaloForbidden, ZaloNetworkError, ZaloRateLimited,
+                                   ZaloUnauthorized, ZaloUpdate, poll_updates, read_update)
 from bot.links import file_url
 from handlers.io import Inbound, IncomingFile, OutMessage, SendResult
 from schedules.outbox import ResolvedFile
@@ -80,7 +84,15 @@ class ZaloSender:
             return SendResult(False, permanent=permanent, error=str(exc))
 
 
-InboundHandler = Callable[[Inbound, "ZaloChannel"], Awaitable[None]]
+InboundHandler = Callable[[Inbound, "ZaloChannel"], Awaitable[Any]]
+
+
+def _start_error(exc: ZaloApiError) -> ChannelStartError:
+    if isinstance(exc, ZaloUnauthorized):
+        return ChannelStartError(CHANNEL, "token")
+    if isinstance(exc, ZaloNetworkError):
+        return ChannelStartError(CHANNEL, "network", exc.description.split(":", 1)[0])
+    return ChannelStartError(CHANNEL, "api", f"{exc.error_code}")
 
 
 class ZaloChannel:
@@ -91,33 +103,61 @@ class ZaloChannel:
         self.on_inbound = on_inbound
         self._stop = asyncio.Event()
         self._poller: asyncio.Task | None = None
+        self._unreadable = Once()
 
     async def fetch_file(self, file: IncomingFile) -> bytes:
         return await self.client.download(file.ref)
 
+    async def download(self, file: IncomingFile, sink: Sink, max_bytes: int) -> None:
+        """Stream a photo someone sent (its URL carries no token) into `sink`; DownloadTooLarge past
+        `max_bytes`, DownloadError otherwise."""
+        if file.size is not None and file.size > max_bytes:
+            raise DownloadTooLarge(file.size, max_bytes)
+        await self.client.stream_download(file.ref, sink, max_bytes)
+
     async def handle_update(self, update: ZaloUpdate) -> None:
-        await self.on_inbound(to_inbound(update), self)
+        try:
+            inbound = to_inbound(update)
+        except Exception as exc:   # a shape normalize_update let through: skip it, keep going
+            if self._unreadable.first(update.message_id):
+                log.warning("skipped Zalo update %.40s that cannot be read (%s)", update.message_id,
+                            type(exc).__name__)
+            return
+        await self.on_inbound(inbound, self)
 
     async def feed_webhook(self, body: dict) -> None:
-        update = normalize_update(body)
+        update = read_update(body, self._unreadable)
         if update is not None:
             # answer Zalo at once; the work happens in the background
             asyncio.create_task(self.handle_update(update))
 
     async def start(self, *, webhook_url: str | None = None, webhook_secret: str | None = None,
                     poll_timeout: float = 30) -> None:
-        if webhook_url:
-            await self.client.set_webhook(webhook_url, webhook_secret)
-            return
+        """Raises ChannelStartError when Zalo refuses the token or cannot be reached."""
+        try:
+            await self.client.get_me(retries=1)   # a bad token shows here, not later in a dead poller
+            if webhook_url:
+                await self.client.set_webhook(webhook_url, webhook_secret)
+                return
+        except ZaloApiError as exc:
+            raise _start_error(exc) from None
         try:
             await self.client.delete_webhook()  # getUpdates is refused while a webhook is set
         except ZaloApiError as exc:
             log.warning("Zalo deleteWebhook failed: %s", exc)
         self._poller = asyncio.create_task(
             poll_updates(self.client, self.handle_update, self._stop, poll_timeout=poll_timeout))
+        self._poller.add_done_callback(self._poller_ended)
 
-    async def stop(self) -> None:
+    def _poller_ended(self, task: asyncio.Task) -> None:
+        if not task.cancelled() and isinstance(task.exception(), ZaloUnauthorized):
+            log.error("Zalo refused the bot token while polling: Zalo updates are no longer received")
+
+    async def stop_receiving(self) -> None:
         self._stop.set()
         if self._poller:
             await asyncio.gather(self._poller, return_exceptions=True)
+
+    async def stop(self) -> None:
+        await self.stop_receiving()
         await self.client.aclose()

@@ -23,6 +23,9 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.channels.downloads import stream_url
+from bot.channels.once import Once
+
 log = logging.getLogger(__name__)
 
 # httpx logs every request URL at INFO, and our URLs contain the bot token.
@@ -188,8 +191,8 @@ class ZaloBotClient:
 
     # ----- public API methods
 
-    async def get_me(self) -> dict:
-        return await self.call("getMe")
+    async def get_me(self, *, retries: int | None = None) -> dict:
+        return await self.call("getMe", retries=retries)
 
     async def get_updates(self, timeout: float = 30) -> dict | None:
         """One raw update body, or None when the long poll ended idle (HTTP 408)."""
@@ -237,6 +240,11 @@ class ZaloBotClient:
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
 
+    async def stream_download(self, url: str, sink: Callable[[bytes], None], max_bytes: int) -> int:
+        """Stream a file Zalo points to into `sink` in chunks; DownloadTooLarge past `max_bytes`,
+        DownloadError otherwise (naming the status or error class, never the URL)."""
+        return await stream_url(self._http, url, sink, max_bytes)
+
     async def download(self, url: str, *, max_bytes: int = 20 * 1024 * 1024) -> bytes:
         """Fetch a file Zalo points to (e.g. message.photo). The URL carries no token."""
         response = await self._http.get(url, follow_redirects=True)
@@ -247,18 +255,20 @@ class ZaloBotClient:
 
     # ----- transport
 
-    async def call(self, method: str, params: dict | None = None, *, http_timeout: float | None = None) -> Any:
+    async def call(self, method: str, params: dict | None = None, *, http_timeout: float | None = None,
+                   retries: int | None = None) -> Any:
         """POST one method with retries on 429/5xx/network errors; returns `result`."""
-        for attempt in range(self.max_retries + 1):
+        retries = self.max_retries if retries is None else retries
+        for attempt in range(retries + 1):
             outcome = await self._call_once(method, params or {}, http_timeout)
             if not isinstance(outcome, ZaloApiError):
                 return outcome.get("result")
             error = outcome
-            if not _is_retryable(error) or attempt == self.max_retries:
+            if not _is_retryable(error) or attempt == retries:
                 raise error
             delay = self._backoff_delay(attempt, error)
             log.warning("Zalo %s failed (%s); retry %d/%d in %.2fs",
-                        method, error.error_code, attempt + 1, self.max_retries, delay)
+                        method, error.error_code, attempt + 1, retries, delay)
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
@@ -317,8 +327,13 @@ class ZaloUpdate:
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
 
+class UnreadableUpdate(ValueError):
+    """An update with Zalo's envelope whose content cannot be read (no sender, say)."""
+
+
 def normalize_update(body: Any) -> ZaloUpdate | None:
-    """Accept {"ok","result":{...}} or a bare {"event_name","message"}; None if it is neither."""
+    """Accept {"ok","result":{...}} or a bare {"event_name","message"}; None if it is neither.
+    Raises UnreadableUpdate for an update whose message cannot be answered (no sender)."""
     if not isinstance(body, dict):
         return None
     if "event_name" not in body and "result" in body:
@@ -337,26 +352,53 @@ def normalize_update(body: Any) -> ZaloUpdate | None:
 def _update_from_message(event_name: str, message: dict, raw: dict) -> ZaloUpdate:
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
     chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
-    user_id = _as_str(sender.get("id"))
+    user_id = _as_id(sender.get("id"))
+    if not user_id:
+        raise UnreadableUpdate("no sender")
+    # Fields of a type we do not know (a newer Zalo object) are left out rather than passed on: a message
+    # with nothing readable left is answered like any unsupported message.
     return ZaloUpdate(
         event_name=event_name,
-        message_id=_as_str(message.get("message_id")),
+        message_id=_as_id(message.get("message_id")),
         user_id=user_id,
-        chat_id=_as_str(chat.get("id")) or user_id,  # private chats: chat.id == from.id
-        display_name=_as_str(sender.get("display_name")),
-        text=message.get("text"),
+        chat_id=_as_id(chat.get("id")) or user_id,  # private chats: chat.id == from.id
+        display_name=_text(sender.get("display_name")) or "",
+        text=_text(message.get("text")),
         # The docs say "photo"; python-zalo-bot reads "photo_url": accept both.
-        photo_url=message.get("photo") or message.get("photo_url"),
-        caption=message.get("caption"),
+        photo_url=_text(message.get("photo")) or _text(message.get("photo_url")),
+        caption=_text(message.get("caption")),
         date=_date_from_epoch(message.get("date")),
-        chat_type=_as_str(chat.get("chat_type")) or "PRIVATE",
-        sticker=message.get("sticker"),
+        chat_type=_text(chat.get("chat_type")) or "PRIVATE",
+        sticker=_text(message.get("sticker")),
         raw=raw,
     )
 
 
 def _as_str(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _as_id(value: Any) -> str:
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def read_update(body: Any, once: Once | None = None) -> ZaloUpdate | None:
+    """normalize_update that never raises: an update that cannot be read is logged once, short (its
+    message_id and the exception class, never the body), and skipped (None)."""
+    try:
+        return normalize_update(body)
+    except Exception as exc:
+        message = body.get("message") if isinstance(body, dict) else None
+        if isinstance(body, dict) and isinstance(body.get("result"), dict):
+            message = body["result"].get("message")
+        message_id = _as_id(message.get("message_id")) if isinstance(message, dict) else ""
+        if once is None or once.first(message_id or repr(type(exc))):
+            log.warning("skipped Zalo update %.40s that cannot be read (%s)", message_id or "?", type(exc).__name__)
+        return None
 
 
 def _date_from_epoch(value: Any) -> datetime | None:
@@ -415,6 +457,7 @@ async def poll_updates(
     A bad token (401) is not retried: it raises ZaloUnauthorized.
     """
     deduper = deduper or UpdateDeduper()
+    unreadable = Once()
     error_delay = idle_delay
     while not stop_event.is_set():
         try:
@@ -431,7 +474,7 @@ async def poll_updates(
         error_delay = idle_delay
         if body is None:
             continue
-        update = normalize_update(body)
+        update = read_update(body, unreadable)
         if update is None or deduper.is_duplicate(update.message_id):
             await _pause(stop_event, idle_delay)
             continue

@@ -251,3 +251,37 @@ async def test_zalo_webhook_mode_delivers_updates(settings):
         await runtime.stop()
         await tg.stop()
         await zl.stop()
+
+
+async def test_the_upload_page_shows_the_conversations_refusal_with_the_name_escaped(e2e_zalo):
+    import html
+    import re
+    _one_campaign("TH11", "Trường Tiểu học Lê Lợi", "zl-7011")
+    mai = await e2e_zalo.zalo_user("zl-7011", "Cô Mai")
+    await mai.send("/nop")
+    await mai.expect_reply(contains="Chọn hạng mục")
+    await mai.send("1")
+    ask = await mai.expect_reply(contains="Hãy gửi tệp")
+    url = re.search(r"(http://\S+/tai-len/\S+)", ask.text).group(1)
+    name = "<img src=x onerror=alert(1)>.exe"
+    async with httpx.AsyncClient() as http:
+        page = await http.post(url, files={"file": (name, b"MZ\x90\x00", "application/octet-stream")})
+    refusal = texts.REPORT_BAD_TYPE.format(name=name)
+    assert page.status_code == 200
+    assert html.escape(refusal) in page.text
+    assert "<img" not in page.text and "Đã nhận tệp" not in page.text   # escaped, and no false receipt
+    assert refusal in (await mai.expect_reply(contains="Không nhận tệp")).text   # the chat says the same
+
+
+async def test_zalo_updates_that_cannot_be_read_are_skipped_and_the_chat_goes_on(e2e_zalo, caplog):
+    sandbox = e2e_zalo.zalo_sandbox
+    hoa = await e2e_zalo.zalo_user("zl-7012", "Cô Hoa")
+    await sandbox.push_raw_update({"event_name": "message.text.received",   # no sender: nobody to answer
+                                   "message": {"message_id": "bad-7", "text": "/help", "date": 0}})
+    await sandbox.push_raw_update({"event_name": "message.richtext.received", "message": {   # a newer shape
+        "from": {"id": "zl-7012", "display_name": "Cô Hoa"}, "chat": {"id": "zl-7012"}, "message_id": "rich-1",
+        "text": {"spans": [{"bold": "xin chào"}]}, "date": 0}})
+    assert (await hoa.expect_reply()).text == texts.UNSUPPORTED_CONTENT
+    await hoa.send("xin chào")
+    assert (await hoa.expect_reply()).text == texts.NOT_BOUND
+    assert len([r for r in caplog.records if "cannot be read" in r.getMessage()]) == 1

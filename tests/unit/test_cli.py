@@ -26,3 +26,109 @@ def test_db_upgrade_builds_the_schema(tmp_path):
     assert result.returncode == 0, result.stderr
     tables = set(inspect(create_engine(url)).get_table_names())
     assert {"unit", "contact", "campaign", "milestone", "submission", "outboxmessage", "alembic_version"} <= tables
+
+
+# --------------------------------------------------------------------------------- `thidua run` failing to start
+
+import asyncio
+import logging
+import socket
+import threading
+import traceback
+from contextlib import contextmanager
+
+import pytest
+
+from bot import texts
+
+TG_TOKEN = "123456:TG-SECRET-do-not-print"
+ZALO_TOKEN = "987654:ZALO-SECRET-do-not-print"
+
+
+@contextmanager
+def serving(sandbox):
+    """Run a sandbox on its own event loop in a thread, so `thidua run` can own the test's thread."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(sandbox.start(), loop).result(10)
+    try:
+        yield sandbox
+    finally:
+        asyncio.run_coroutine_threadsafe(sandbox.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def closed_port_url(path: str) -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}{path}"
+
+
+def everything_logged(caplog) -> str:
+    return "\n".join(r.getMessage() + ("".join(traceback.format_exception(*r.exc_info)) if r.exc_info else "")
+                     for r in caplog.records)
+
+
+@pytest.fixture
+def run_env(thidua, monkeypatch, caplog):
+    """`thidua run` in this process, with raw log records: logs.configure (which would redact them) is
+    replaced by its quiet part, so a record that carried a token would show it here."""
+    from bot import logs
+    monkeypatch.setattr(logs, "configure", lambda level, secrets: logs.quiet_noisy_loggers())
+    for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_FILE_BASE_URL",
+                 "ZALO_API_BASE_URL", "THIDUA_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    caplog.set_level(logging.DEBUG)
+    return thidua, monkeypatch, caplog
+
+
+def assert_token_nowhere(token: str, out: str, err: str, caplog) -> None:
+    secret_part = token.split(":", 1)[1]
+    for text in (out, err, everything_logged(caplog)):
+        assert secret_part not in text
+
+
+def test_a_token_telegram_rejects_gives_one_line_exit_2_and_is_printed_nowhere(run_env):
+    from bot.sandbox import TelegramSandbox
+    thidua, monkeypatch, caplog = run_env
+    with serving(TelegramSandbox("123456:the-real-one")) as sandbox:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TG_TOKEN)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", sandbox.api_base_url)
+        code, out, err = thidua("run")
+    assert code == 2 and err.strip() == texts.CLI_RUN_TOKEN_REJECTED["telegram"]
+    assert_token_nowhere(TG_TOKEN, out, err, caplog)
+
+
+def test_an_unreachable_telegram_api_gives_a_clear_line_and_no_token(run_env):
+    thidua, monkeypatch, caplog = run_env
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TG_TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", closed_port_url("/bot"))
+    code, out, err = thidua("run")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert err.startswith("Không kết nối được tới máy chủ Telegram") and "NetworkError" in err
+    assert_token_nowhere(TG_TOKEN, out, err, caplog)
+
+
+def test_a_token_zalo_rejects_gives_one_line_exit_2_and_is_printed_nowhere(run_env):
+    from bot.zalo_sandbox import ZaloSandbox
+    thidua, monkeypatch, caplog = run_env
+    with serving(ZaloSandbox(token="987654:the-real-one")) as sandbox:
+        monkeypatch.setenv("ZALO_BOT_TOKEN", ZALO_TOKEN)
+        monkeypatch.setenv("ZALO_API_BASE_URL", sandbox.api_base_url)
+        code, out, err = thidua("run", "--port", "0")
+    assert code == 2 and err.strip() == texts.CLI_RUN_TOKEN_REJECTED["zalo"]
+    assert_token_nowhere(ZALO_TOKEN, out, err, caplog)
+
+
+def test_in_a_real_process_a_rejected_token_never_reaches_stderr(tmp_path):
+    from bot.sandbox import TelegramSandbox
+    with serving(TelegramSandbox("123456:the-real-one")) as sandbox:
+        result = run_thidua("run", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+                                        "THIDUA_DATA_DIR": str(tmp_path / "files"),
+                                        "TELEGRAM_BOT_TOKEN": TG_TOKEN, "TELEGRAM_API_BASE_URL": sandbox.api_base_url})
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and TG_TOKEN.split(":")[1] not in result.stderr + result.stdout
+    assert texts.CLI_RUN_TOKEN_REJECTED["telegram"] in result.stderr

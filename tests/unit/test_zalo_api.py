@@ -339,3 +339,77 @@ async def test_poll_loop_raises_on_bad_token(sandbox):
         stop, task = await run_poller(wrong, lambda update: None)
         with pytest.raises(ZaloUnauthorized):
             await asyncio.wait_for(task, 5)
+
+
+# --------------------------------------------------------------------------- unreadable updates
+
+
+def test_an_update_without_sender_is_unreadable_and_fields_of_unknown_types_are_left_out(caplog):
+    from bot.channels.once import Once
+    from bot.channels.zalo_api import UnreadableUpdate, read_update
+    nobody = {"event_name": "message.text.received", "message": {"from": "?", "message_id": "m1", "text": "x"}}
+    with pytest.raises(UnreadableUpdate):
+        normalize_update(nobody)
+    once = Once()
+    assert read_update(nobody, once) is None and read_update(nobody, once) is None
+    [record] = [r for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert "m1" in record.getMessage() and "UnreadableUpdate" in record.getMessage()
+    rich = {"event_name": "message.rich.received", "message": {
+        "from": {"id": 7, "display_name": {"vi": "Lan"}}, "chat": {"id": 7}, "message_id": "m2",
+        "text": {"spans": ["newer"]}, "photo": ["a", "b"]}}
+    update = read_update(rich)
+    assert (update.user_id, update.chat_id, update.text, update.photo_url, update.display_name) == (
+        "7", "7", None, None, "")
+
+
+async def test_poll_loop_skips_an_unreadable_update_once_and_goes_on(client, sandbox, caplog):
+    handled = asyncio.Queue()
+    await sandbox.push_raw_update({"event_name": "message.text.received",
+                                   "message": {"message_id": "bad-1", "text": "no sender", "date": 0}})
+    await sandbox.send_text("u1", "sau đó")
+    stop, task = await run_poller(client, lambda update: handled.put_nowait(update.text))
+    assert await asyncio.wait_for(handled.get(), 5) == "sau đó"
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert handled.empty()
+    [record] = [r for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert "bad-1" in record.getMessage() and "no sender" not in record.getMessage()
+
+
+# --------------------------------------------------------------------------- the channel: start, downloads
+
+
+async def test_channel_start_turns_a_rejected_token_into_a_start_error(sandbox):
+    from bot.channels.errors import ChannelStartError
+    from bot.channels.zalo import ZaloChannel
+    channel = ZaloChannel("1234567890:wrong", api_base_url=sandbox.api_base_url, rate_per_s=1000,
+                          public_url="http://x", secret=b"s", on_inbound=None)
+    try:
+        with pytest.raises(ChannelStartError) as caught:
+            await channel.start()
+        assert caught.value.reason == "token" and "wrong" not in str(caught.value)
+        assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    finally:
+        await channel.stop()
+
+
+async def test_channel_download_streams_a_photo_and_stops_over_the_limit(sandbox):
+    from bot.channels.errors import DownloadError, DownloadTooLarge
+    from bot.channels.zalo import ZaloChannel
+    from handlers.io import IncomingFile
+    channel = ZaloChannel(TOKEN, api_base_url=sandbox.api_base_url, rate_per_s=1000, public_url="http://x",
+                          secret=b"s", on_inbound=None)
+    try:
+        data = bytes(range(256)) * 1000
+        url = sandbox.add_photo(data)
+        chunks = []
+        await channel.download(IncomingFile(url, "anh.jpg", "image/jpeg", None, "photo"), chunks.append, 10**6)
+        assert b"".join(chunks) == data and len(chunks) > 1
+        received = []
+        with pytest.raises(DownloadTooLarge):
+            await channel.download(IncomingFile(url, kind="photo"), received.append, 100_000)
+        assert sum(map(len, received)) <= 100_000
+        with pytest.raises(DownloadError, match="HTTP 404"):
+            await channel.download(IncomingFile(url.replace(".jpg", "x.jpg")), received.append, 100_000)
+    finally:
+        await channel.stop()
