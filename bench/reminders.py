@@ -1,17 +1,26 @@
-"""Benchmark of the reminder tick: `python -m bench.reminders --json`.
+"""Benchmark of the reminder tick against a bare bulk INSERT of the same rows: `python -m bench.reminders --json`.
 
-For each size, a fresh temporary SQLite database holds N units (one contact each) in one launched campaign
+For each size, a temporary SQLite database is seeded with N units (one contact each) in one launched campaign
 with 10 milestones, due at different distances so that exactly one reminder per milestone is due at the
 benchmark moment (earlier ones collapse into it). One tick plans and queues N x 10 reminders.
 
-Each size runs in two subprocesses: one seeds (bulk inserts), one times the tick, so the reported peak RSS
-(resource.getrusage) is the tick's own. A second tick right after shows the idle cost (nothing newly due).
+The yardstick, in the same run and on the same seeded database (a byte copy of it, so both start from the
+same file): a bare bulk INSERT of as many outbox rows as the tick queued, one transaction per milestone like
+the tick, in two forms:
+  - `bulk_insert_seconds`: one executemany of dicts prepared before the clock starts (what any Python code
+    handing rows to the driver pays at least);
+  - `insert_select_seconds`: INSERT ... SELECT from a generated series (what set-based SQL pays at least).
+`ratio` = tick seconds / bulk_insert_seconds (issue 11: target <= 2); `ratio_vs_insert_select` likewise.
+
+Each measurement runs in its own subprocess, so the reported peak RSS (resource.getrusage) is the tick's own.
+A second tick right after shows the idle cost (nothing newly due).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,7 +29,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-SIZES = (5_000, 20_000, 50_000)
+SIZES = (5_000, 50_000)
 MILESTONES = 10
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW_LOCAL = datetime(2030, 3, 4, 8, 5, tzinfo=TZ)     # a Monday, just after the 08:00 send time
@@ -61,6 +70,13 @@ def seed(db_path: Path, units: int) -> None:
                 id=i, unit_id=i, channel="telegram", platform_user_id=str(10_000_000 + i),
                 chat_id=str(10_000_000 + i), reachable=True, bound_at=created) for i in ids])
             conn.execute(insert(CampaignUnit.__table__), [dict(campaign_id=campaign_id, unit_id=i) for i in ids])
+    engine.dispose()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
 
 
 # ------------------------------------------------------------------------------------------------ timing
@@ -83,12 +99,82 @@ def timed_tick(db_path: Path) -> dict:
             "peak_rss_mb": round(peak_kb / 1024, 1)}
 
 
+def _bulk_setup(db_path: Path):
+    from sqlmodel import select
+
+    from db.engine import init_engine
+    from db.models import Contact, Milestone
+
+    engine = init_engine(f"sqlite:///{db_path}")
+    with engine.connect() as conn:
+        milestone_ids = list(conn.execute(select(Milestone.id).order_by(Milestone.id)).scalars())
+        contacts = list(conn.execute(select(Contact.id, Contact.unit_id, Contact.chat_id).order_by(Contact.id)))
+    payload = {"text": "Nhắc hạn: " + "x" * 300, "choices": [[{"label": "Nộp ngay", "data": "g|submit|1"}]],
+               "files": [], "links": [], "edit_key": None}
+    return engine, milestone_ids, contacts, payload
+
+
+def timed_bulk_insert(db_path: Path, rows: int) -> dict:
+    """executemany of prepared dicts: the same columns the tick writes, one transaction per milestone."""
+    from sqlalchemy import insert
+
+    from db.models import OutboxMessage
+
+    engine, milestone_ids, contacts, payload = _bulk_setup(db_path)
+    now = naive_utc(NOW_LOCAL)
+    per_milestone = rows // len(milestone_ids)
+    batches = [[dict(idempotency_key=f"rem:{m}:{u}:{c}:0", channel="telegram", chat_id=chat, contact_id=c,
+                     broadcast_id=None, kind="reminder", priority=1, payload=payload, status="pending", attempts=0,
+                     not_before=now, created_at=now, lease_until=None, claimed_by=None,
+                     platform_message_id=None, last_error=None, sent_at=None)
+                for c, u, chat in contacts[:per_milestone]] for m in milestone_ids]
+    stmt = insert(OutboxMessage.__table__)
+    started = time.perf_counter()
+    for batch in batches:
+        with engine.begin() as conn:
+            conn.execute(stmt, batch)
+    return {"rows": sum(map(len, batches)), "seconds": round(time.perf_counter() - started, 3)}
+
+
+def timed_insert_select(db_path: Path, rows: int) -> dict:
+    """INSERT ... SELECT from a generated series (a recursive CTE: SQLite and PostgreSQL)."""
+    from sqlalchemy import text
+
+    engine, milestone_ids, contacts, payload = _bulk_setup(db_path)
+    per_milestone = rows // len(milestone_ids)
+    stmt = text(
+        "INSERT INTO outboxmessage (idempotency_key, channel, chat_id, contact_id, kind, priority, payload, status,"
+        " attempts, not_before, created_at) "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :rows) "
+        "SELECT 'rem:' || :m || ':' || i || ':' || i || ':' || '0', 'telegram', CAST(10000000 + i AS VARCHAR(20)), i,"
+        " 'reminder', 1, :payload, 'pending', 0, :now, :now FROM n")
+    now = str(naive_utc(NOW_LOCAL))
+    started = time.perf_counter()
+    for m in milestone_ids:
+        with engine.begin() as conn:
+            conn.execute(stmt, {"rows": per_milestone, "m": m, "payload": json.dumps(payload), "now": now})
+    return {"rows": per_milestone * len(milestone_ids), "seconds": round(time.perf_counter() - started, 3)}
+
+
 def run_size(units: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp:
-        db_path = Path(tmp) / "bench.db"
-        _child("--seed", str(db_path), str(units))
-        result = json.loads(_child("--tick", str(db_path)))
-    return {"units": units, "milestones": MILESTONES, **result}
+        seeded, tick_db = Path(tmp) / "seeded.db", Path(tmp) / "tick.db"
+        _child("--seed", str(seeded), str(units))
+        copy_database(seeded, tick_db)
+        tick = json.loads(_child("--tick", str(tick_db)))
+        bulk = _baseline("--bulk", seeded, Path(tmp) / "bulk.db", tick["reminders"])
+        select = _baseline("--insert-select", seeded, Path(tmp) / "select.db", tick["reminders"])
+    return {"units": units, "milestones": MILESTONES, **tick,
+            "bulk_insert_seconds": bulk["seconds"], "insert_select_seconds": select["seconds"],
+            "ratio": round(tick["seconds"] / bulk["seconds"], 2),
+            "ratio_vs_insert_select": round(tick["seconds"] / select["seconds"], 2)}
+
+
+def _baseline(flag: str, seeded: Path, db_path: Path, rows: int) -> dict:
+    copy_database(seeded, db_path)
+    result = json.loads(_child(flag, str(db_path), str(rows)))
+    assert result["rows"] == rows, (result, rows)
+    return result
 
 
 def _child(*args: str) -> str:
@@ -103,6 +189,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--seed", nargs=2, metavar=("DB", "UNITS"), help=argparse.SUPPRESS)
     parser.add_argument("--tick", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--bulk", nargs=2, metavar=("DB", "ROWS"), help=argparse.SUPPRESS)
+    parser.add_argument("--insert-select", nargs=2, metavar=("DB", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.seed:
         seed(Path(args.seed[0]), int(args.seed[1]))
@@ -110,14 +198,21 @@ def main(argv: list[str] | None = None) -> None:
     if args.tick:
         print(json.dumps(timed_tick(Path(args.tick))))
         return
+    if args.bulk:
+        print(json.dumps(timed_bulk_insert(Path(args.bulk[0]), int(args.bulk[1]))))
+        return
+    if args.insert_select:
+        print(json.dumps(timed_insert_select(Path(args.insert_select[0]), int(args.insert_select[1]))))
+        return
     runs = [run_size(n) for n in args.sizes]
     if args.json:
         print(json.dumps({"runs": runs}, indent=2))
         return
     for r in runs:
         print(f"{r['units']:>7} units x {r['milestones']} milestones: {r['reminders']:>7} reminders in "
-              f"{r['seconds']:.2f} s ({r['reminders'] / r['seconds']:,.0f}/s), idle tick {r['idle_tick_seconds']} s, "
-              f"peak RSS {r['peak_rss_mb']} MB")
+              f"{r['seconds']:.2f} s; bare bulk INSERT {r['bulk_insert_seconds']:.2f} s (ratio {r['ratio']}), "
+              f"INSERT ... SELECT {r['insert_select_seconds']:.2f} s (ratio {r['ratio_vs_insert_select']}); "
+              f"idle tick {r['idle_tick_seconds']} s, peak RSS {r['peak_rss_mb']} MB")
 
 
 if __name__ == "__main__":
