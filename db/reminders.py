@@ -178,16 +178,17 @@ def _cancel_superseded(session: Session, milestone_id: int, offset: int, after_i
     slot_length = func.length(new.c.idempotency_key) - (len(suffix) - 1)
     slot = func.substr(new.c.idempotency_key, 1, slot_length)
     slot_upper = func.substr(new.c.idempotency_key, 1, slot_length - 1) + literal(";")
+    # No condition on old.status or old.kind inside: SQLite would then walk the status index (every pending
+    # row) or build an index on kind for each new row; the key range is the narrow path, and the outer UPDATE
+    # keeps only pending reminders.
     stale = (select(old.c.id).select_from(new).join(old, and_(
         old.c.idempotency_key >= slot, old.c.idempotency_key < slot_upper, old.c.id != new.c.id))
         .where(new.c.id > after_id, _prefix_range(new.c.idempotency_key, f"rem:{milestone_id}:"),
                func.substr(new.c.idempotency_key, func.length(new.c.idempotency_key) - len(suffix) + 1) == suffix,
-               new.c.status == OutboxStatus.pending,
-               old.c.status == OutboxStatus.pending, old.c.kind == REMINDER_KIND,
                _key_offset(old, slot_length) < offset))
-    res = session.execute(update(OutboxMessage).where(
-        OutboxMessage.id.in_(stale), OutboxMessage.status == OutboxStatus.pending,
-    ).values(status=CANCELLED, last_error="superseded"))
+    res = session.execute(update(ob).where(ob.c.id.in_(stale), ob.c.status == OutboxStatus.pending,
+                                           ob.c.kind == REMINDER_KIND)
+                          .values(status=CANCELLED, last_error="superseded"))
     return res.rowcount or 0
 
 
@@ -204,9 +205,9 @@ def cancel_reminders(session: Session, row_ids: list[int], reason: str) -> int:
     """Only rows still pending: one the dispatcher has claimed is already on its way."""
     if not row_ids:
         return 0
-    res = session.execute(update(OutboxMessage).where(
-        OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.pending,
-    ).values(status=CANCELLED, last_error=reason))
+    ob = OutboxMessage.__table__   # Core: no RETURNING to synchronise ORM objects nobody holds
+    res = session.execute(update(ob).where(ob.c.id.in_(row_ids), ob.c.status == OutboxStatus.pending)
+                          .values(status=CANCELLED, last_error=reason))
     return res.rowcount or 0
 
 
