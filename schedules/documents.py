@@ -35,9 +35,11 @@ row, not UTF-8) stay `bot.roster.RosterError`, already a Vietnamese message.
 """
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot import texts
@@ -199,16 +201,29 @@ def _check_pdf(path: Path, name: str, actual: str) -> None:
     _open_pdf(path, name)
 
 
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repairs ("EOF marker not found"...): the verdict here is the message that counts."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _open_pdf(path: Path, name: str):
     """A PdfReader that opened, was decrypted if it has only an owner password, and has pages."""
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableDocument("encrypted", name)
-        if len(reader.pages) == 0:
-            raise UnreadableDocument("corrupt", name)
+        with _quiet_pypdf():
+            reader = PdfReader(str(path))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise UnreadableDocument("encrypted", name)
+            if len(reader.pages) == 0:
+                raise UnreadableDocument("corrupt", name)
     except UnreadableDocument:
         raise
     except Exception:   # pypdf raises its own errors, but also KeyError, TypeError... on damaged files
@@ -271,7 +286,8 @@ def read_text_document(path: Path, name: str, mime: str | None) -> str:
 
 def _pdf_pages_text(path: Path, name: str) -> str:
     reader = _open_pdf(path, name)
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    with _quiet_pypdf():
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
 def read_roster_document(path: Path, name: str, mime: str | None):
