@@ -6,7 +6,7 @@ benchmark moment (earlier ones collapse into it). One tick plans and queues N x 
 
 The yardstick, in the same run and on the same seeded database (a byte copy of it, so both start from the
 same file): a bare bulk INSERT of as many outbox rows as the tick queued, one transaction per milestone like
-the tick, in two forms:
+the tick, with the same keys and payloads, in two forms:
   - `bulk_insert_seconds`: one executemany of dicts prepared before the clock starts (what any Python code
     handing rows to the driver pays at least);
   - `insert_select_seconds`: INSERT ... SELECT from a generated series (what set-based SQL pays at least).
@@ -100,18 +100,21 @@ def timed_tick(db_path: Path) -> dict:
 
 
 def _bulk_setup(db_path: Path):
-    from sqlmodel import select
+    """The engine, and per milestone (id, offset due now, payload): the very rows the tick writes."""
+    from sqlmodel import Session, select
 
     from db.engine import init_engine
-    from db.models import Contact, Milestone
+    from db.models import Campaign, Contact, Milestone
+    from schedules.reminders import reminder_message
 
     engine = init_engine(f"sqlite:///{db_path}")
-    with engine.connect() as conn:
-        milestone_ids = list(conn.execute(select(Milestone.id).order_by(Milestone.id)).scalars())
-        contacts = list(conn.execute(select(Contact.id, Contact.unit_id, Contact.chat_id).order_by(Contact.id)))
-    payload = {"text": "Nhắc hạn: " + "x" * 300, "choices": [[{"label": "Nộp ngay", "data": "g|submit|1"}]],
-               "files": [], "links": [], "edit_key": None}
-    return engine, milestone_ids, contacts, payload
+    now = naive_utc(NOW_LOCAL)
+    with Session(engine) as session:
+        campaign = session.exec(select(Campaign)).one()
+        milestones = [(m.id, -days, reminder_message(m, campaign, now, TZ, False).to_json())
+                      for m, days in zip(session.exec(select(Milestone).order_by(Milestone.id)), DUE_IN_DAYS)]
+        contacts = list(session.exec(select(Contact.id, Contact.unit_id, Contact.chat_id).order_by(Contact.id)))
+    return engine, milestones, contacts
 
 
 def timed_bulk_insert(db_path: Path, rows: int) -> dict:
@@ -120,14 +123,14 @@ def timed_bulk_insert(db_path: Path, rows: int) -> dict:
 
     from db.models import OutboxMessage
 
-    engine, milestone_ids, contacts, payload = _bulk_setup(db_path)
+    engine, milestones, contacts = _bulk_setup(db_path)
     now = naive_utc(NOW_LOCAL)
-    per_milestone = rows // len(milestone_ids)
-    batches = [[dict(idempotency_key=f"rem:{m}:{u}:{c}:0", channel="telegram", chat_id=chat, contact_id=c,
+    per_milestone = rows // len(milestones)
+    batches = [[dict(idempotency_key=f"rem:{m}:{u}:{c}:{offset}", channel="telegram", chat_id=chat, contact_id=c,
                      broadcast_id=None, kind="reminder", priority=1, payload=payload, status="pending", attempts=0,
                      not_before=now, created_at=now, lease_until=None, claimed_by=None,
                      platform_message_id=None, last_error=None, sent_at=None)
-                for c, u, chat in contacts[:per_milestone]] for m in milestone_ids]
+                for c, u, chat in contacts[:per_milestone]] for m, offset, payload in milestones]
     stmt = insert(OutboxMessage.__table__)
     started = time.perf_counter()
     for batch in batches:
@@ -140,20 +143,21 @@ def timed_insert_select(db_path: Path, rows: int) -> dict:
     """INSERT ... SELECT from a generated series (a recursive CTE: SQLite and PostgreSQL)."""
     from sqlalchemy import text
 
-    engine, milestone_ids, contacts, payload = _bulk_setup(db_path)
-    per_milestone = rows // len(milestone_ids)
+    engine, milestones, contacts = _bulk_setup(db_path)
+    per_milestone = rows // len(milestones)
     stmt = text(
         "INSERT INTO outboxmessage (idempotency_key, channel, chat_id, contact_id, kind, priority, payload, status,"
         " attempts, not_before, created_at) "
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :rows) "
-        "SELECT 'rem:' || :m || ':' || i || ':' || i || ':' || '0', 'telegram', CAST(10000000 + i AS VARCHAR(20)), i,"
-        " 'reminder', 1, :payload, 'pending', 0, :now, :now FROM n")
+        "SELECT 'rem:' || :m || ':' || i || ':' || i || ':' || :offset, 'telegram', CAST(10000000 + i AS VARCHAR(20)),"
+        " i, 'reminder', 1, :payload, 'pending', 0, :now, :now FROM n")
     now = str(naive_utc(NOW_LOCAL))
     started = time.perf_counter()
-    for m in milestone_ids:
+    for m, offset, payload in milestones:
         with engine.begin() as conn:
-            conn.execute(stmt, {"rows": per_milestone, "m": m, "payload": json.dumps(payload), "now": now})
-    return {"rows": per_milestone * len(milestone_ids), "seconds": round(time.perf_counter() - started, 3)}
+            conn.execute(stmt, {"rows": per_milestone, "m": m, "offset": offset, "payload": json.dumps(payload),
+                                "now": now})
+    return {"rows": per_milestone * len(milestones), "seconds": round(time.perf_counter() - started, 3)}
 
 
 def run_size(units: int) -> dict:
