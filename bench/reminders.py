@@ -1,12 +1,13 @@
 """Benchmark of the reminder tick against a bare bulk INSERT of the same rows: `python -m bench.reminders --json`.
 
-For each size, a temporary SQLite database is seeded with N units (one contact each) in one launched campaign
-with 10 milestones, due at different distances so that exactly one reminder per milestone is due at the
-benchmark moment (earlier ones collapse into it). One tick plans and queues N x 10 reminders.
+For each size, a temporary SQLite database (or, with --postgres URL, a PostgreSQL one) is seeded with N units
+(one contact each) in one launched campaign with 10 milestones, due at different distances so that exactly
+one reminder per milestone is due at the benchmark moment (earlier ones collapse into it). One tick plans and
+queues N x 10 reminders.
 
-The yardstick, in the same run and on the same seeded database (a byte copy of it, so both start from the
-same file): a bare bulk INSERT of as many outbox rows as the tick queued, one transaction per milestone like
-the tick, with the same keys and payloads, in two forms:
+The yardstick, in the same run and from the same seeded database (a copy of it: a byte copy, or CREATE
+DATABASE ... TEMPLATE, so both start from the same state): a bare bulk INSERT of as many outbox rows as the
+tick queued, with the same keys and payloads, one transaction per milestone like the tick, in two forms:
   - `bulk_insert_seconds`: one executemany of dicts prepared before the clock starts (what any Python code
     handing rows to the driver pays at least);
   - `insert_select_seconds`: INSERT ... SELECT from a generated series (what set-based SQL pays at least).
@@ -43,14 +44,13 @@ def naive_utc(dt: datetime) -> datetime:
 
 # ---------------------------------------------------------------------------------------------- seeding
 
-def seed(db_path: Path, units: int) -> None:
+def seed(url: str, units: int) -> None:
     from sqlalchemy import insert
 
     from db.engine import init_engine
     from db.migrate import upgrade
     from db.models import Campaign, CampaignUnit, Contact, Milestone, Unit
 
-    url = f"sqlite:///{db_path}"
     upgrade(url)
     engine = init_engine(url)
     created = naive_utc(NOW_LOCAL - timedelta(days=60))
@@ -73,19 +73,50 @@ def seed(db_path: Path, units: int) -> None:
     engine.dispose()
 
 
-def copy_database(source: Path, target: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{source}{suffix}").exists():
-            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+class Databases:
+    """Where a size's databases live: temporary SQLite files (default) or databases on a PostgreSQL server
+    (`--postgres URL`, copies made with CREATE DATABASE ... TEMPLATE)."""
+
+    def __init__(self, tmp: Path, postgres: str | None = None):
+        self.tmp, self.postgres, self.created = tmp, postgres, []
+
+    def url(self, name: str) -> str:
+        if self.postgres:
+            return self.postgres.rsplit("/", 1)[0] + f"/bench_{name}"
+        return f"sqlite:///{self.tmp / name}.db"
+
+    def create(self, name: str, template: str | None = None) -> str:
+        if self.postgres:
+            self._admin(f"DROP DATABASE IF EXISTS bench_{name}")
+            self._admin(f"CREATE DATABASE bench_{name}" + (f" TEMPLATE bench_{template}" if template else ""))
+            self.created.append(name)
+        elif template:
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{self.tmp / template}.db{suffix}")
+                if source.exists():
+                    shutil.copyfile(source, f"{self.tmp / name}.db{suffix}")
+        return self.url(name)
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            self._admin(f"DROP DATABASE IF EXISTS bench_{name} WITH (FORCE)")
+
+    def _admin(self, statement: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.postgres, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(statement))
+        engine.dispose()
 
 
 # ------------------------------------------------------------------------------------------------ timing
 
-def timed_tick(db_path: Path) -> dict:
+def timed_tick(url: str) -> dict:
     from db.engine import init_engine
     from schedules.reminders import run_reminders
 
-    init_engine(f"sqlite:///{db_path}")
+    init_engine(url)
     now = naive_utc(NOW_LOCAL)
     started = time.perf_counter()
     reminders = run_reminders(TZ, now=now)
@@ -99,7 +130,7 @@ def timed_tick(db_path: Path) -> dict:
             "peak_rss_mb": round(peak_kb / 1024, 1)}
 
 
-def _bulk_setup(db_path: Path):
+def _bulk_setup(url: str):
     """The engine, and per milestone (id, offset due now, payload): the very rows the tick writes."""
     from sqlmodel import Session, select
 
@@ -107,7 +138,7 @@ def _bulk_setup(db_path: Path):
     from db.models import Campaign, Contact, Milestone
     from schedules.reminders import reminder_message
 
-    engine = init_engine(f"sqlite:///{db_path}")
+    engine = init_engine(url)
     now = naive_utc(NOW_LOCAL)
     with Session(engine) as session:
         campaign = session.exec(select(Campaign)).one()
@@ -117,13 +148,13 @@ def _bulk_setup(db_path: Path):
     return engine, milestones, contacts
 
 
-def timed_bulk_insert(db_path: Path, rows: int) -> dict:
+def timed_bulk_insert(url: str, rows: int) -> dict:
     """executemany of prepared dicts: the same columns the tick writes, one transaction per milestone."""
     from sqlalchemy import insert
 
     from db.models import OutboxMessage
 
-    engine, milestones, contacts = _bulk_setup(db_path)
+    engine, milestones, contacts = _bulk_setup(url)
     now = naive_utc(NOW_LOCAL)
     per_milestone = rows // len(milestones)
     batches = [[dict(idempotency_key=f"rem:{m}:{u}:{c}:{offset}", channel="telegram", chat_id=chat, contact_id=c,
@@ -139,11 +170,11 @@ def timed_bulk_insert(db_path: Path, rows: int) -> dict:
     return {"rows": sum(map(len, batches)), "seconds": round(time.perf_counter() - started, 3)}
 
 
-def timed_insert_select(db_path: Path, rows: int) -> dict:
+def timed_insert_select(url: str, rows: int) -> dict:
     """INSERT ... SELECT from a generated series (a recursive CTE: SQLite and PostgreSQL)."""
     from sqlalchemy import text
 
-    engine, milestones, contacts = _bulk_setup(db_path)
+    engine, milestones, contacts = _bulk_setup(url)
     per_milestone = rows // len(milestones)
     stmt = text(
         "INSERT INTO outboxmessage (idempotency_key, channel, chat_id, contact_id, kind, priority, payload, status,"
@@ -160,25 +191,22 @@ def timed_insert_select(db_path: Path, rows: int) -> dict:
     return {"rows": per_milestone * len(milestones), "seconds": round(time.perf_counter() - started, 3)}
 
 
-def run_size(units: int) -> dict:
+def run_size(units: int, postgres: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp:
-        seeded, tick_db = Path(tmp) / "seeded.db", Path(tmp) / "tick.db"
-        _child("--seed", str(seeded), str(units))
-        copy_database(seeded, tick_db)
-        tick = json.loads(_child("--tick", str(tick_db)))
-        bulk = _baseline("--bulk", seeded, Path(tmp) / "bulk.db", tick["reminders"])
-        select = _baseline("--insert-select", seeded, Path(tmp) / "select.db", tick["reminders"])
-    return {"units": units, "milestones": MILESTONES, **tick,
+        databases = Databases(Path(tmp), postgres)
+        try:
+            _child("--seed", databases.create("seeded"), str(units))
+            tick = json.loads(_child("--tick", databases.create("tick", template="seeded")))
+            rows = str(tick["reminders"])
+            bulk = json.loads(_child("--bulk", databases.create("bulk", template="seeded"), rows))
+            select = json.loads(_child("--insert-select", databases.create("select", template="seeded"), rows))
+        finally:
+            databases.drop_all()
+    assert bulk["rows"] == select["rows"] == tick["reminders"], (bulk, select, tick)
+    return {"units": units, "milestones": MILESTONES, "database": "postgresql" if postgres else "sqlite", **tick,
             "bulk_insert_seconds": bulk["seconds"], "insert_select_seconds": select["seconds"],
             "ratio": round(tick["seconds"] / bulk["seconds"], 2),
             "ratio_vs_insert_select": round(tick["seconds"] / select["seconds"], 2)}
-
-
-def _baseline(flag: str, seeded: Path, db_path: Path, rows: int) -> dict:
-    copy_database(seeded, db_path)
-    result = json.loads(_child(flag, str(db_path), str(rows)))
-    assert result["rows"] == rows, (result, rows)
-    return result
 
 
 def _child(*args: str) -> str:
@@ -191,24 +219,26 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--postgres", metavar="URL", help="run on this PostgreSQL server instead of SQLite "
+                        "(a URL to any database there; bench_* databases are created and dropped)")
     parser.add_argument("--seed", nargs=2, metavar=("DB", "UNITS"), help=argparse.SUPPRESS)
     parser.add_argument("--tick", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--bulk", nargs=2, metavar=("DB", "ROWS"), help=argparse.SUPPRESS)
     parser.add_argument("--insert-select", nargs=2, metavar=("DB", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.seed:
-        seed(Path(args.seed[0]), int(args.seed[1]))
+        seed(args.seed[0], int(args.seed[1]))
         return
     if args.tick:
-        print(json.dumps(timed_tick(Path(args.tick))))
+        print(json.dumps(timed_tick(args.tick)))
         return
     if args.bulk:
-        print(json.dumps(timed_bulk_insert(Path(args.bulk[0]), int(args.bulk[1]))))
+        print(json.dumps(timed_bulk_insert(args.bulk[0], int(args.bulk[1]))))
         return
     if args.insert_select:
-        print(json.dumps(timed_insert_select(Path(args.insert_select[0]), int(args.insert_select[1]))))
+        print(json.dumps(timed_insert_select(args.insert_select[0], int(args.insert_select[1]))))
         return
-    runs = [run_size(n) for n in args.sizes]
+    runs = [run_size(n, args.postgres) for n in args.sizes]
     if args.json:
         print(json.dumps({"runs": runs}, indent=2))
         return

@@ -24,7 +24,8 @@ DIGEST_KIND = "digest"
 CANCELLED = "cancelled"
 OWING_STATUSES = ("missing", "returned")
 RECURRING = (Recurrence.month, Recurrence.quarter, Recurrence.half_year, Recurrence.year)
-MAX_DUE_SHIFT_DAYS = 31   # a template due further than this from its period's end is read as "end of period"
+MAX_DUE_SHIFT_DAYS = 31
+_ID_CHUNK = 5000          # ids per UPDATE ... WHERE id IN (...): well under every driver's parameter limit   # a template due further than this from its period's end is read as "end of period"
 
 
 # ------------------------------------------------------------------------------------------ keys and ranges
@@ -178,18 +179,21 @@ def _cancel_superseded(session: Session, milestone_id: int, offset: int, after_i
     slot_length = func.length(new.c.idempotency_key) - (len(suffix) - 1)
     slot = func.substr(new.c.idempotency_key, 1, slot_length)
     slot_upper = func.substr(new.c.idempotency_key, 1, slot_length - 1) + literal(";")
-    # No condition on old.status or old.kind inside: SQLite would then walk the status index (every pending
-    # row) or build an index on kind for each new row; the key range is the narrow path, and the outer UPDATE
-    # keeps only pending reminders.
-    stale = (select(old.c.id).select_from(new).join(old, and_(
-        old.c.idempotency_key >= slot, old.c.idempotency_key < slot_upper, old.c.id != new.c.id))
+    # Two statements, not UPDATE ... WHERE id IN (SELECT ...): given that shape, PostgreSQL with statistics
+    # from before the insert drives the join from the status index (every pending row) and SQLite walks
+    # the status index for each new row - both quadratic. Here the only index the old side can use is the
+    # key range of the new row's slot: status and kind are compared through coalesce(), which no index
+    # serves, on purpose. The list is empty unless the outbox is behind.
+    stale = list(session.execute(
+        select(old.c.id).select_from(new).join(old, and_(
+            old.c.idempotency_key >= slot, old.c.idempotency_key < slot_upper, old.c.id != new.c.id))
         .where(new.c.id > after_id, _prefix_range(new.c.idempotency_key, f"rem:{milestone_id}:"),
                func.substr(new.c.idempotency_key, func.length(new.c.idempotency_key) - len(suffix) + 1) == suffix,
-               _key_offset(old, slot_length) < offset))
-    res = session.execute(update(ob).where(ob.c.id.in_(stale), ob.c.status == OutboxStatus.pending,
-                                           ob.c.kind == REMINDER_KIND)
-                          .values(status=CANCELLED, last_error="superseded"))
-    return res.rowcount or 0
+               func.coalesce(old.c.status, "") == OutboxStatus.pending.value,
+               func.coalesce(old.c.kind, "") == REMINDER_KIND,
+               _key_offset(old, slot_length) < offset)).scalars())
+    return sum(cancel_reminders(session, stale[i:i + _ID_CHUNK], "superseded")
+               for i in range(0, len(stale), _ID_CHUNK))
 
 
 def pending_reminders(session: Session, milestone_id: int | None = None) -> list[tuple[int, str]]:
