@@ -119,18 +119,18 @@ def queue_reminders(session: Session, milestone: Milestone, offset: int, planned
     OutMessage JSON: the text is the same for every unit of one milestone and tick). Keys
     rem:<milestone>:<unit>:<contact>:<offset> are built in SQL; rows are bulk (priority 1), not_before now.
 
-    Then, still set-based, older reminders of the same milestone left pending for the contacts just queued
-    are cancelled as "superseded" (a stuck outbox that recovers delivers one message, not three).
+    Then older reminders of the same milestone left pending for the contacts just queued are cancelled as
+    "superseded" (a stuck outbox that recovers delivers one message, not three).
     """
     ob = OutboxMessage.__table__
     older = ob.alias("older")
     work = latest_work(milestone)
     unit_prefix = literal(f"rem:{milestone.id}:") + cast(CampaignUnit.unit_id, String) + literal(":")
     unit_upper = literal(f"rem:{milestone.id}:") + cast(CampaignUnit.unit_id, String) + literal(";")
-    queued_offset = _key_offset(older, func.length(unit_prefix) + func.length(cast(older.c.contact_id, String)) + 1)
-    done_already = (select(older.c.id).where(
-        older.c.idempotency_key >= unit_prefix, older.c.idempotency_key < unit_upper,
-        queued_offset >= offset).exists())
+    of_unit = and_(older.c.idempotency_key >= unit_prefix, older.c.idempotency_key < unit_upper)
+    queued_offset = _key_offset(older, func.length(unit_prefix) + func.length(cast(older.c.contact_id, String)) + 1,
+                                of_unit)
+    done_already = select(older.c.id).where(of_unit, queued_offset >= offset).exists()
     owing = or_(work.c.unit_id.is_(None), and_(
         work.c.status.in_(OWING_STATUSES), or_(work.c.reviewed_at.is_(None), work.c.reviewed_at < planned_at)))
     key = (unit_prefix + cast(Contact.id, String) + literal(f":{offset}"))
@@ -160,10 +160,11 @@ def _insert(session: Session):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage.__table__)
 
 
-def _key_offset(table, prefix_length):
+def _key_offset(table, prefix_length, in_range):
     """The offset of a reminder key, the text after its first `prefix_length` characters
-    ('rem:<milestone>:<unit>:<contact>:' is known from the row's contact_id)."""
-    return cast(func.substr(table.c.idempotency_key, prefix_length + 1), Integer)
+    ('rem:<milestone>:<unit>:<contact>:' is known from the row's contact_id). Only for keys `in_range`: SQL
+    does not promise to test the range first, and PostgreSQL's CAST fails on any other key."""
+    return case((in_range, cast(func.substr(table.c.idempotency_key, prefix_length + 1), Integer)))
 
 
 def _case_json(condition, when_true: dict, otherwise: dict):
@@ -171,37 +172,38 @@ def _case_json(condition, when_true: dict, otherwise: dict):
 
 
 def _cancel_superseded(session: Session, milestone_id: int, offset: int, after_id: int) -> int:
-    """Pending reminders of the milestone with a smaller offset than a row just queued (id > after_id, offset
-    `offset`) for the same unit and contact. The slot 'rem:m:u:c:' is the new key minus its offset."""
-    ob = OutboxMessage.__table__
-    new, old = ob.alias("new"), ob.alias("old")
-    suffix = f":{offset}"
-    slot_length = func.length(new.c.idempotency_key) - (len(suffix) - 1)
-    slot = func.substr(new.c.idempotency_key, 1, slot_length)
-    slot_upper = func.substr(new.c.idempotency_key, 1, slot_length - 1) + literal(";")
-    # Two statements, not UPDATE ... WHERE id IN (SELECT ...): given that shape, PostgreSQL with statistics
-    # from before the insert drives the join from the status index (every pending row) and SQLite walks
-    # the status index for each new row - both quadratic. Here the only index the old side can use is the
-    # key range of the new row's slot: status and kind are compared through coalesce(), which no index
-    # serves, on purpose. The list is empty unless the outbox is behind.
-    stale = list(session.execute(
-        select(old.c.id).select_from(new).join(old, and_(
-            old.c.idempotency_key >= slot, old.c.idempotency_key < slot_upper, old.c.id != new.c.id))
-        .where(new.c.id > after_id, _prefix_range(new.c.idempotency_key, f"rem:{milestone_id}:"),
-               func.substr(new.c.idempotency_key, func.length(new.c.idempotency_key) - len(suffix) + 1) == suffix,
-               func.coalesce(old.c.status, "") == OutboxStatus.pending.value,
-               func.coalesce(old.c.kind, "") == REMINDER_KIND,
-               _key_offset(old, slot_length) < offset)).scalars())
+    """Pending reminders of the milestone queued before this tick (id <= after_id) for a unit and contact that
+    just got reminder `offset`, a larger one (rule 6: a stuck outbox that recovers delivers one message).
+
+    Driven by the old pending rows, usually none (the outbox keeps up): one query for them, one point lookup
+    of the new keys they would be superseded by. Not a join of new rows to old ones: with statistics taken
+    before the insert, PostgreSQL plans that join as a sequential scan per new row (10,000 units took
+    minutes); the work here is proportional to the backlog, never to units x rows."""
+    old = pending_reminders(session, milestone_id, up_to_id=after_id)
+    newer: dict[str, int] = {}
+    for row_id, key in old:
+        _, unit_id, contact_id, old_offset = parse_reminder_key(key)
+        if old_offset < offset:
+            newer[reminder_key(milestone_id, unit_id, contact_id, offset)] = row_id
+    keys = list(newer)
+    queued = set()
+    for i in range(0, len(keys), _ID_CHUNK):
+        queued |= existing_keys(session, keys[i:i + _ID_CHUNK])
+    stale = sorted(newer[k] for k in queued)
     return sum(cancel_reminders(session, stale[i:i + _ID_CHUNK], "superseded")
                for i in range(0, len(stale), _ID_CHUNK))
 
 
-def pending_reminders(session: Session, milestone_id: int | None = None) -> list[tuple[int, str]]:
-    """(row id, key) of reminders queued but not yet picked up by the dispatcher (of one milestone or all)."""
+def pending_reminders(session: Session, milestone_id: int | None = None, up_to_id: int | None = None
+                      ) -> list[tuple[int, str]]:
+    """(row id, key) of reminders queued but not yet picked up by the dispatcher (of one milestone or all;
+    only rows up to `up_to_id`, the ones queued before a tick's insert)."""
     q = select(OutboxMessage.id, OutboxMessage.idempotency_key).where(
         OutboxMessage.status == OutboxStatus.pending, OutboxMessage.kind == REMINDER_KIND)
     if milestone_id is not None:
         q = q.where(_prefix_range(OutboxMessage.idempotency_key, f"rem:{milestone_id}:"))
+    if up_to_id is not None:
+        q = q.where(OutboxMessage.id <= up_to_id)
     return list(session.exec(q))
 
 
