@@ -64,7 +64,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_parse(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from schedules.documents import UnreadableDocument, read_text_document
     from schedules.plan_parser import main as parse_main
+    path = Path(args.file)
+    if path.is_file():   # a missing file: the parser says so
+        try:             # the guarded reader first: one Vietnamese line for a broken file, never a traceback
+            read_text_document(path, path.name, None)
+        except UnreadableDocument as problem:
+            print(problem.message, file=sys.stderr)
+            return 2
     argv = [args.file] + (["--json"] if args.json else []) + (["--today", args.today] if args.today else [])
     return parse_main(argv)
 

@@ -69,11 +69,15 @@ def fail(message: str, code: int = 1) -> int:
 # ---- import ------------------------------------------------------------------------------------------
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.roster import RosterError, read_roster
+    from bot.roster import RosterError
     from db import people, units
-    try:
-        roster = read_roster(args.file)
-    except RosterError as error:
+    from schedules.documents import UnreadableDocument, read_roster_document
+    path = Path(args.file)
+    if not path.is_file():
+        return fail(texts.CLI_ROSTER_NOT_FOUND.format(path=path), 2)
+    try:   # the guarded reader: an empty, corrupt, encrypted or mislabelled file changes nothing
+        roster = read_roster_document(path, path.name, None)
+    except (RosterError, UnreadableDocument) as error:
         return fail(str(error), 2)
     open_database()
     with session_scope() as session:

@@ -162,11 +162,18 @@ def _read_row(roster: Roster, row: int, values: dict[str, str], first_row_of_cod
 # ---- files -------------------------------------------------------------------------------------------
 
 def read_roster(path: str | Path) -> Roster:
-    """The first sheet (of an .xlsx) or the .csv that has a recognisable header row."""
+    """The first sheet (of an .xlsx) or the .csv that has a recognisable header row.
+
+    Trusts the file: flows and the CLI read uploads through schedules.documents.read_roster_document, which
+    checks the bytes first (empty, corrupt, encrypted, mislabelled) and then reads with the functions here."""
     path = Path(path)
     if not path.is_file():
         raise RosterError(texts.CLI_ROSTER_NOT_FOUND.format(path=path))
-    tables = read_tables(path)
+    return roster_from_tables(read_tables(path))
+
+
+def roster_from_tables(tables: list[list[list]]) -> Roster:
+    """The first table (sheet) that has a recognisable header row."""
     for table in tables[:-1]:
         try:
             return parse_table(table)

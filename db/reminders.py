@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import JSON, DateTime, Integer, String, and_, case, cast, delete, func, literal, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from db.models import (Campaign, CampaignUnit, Contact, Milestone, MilestoneKind, Nomination, NominationStatus,
@@ -23,7 +24,8 @@ DIGEST_KIND = "digest"
 CANCELLED = "cancelled"
 OWING_STATUSES = ("missing", "returned")
 RECURRING = (Recurrence.month, Recurrence.quarter, Recurrence.half_year, Recurrence.year)
-MAX_DUE_SHIFT_DAYS = 31   # a template due further than this from its period's end is read as "end of period"
+MAX_DUE_SHIFT_DAYS = 31
+_ID_CHUNK = 5000          # ids per UPDATE ... WHERE id IN (...): well under every driver's parameter limit   # a template due further than this from its period's end is read as "end of period"
 
 
 # ------------------------------------------------------------------------------------------ keys and ranges
@@ -65,82 +67,143 @@ def open_milestones(session: Session) -> list[tuple[Milestone, Campaign]]:
 
 
 @dataclass(frozen=True)
-class ContactRef:
-    id: int
-    channel: str
-    chat_id: str
-
-
-def reachable_contacts(session: Session, campaign_id: int) -> dict[int, list[ContactRef]]:
-    """unit_id -> its reachable contacts, for every unit of the campaign (one query)."""
-    q = (select(Contact.unit_id, Contact.id, Contact.channel, Contact.chat_id)
-         .join(CampaignUnit, CampaignUnit.unit_id == Contact.unit_id)
-         .where(CampaignUnit.campaign_id == campaign_id, Contact.reachable == True)  # noqa: E712
-         .order_by(Contact.unit_id, Contact.id))
-    by_unit: dict[int, list[ContactRef]] = {}
-    for unit_id, contact_id, channel, chat_id in session.exec(q):
-        by_unit.setdefault(unit_id, []).append(ContactRef(contact_id, channel, chat_id))
-    return by_unit
-
-
-@dataclass(frozen=True)
 class UnitState:
     status: str                       # submitted | accepted | returned (missing units have no entry)
     reviewed_at: datetime | None
+
+
+def latest_work(milestone: Milestone):
+    """A subquery (unit_id, status, reviewed_at): each unit's latest work on the milestone: its newest
+    submission version, or for a nomination milestone its latest nomination that was not withdrawn."""
+    if milestone.kind == MilestoneKind.nomination:
+        newer = Nomination.__table__.alias("newer")
+        latest_id = (select(newer.c.id).where(
+            newer.c.milestone_id == milestone.id, newer.c.unit_id == Nomination.unit_id,
+            newer.c.status != NominationStatus.withdrawn)
+            .order_by(newer.c.submitted_at.desc(), newer.c.id.desc()).limit(1).scalar_subquery())
+        return select(Nomination.unit_id, Nomination.status, Nomination.reviewed_at).where(
+            Nomination.milestone_id == milestone.id, Nomination.id == latest_id).subquery("work")
+    newest = (select(Submission.unit_id, func.max(Submission.version).label("v"))
+              .where(Submission.milestone_id == milestone.id).group_by(Submission.unit_id).subquery("newest"))
+    return (select(Submission.unit_id, Submission.status, Submission.reviewed_at)
+            .join(newest, (Submission.unit_id == newest.c.unit_id) & (Submission.version == newest.c.v))
+            .where(Submission.milestone_id == milestone.id).subquery("work"))
 
 
 def unit_states(session: Session, milestone: Milestone, unit_ids: Iterable[int] | None = None
                 ) -> dict[int, UnitState]:
     """unit_id -> status of its latest work on the milestone (submissions, or nominations for a nomination
     milestone, like db.reports). Columns only, one query: it runs on tens of thousands of units."""
-    if milestone.kind == MilestoneKind.nomination:
-        return _nomination_states(session, milestone.id, unit_ids)
-    newest = select(Submission.unit_id, func.max(Submission.version).label("v")).where(
-        Submission.milestone_id == milestone.id)
+    work = latest_work(milestone)
+    q = select(work.c.unit_id, work.c.status, work.c.reviewed_at)
     if unit_ids is not None:
-        newest = newest.where(Submission.unit_id.in_(list(unit_ids)))
-    newest = newest.group_by(Submission.unit_id).subquery()
-    q = select(Submission.unit_id, Submission.status, Submission.reviewed_at).join(
-        newest, (Submission.unit_id == newest.c.unit_id) & (Submission.version == newest.c.v)).where(
-        Submission.milestone_id == milestone.id)
+        q = q.where(work.c.unit_id.in_(list(unit_ids)))
     return {unit_id: UnitState(status, reviewed) for unit_id, status, reviewed in session.exec(q)}
-
-
-def _nomination_states(session: Session, milestone_id: int, unit_ids: Iterable[int] | None) -> dict[int, UnitState]:
-    q = select(Nomination.unit_id, Nomination.status, Nomination.reviewed_at).where(
-        Nomination.milestone_id == milestone_id, Nomination.status != NominationStatus.withdrawn)
-    if unit_ids is not None:
-        q = q.where(Nomination.unit_id.in_(list(unit_ids)))
-    states: dict[int, UnitState] = {}
-    for unit_id, status, reviewed in session.exec(q.order_by(Nomination.submitted_at, Nomination.id)):
-        states[unit_id] = UnitState(status, reviewed)   # the latest wins
-    return states
 
 
 def is_owing(state: UnitState | None) -> bool:
     return state is None or state.status in OWING_STATUSES
 
 
-# ------------------------------------------------------------------------------ reminders already queued
+# -------------------------------------------------------------------- queueing a tick's reminders (set-based)
 
-def sent_offsets(session: Session, milestone_id: int) -> dict[int, int]:
-    """unit_id -> the largest offset already queued for it (whatever became of the message), one query."""
-    keys = session.exec(select(OutboxMessage.idempotency_key).where(
-        _prefix_range(OutboxMessage.idempotency_key, f"rem:{milestone_id}:")))
-    last: dict[int, int] = {}
-    for key in keys:
-        _, unit_id, _, offset = parse_reminder_key(key)
-        if offset > last.get(unit_id, offset - 1):
-            last[unit_id] = offset
-    return last
+def queue_reminders(session: Session, milestone: Milestone, offset: int, planned_at: datetime,
+                    missing: dict, returned: dict, now: datetime) -> int:
+    """Queue the milestone's reminder `offset` (planned at `planned_at`) to every contact that should get it,
+    in one INSERT ... SELECT ... ON CONFLICT (idempotency_key) DO NOTHING; returns how many rows were new.
+
+    Who: every reachable contact of a unit of the campaign whose latest work (`latest_work`) is missing, or
+    returned with a review before `planned_at` (a review at or after it told the unit already), and which has
+    no reminder of this milestone with this offset or a larger one queued for any of its contacts (whatever
+    became of it: moved deadlines keep the offsets already done). Payload `missing` or `returned` (the
+    OutMessage JSON: the text is the same for every unit of one milestone and tick). Keys
+    rem:<milestone>:<unit>:<contact>:<offset> are built in SQL; rows are bulk (priority 1), not_before now.
+
+    Then older reminders of the same milestone left pending for the contacts just queued are cancelled as
+    "superseded" (a stuck outbox that recovers delivers one message, not three).
+    """
+    ob = OutboxMessage.__table__
+    older = ob.alias("older")
+    work = latest_work(milestone)
+    unit_prefix = literal(f"rem:{milestone.id}:") + cast(CampaignUnit.unit_id, String) + literal(":")
+    unit_upper = literal(f"rem:{milestone.id}:") + cast(CampaignUnit.unit_id, String) + literal(";")
+    of_unit = and_(older.c.idempotency_key >= unit_prefix, older.c.idempotency_key < unit_upper)
+    queued_offset = _key_offset(older, func.length(unit_prefix) + func.length(cast(older.c.contact_id, String)) + 1,
+                                of_unit)
+    done_already = select(older.c.id).where(of_unit, queued_offset >= offset).exists()
+    owing = or_(work.c.unit_id.is_(None), and_(
+        work.c.status.in_(OWING_STATUSES), or_(work.c.reviewed_at.is_(None), work.c.reviewed_at < planned_at)))
+    key = (unit_prefix + cast(Contact.id, String) + literal(f":{offset}"))
+    payload = _case_json(work.c.unit_id.is_(None), missing, returned)
+    now_value = literal(now, DateTime())
+    rows = (select(key, Contact.channel, Contact.chat_id, Contact.id, literal(REMINDER_KIND), literal(1),
+                   payload, literal(OutboxStatus.pending.value), literal(0), now_value, now_value)
+            .select_from(CampaignUnit)
+            .join(Contact, Contact.unit_id == CampaignUnit.unit_id)
+            .outerjoin(work, work.c.unit_id == CampaignUnit.unit_id)
+            .where(CampaignUnit.campaign_id == milestone.campaign_id, Contact.reachable == True,  # noqa: E712
+                   owing, ~done_already))
+    columns = ["idempotency_key", "channel", "chat_id", "contact_id", "kind", "priority", "payload", "status",
+               "attempts", "not_before", "created_at"]
+    before = session.execute(select(func.coalesce(func.max(ob.c.id), 0))).scalar_one()
+    stmt = (_insert(session).from_select(columns, rows, include_defaults=False)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .execution_options(preserve_rowcount=True))   # SQLAlchemy keeps an INSERT's rowcount only if asked
+    queued = session.execute(stmt).rowcount or 0
+    if queued:
+        _cancel_superseded(session, milestone.id, offset, after_id=before)
+    return queued
 
 
-def pending_reminders(session: Session, milestone_id: int | None = None) -> list[tuple[int, str]]:
-    """(row id, key) of reminders queued but not yet picked up by the dispatcher (of one milestone or all)."""
+def _insert(session: Session):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage.__table__)
+
+
+def _key_offset(table, prefix_length, in_range):
+    """The offset of a reminder key, the text after its first `prefix_length` characters
+    ('rem:<milestone>:<unit>:<contact>:' is known from the row's contact_id). Only for keys `in_range`: SQL
+    does not promise to test the range first, and PostgreSQL's CAST fails on any other key."""
+    return case((in_range, cast(func.substr(table.c.idempotency_key, prefix_length + 1), Integer)))
+
+
+def _case_json(condition, when_true: dict, otherwise: dict):
+    return case((condition, literal(when_true, JSON())), else_=literal(otherwise, JSON()))
+
+
+def _cancel_superseded(session: Session, milestone_id: int, offset: int, after_id: int) -> int:
+    """Pending reminders of the milestone queued before this tick (id <= after_id) for a unit and contact that
+    just got reminder `offset`, a larger one (rule 6: a stuck outbox that recovers delivers one message).
+
+    Driven by the old pending rows, usually none (the outbox keeps up): one query for them, one point lookup
+    of the new keys they would be superseded by. Not a join of new rows to old ones: with statistics taken
+    before the insert, PostgreSQL plans that join as a sequential scan per new row (10,000 units took
+    minutes); the work here is proportional to the backlog, never to units x rows."""
+    old = pending_reminders(session, milestone_id, up_to_id=after_id)
+    newer: dict[str, int] = {}
+    for row_id, key in old:
+        _, unit_id, contact_id, old_offset = parse_reminder_key(key)
+        if old_offset < offset:
+            newer[reminder_key(milestone_id, unit_id, contact_id, offset)] = row_id
+    keys = list(newer)
+    queued = set()
+    for i in range(0, len(keys), _ID_CHUNK):
+        queued |= existing_keys(session, keys[i:i + _ID_CHUNK])
+    stale = sorted(newer[k] for k in queued)
+    return sum(cancel_reminders(session, stale[i:i + _ID_CHUNK], "superseded")
+               for i in range(0, len(stale), _ID_CHUNK))
+
+
+def pending_reminders(session: Session, milestone_id: int | None = None, up_to_id: int | None = None
+                      ) -> list[tuple[int, str]]:
+    """(row id, key) of reminders queued but not yet picked up by the dispatcher (of one milestone or all;
+    only rows up to `up_to_id`, the ones queued before a tick's insert)."""
     q = select(OutboxMessage.id, OutboxMessage.idempotency_key).where(
         OutboxMessage.status == OutboxStatus.pending, OutboxMessage.kind == REMINDER_KIND)
     if milestone_id is not None:
         q = q.where(_prefix_range(OutboxMessage.idempotency_key, f"rem:{milestone_id}:"))
+    if up_to_id is not None:
+        q = q.where(OutboxMessage.id <= up_to_id)
     return list(session.exec(q))
 
 
@@ -148,9 +211,9 @@ def cancel_reminders(session: Session, row_ids: list[int], reason: str) -> int:
     """Only rows still pending: one the dispatcher has claimed is already on its way."""
     if not row_ids:
         return 0
-    res = session.execute(update(OutboxMessage).where(
-        OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.pending,
-    ).values(status=CANCELLED, last_error=reason))
+    ob = OutboxMessage.__table__   # Core: no RETURNING to synchronise ORM objects nobody holds
+    res = session.execute(update(ob).where(ob.c.id.in_(row_ids), ob.c.status == OutboxStatus.pending)
+                          .values(status=CANCELLED, last_error=reason))
     return res.rowcount or 0
 
 

@@ -7,6 +7,8 @@
   the "KẾ HOẠCH" heading) are emitted one paragraph per line.
 * ``.pdf``: pypdf text extraction (text PDFs; scanned PDFs give no text -> ValueError).
 
+``read_plan_text`` checks the file first (``schedules.documents``); the extractors below trust it.
+
 The result is NFC, with odd spaces unified, trailing spaces removed, lone page numbers
 dropped and runs of blank lines collapsed. Hard-wrapped lines are left for the parser
 (``plan_parser.logical_lines``) which joins them.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from schedules.plan_parser import fold, normalize_text
 
-__all__ = ["read_plan_text", "clean_extracted_text", "docx_text", "pdf_text"]
+__all__ = ["read_plan_text", "clean_extracted_text", "decode_text", "docx_text", "pdf_text"]
 
 
 def clean_extracted_text(text: str, *, drop_page_numbers: bool = False) -> str:
@@ -36,7 +38,8 @@ def clean_extracted_text(text: str, *, drop_page_numbers: bool = False) -> str:
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """Bytes of a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1258 / latin-1."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -112,16 +115,12 @@ def pdf_text(path: str | Path) -> str:
 
 
 def read_plan_text(path: str | Path) -> str:
-    """Text of a plan file (.txt/.md, .docx, .pdf), normalized (see module docstring)."""
+    """Text of a plan file (.txt/.md, .docx, .pdf), normalized (see module docstring).
+
+    Guarded: goes through schedules.documents.read_text_document (named after the file itself), so an empty,
+    corrupt, encrypted, mislabelled or scanned file raises UnreadableDocument, a ValueError whose message is
+    the Vietnamese reply. Callers that know the user's file name and type should call read_text_document."""
+    from schedules.documents import read_text_document
+
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".docx":
-        return clean_extracted_text(docx_text(p))
-    if suffix == ".pdf":
-        return clean_extracted_text(pdf_text(p), drop_page_numbers=True)
-    if suffix in (".txt", ".md", ".text", ""):
-        return clean_extracted_text(_decode(p.read_bytes()))
-    if suffix == ".doc":
-        raise ValueError("định dạng .doc cũ chưa hỗ trợ; hãy lưu lại thành .docx hoặc .pdf")
-    # unknown extension: try as text
-    return clean_extracted_text(_decode(p.read_bytes()))
+    return read_text_document(p, p.name, None)

@@ -16,7 +16,8 @@ Rules of `plan_reminders` (each one is tested in tests/unit/test_planning.py):
    done, so keeping the largest also marks the merged ones as sent.
 5. `phase` is the final send day relative to the due day ("before" / "on_day" / "after"), so an on-day
    reminder moved from a Saturday deadline to Friday is a "before" reminder.
-6. The result is sorted by send time.
+6. The result is sorted by send time, and so by offset: moving a weekend day to Friday or Monday never
+   crosses another offset's day, so later offsets are never sent earlier. `reminder_for_now` relies on it.
 """
 from __future__ import annotations
 
@@ -124,6 +125,22 @@ def due_reminders(planned: list[PlannedReminder], now_utc: datetime,
         if r.send_at_utc <= now_utc and (last_sent_offset is None or r.offset_days > last_sent_offset)
     ]
     return max(missed, key=lambda r: r.send_at_utc, default=None)
+
+
+def reminder_for_now(planned: list[PlannedReminder], now_utc: datetime,
+                     launched_at: datetime | None) -> PlannedReminder | None:
+    """The one reminder a milestone may send now: the latest whose time has come, unless the campaign was
+    launched at or after it (the launch message announced the dates: rule 3 of schedules.reminders).
+
+    Because offsets grow with send times (rule 6), `due_reminders(planned, now, last)` is this reminder when
+    its offset is above `last`, and None otherwise. So each unit is decided by two comparisons the database
+    can make for all units at once: its largest queued offset is below `offset_days`, and a returned
+    submission was reviewed before `send_at_utc` (a review at or after it told the unit already).
+    """
+    latest = due_reminders(planned, now_utc, None)
+    if latest is None or (launched_at is not None and launched_at >= latest.send_at_utc):
+        return None
+    return latest
 
 
 def is_quiet(now_utc: datetime, policy: ReminderPolicy, tz: ZoneInfo) -> bool:

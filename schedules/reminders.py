@@ -35,9 +35,8 @@ import json
 import logging
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -45,11 +44,10 @@ from db import reminders as store
 from db.clock import utcnow
 from db.engine import db_lock, session_scope
 from db.models import Campaign, Milestone, MilestoneKind
-from db.outbox import Outgoing, enqueue_many
 from handlers.engine import action_choice
 from handlers.io import OutMessage
-from schedules.planning import (PlannedReminder, ReminderPolicy, days_between, due_reminders, is_quiet,
-                                next_allowed_time, plan_reminders, to_local)
+from schedules.planning import (PlannedReminder, ReminderPolicy, days_between, is_quiet, next_allowed_time,
+                                plan_reminders, reminder_for_now, to_local)
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +64,6 @@ class Work:
     policy: ReminderPolicy
     planned: list[PlannedReminder]
     fingerprint: str
-
-
-@dataclass
-class TickCache:
-    """Per tick: contacts are read once per campaign, however many of its milestones are due."""
-    contacts: dict[int, dict[int, list[store.ContactRef]]] = field(default_factory=dict)
-
-    def contacts_of(self, session, campaign_id: int) -> dict[int, list[store.ContactRef]]:
-        if campaign_id not in self.contacts:
-            self.contacts[campaign_id] = store.reachable_contacts(session, campaign_id)
-        return self.contacts[campaign_id]
 
 
 # ---------------------------------------------------------------------------------------------- policy
@@ -108,18 +95,6 @@ def later_today(planned: list[PlannedReminder], now: datetime, tz: ZoneInfo) -> 
     """A reminder is planned later today: a missed one waits and collapses into it (rule 5)."""
     today = to_local(now, tz).date()
     return any(r.send_at_utc > now and to_local(r.send_at_utc, tz).date() == today for r in planned)
-
-
-def offset_planned_by(planned: list[PlannedReminder], moment: datetime | None) -> int | None:
-    """The largest offset planned at or before `moment`: those count as done (rule 3)."""
-    if moment is None:
-        return None
-    return max((r.offset_days for r in planned if r.send_at_utc <= moment), default=None)
-
-
-def _highest(*offsets: int | None) -> int | None:
-    known = [o for o in offsets if o is not None]
-    return max(known) if known else None
 
 
 # --------------------------------------------------------------------------------------- finding work
@@ -160,33 +135,16 @@ def reminder_message(milestone: Milestone, campaign: Campaign, now: datetime, tz
 
 # ---------------------------------------------------------------------------------- planning one milestone
 
-def remind_milestone(session, work: Work, now: datetime, tz: ZoneInfo, cache: TickCache) -> int:
-    """Queue this milestone's due reminder for every owing unit; a fixed number of queries."""
-    m, planned = work.milestone, work.planned
-    sent = store.sent_offsets(session, m.id)
-    states = store.unit_states(session, m)
-    contacts = cache.contacts_of(session, m.campaign_id)
-    launch_cut = offset_planned_by(planned, work.campaign.launched_at)
-    pick = lru_cache(maxsize=None)(lambda last: due_reminders(planned, now, last))
-    messages = {flag: reminder_message(m, work.campaign, now, tz, flag) for flag in (False, True)}
-
-    def outgoing():
-        for unit_id, unit_contacts in contacts.items():
-            state = states.get(unit_id)
-            if not store.is_owing(state):
-                continue
-            returned_cut = offset_planned_by(planned, state.reviewed_at) if state else None
-            reminder = pick(_highest(sent.get(unit_id), launch_cut, returned_cut))
-            if reminder is None:
-                continue
-            message = messages[state is not None]
-            for c in unit_contacts:
-                yield Outgoing(store.reminder_key(m.id, unit_id, c.id, reminder.offset_days), c.channel, c.chat_id,
-                               message, kind=store.REMINDER_KIND, contact_id=c.id, not_before=now)
-
-    queued = enqueue_many(session, outgoing())
-    # in the same transaction, so a slow outbox never holds an older and a newer reminder at once
-    store.cancel_reminders(session, superseded(store.pending_reminders(session, m.id)), "superseded")
+def remind_milestone(session, work: Work, now: datetime, tz: ZoneInfo) -> int:
+    """Queue this milestone's due reminder for every owing unit: one INSERT ... SELECT, whatever the number
+    of units (db.reminders.queue_reminders decides who, in SQL; rules 1-3 and 6)."""
+    m = work.milestone
+    reminder = reminder_for_now(work.planned, now, work.campaign.launched_at)
+    queued = 0
+    if reminder is not None:
+        missing, returned = (reminder_message(m, work.campaign, now, tz, flag).to_json() for flag in (False, True))
+        queued = store.queue_reminders(session, m, reminder.offset_days, reminder.send_at_utc, missing, returned,
+                                       now)
     store.record_run(session, m.id, work.fingerprint, now)
     return queued
 
@@ -215,24 +173,6 @@ def clean_queue(session, now: datetime, tz: ZoneInfo) -> int:
     return cancelled
 
 
-def superseded(pending: list[tuple[int, str]]) -> list[int]:
-    """Rows with a newer reminder queued for the same contact and milestone (a stuck outbox must not
-    deliver "7 days left", "3 days left" and "1 day left" at once when it recovers)."""
-    newest: dict[tuple[int, int, int], tuple[int, int]] = {}
-    older = []
-    for row_id, key in pending:
-        milestone_id, unit_id, contact_id, offset = store.parse_reminder_key(key)
-        slot = (milestone_id, unit_id, contact_id)
-        kept = newest.get(slot)
-        if kept is None or offset > kept[1]:
-            if kept is not None:
-                older.append(kept[0])
-            newest[slot] = (row_id, offset)
-        else:
-            older.append(row_id)
-    return older
-
-
 def still_nudged(milestone: Milestone | None, campaign: Campaign | None) -> bool:
     return (milestone is not None and campaign is not None and campaign.status == "launched"
             and milestone.deleted_at is None and milestone.units_act and milestone.kind != MilestoneKind.event)
@@ -253,11 +193,11 @@ def prepare_tick(now: datetime, tz: ZoneInfo) -> list[Work]:
         return find_work(session, now, tz)
 
 
-def remind_one(work: Work, now: datetime, tz: ZoneInfo, cache: TickCache) -> int:
+def remind_one(work: Work, now: datetime, tz: ZoneInfo) -> int:
     """Each milestone in its own transaction: one failing never blocks the others (it retries next tick)."""
     try:
         with session_scope() as session:
-            return remind_milestone(session, work, now, tz, cache)
+            return remind_milestone(session, work, now, tz)
     except Exception:
         log.exception("reminders of milestone %s failed", work.milestone.id)
         return 0
@@ -266,8 +206,7 @@ def remind_one(work: Work, now: datetime, tz: ZoneInfo, cache: TickCache) -> int
 def run_reminders(tz: ZoneInfo, now: datetime | None = None) -> int:
     """The whole tick, synchronously (tests, benchmark). Returns how many reminders were queued."""
     now = now or utcnow()
-    cache = TickCache()
-    return sum(remind_one(work, now, tz, cache) for work in prepare_tick(now, tz))
+    return sum(remind_one(work, now, tz) for work in prepare_tick(now, tz))
 
 
 async def reminder_tick(tz: ZoneInfo, on_enqueued: Callable[[], None]) -> int:
@@ -275,10 +214,10 @@ async def reminder_tick(tz: ZoneInfo, on_enqueued: Callable[[], None]) -> int:
     now = utcnow()
     async with db_lock():
         work = prepare_tick(now, tz)
-    cache, total = TickCache(), 0
+    total = 0
     for item in work:
         async with db_lock():
-            queued = remind_one(item, now, tz, cache)
+            queued = remind_one(item, now, tz)
         if queued:
             total += queued
             on_enqueued()   # the outbox starts sending while the next milestone is planned

@@ -1,9 +1,14 @@
 """The `thidua` command line: clear failures, migrations from the CLI."""
+import json
 import os
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import create_engine, inspect
+
+from bot import texts
+from tests.support.documents import docx_bytes, ole, pdf_with, png, random_zip, text_pdf, xlsx_bytes
 
 
 def run_thidua(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -30,16 +35,12 @@ def test_db_upgrade_builds_the_schema(tmp_path):
 
 # --------------------------------------------------------------------------------- `thidua run` failing to start
 
-import asyncio
-import logging
-import socket
-import threading
-import traceback
-from contextlib import contextmanager
-
-import pytest
-
-from bot import texts
+import asyncio  # noqa: E402  (the start-up failure tests' own helpers)
+import logging  # noqa: E402
+import socket  # noqa: E402
+import threading  # noqa: E402
+import traceback  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 
 TG_TOKEN = "123456:TG-SECRET-do-not-print"
 ZALO_TOKEN = "987654:ZALO-SECRET-do-not-print"
@@ -132,3 +133,49 @@ def test_in_a_real_process_a_rejected_token_never_reaches_stderr(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and TG_TOKEN.split(":")[1] not in result.stderr + result.stdout
     assert texts.CLI_RUN_TOKEN_REJECTED["telegram"] in result.stderr
+
+
+# ---- thidua plan parse FILE: the guarded reader (schedules.documents) -------------------------------------
+
+
+BAD_PLANS = [
+    ("empty", "kh.pdf", lambda: b""),
+    ("corrupt", "kh.pdf", lambda: text_pdf()[:200]),
+    ("encrypted", "kh.pdf", lambda: pdf_with(password="matkhau")),
+    ("mislabelled", "kh.pdf", png),
+    ("mislabelled", "kh.pdf", xlsx_bytes),
+    ("mislabelled", "kh.docx", random_zip),
+    ("no_text", "kh.pdf", lambda: pdf_with(blank=True)),
+    ("unsupported", "kh.doc", lambda: ole("WordDocument")),
+]
+
+
+@pytest.mark.parametrize("reason, name, make", BAD_PLANS, ids=[f"{r}-{n}" for r, n, _ in BAD_PLANS])
+def test_plan_parse_gives_one_vietnamese_line_and_exit_2_for_a_bad_file(thidua, tmp_path, reason, name, make):
+    from schedules.documents import UnreadableDocument, read_text_document
+
+    path = tmp_path / name
+    path.write_bytes(make())
+    with pytest.raises(UnreadableDocument) as expected:
+        read_text_document(path, name, None)
+    assert expected.value.reason == reason
+    code, out, err = thidua("plan", "parse", path)
+    assert (code, out) == (2, "")
+    assert err == expected.value.message + "\n" and "\n" not in expected.value.message
+
+
+@pytest.mark.parametrize("name, make", [("kh.pdf", text_pdf), ("kh.docx", docx_bytes)])
+def test_plan_parse_still_reads_good_files(thidua, tmp_path, name, make):
+    path = tmp_path / name
+    path.write_bytes(make())
+    code, out, err = thidua("plan", "parse", path, "--json")
+    assert code == 0 and err == ""
+    assert json.loads(out)["period_start"] == "2026-09-01"     # read: the school year 2026-2027 of PLAN_TEXT
+
+
+def test_a_truncated_plan_pdf_is_no_traceback_in_a_real_process(tmp_path):
+    path = tmp_path / "ke_hoach.pdf"
+    path.write_bytes(text_pdf()[:200])
+    result = run_thidua("plan", "parse", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == texts.DOCUMENT_CORRUPT.format(name="ke_hoach.pdf")

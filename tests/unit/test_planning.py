@@ -1,10 +1,11 @@
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from schedules.planning import (
     PlannedReminder, ReminderPolicy, days_between, due_reminders, is_quiet, next_allowed_time, plan_reminders,
+    reminder_for_now,
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")   # UTC+7, no DST
@@ -176,6 +177,47 @@ def test_catch_up_nothing_due():
 def test_catch_up_send_time_is_inclusive():
     assert due_reminders(PLANNED, datetime(2024, 5, 16, 1, 0), last_sent_offset=0).offset_days == 1
     assert due_reminders(PLANNED, datetime(2024, 5, 16, 0, 59), last_sent_offset=0) is None
+
+
+# --- the one reminder of a tick (what the set-based SQL relies on) ----------------------------------------
+
+POLICIES = [ReminderPolicy(), ReminderPolicy(skip_weekends=True),
+            ReminderPolicy(offsets_days=(-14, -10, -5, -2, -1, 0, 1, 2, 3, 5, 8), skip_weekends=True),
+            ReminderPolicy(offsets_days=(-6, -1, 1, 2, 6), send_at=time(5), skip_weekends=True)]
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_offsets_grow_with_send_times_on_every_weekday_of_the_deadline(policy):
+    for day in range(1, 29):      # four weeks of deadlines: every weekday, month ends
+        planned = plan_reminders(local_to_utc(2024, 2, day, 17), policy, VN)
+        assert [r.offset_days for r in planned] == sorted({r.offset_days for r in planned})
+        assert [r.send_at_utc for r in planned] == sorted({r.send_at_utc for r in planned})
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_due_reminders_is_the_latest_due_one_or_nothing(policy):
+    """reminder_for_now + "offset above the last queued one" decide exactly like due_reminders."""
+    for day in (5, 9, 10, 11):    # Monday, Friday, Saturday, Sunday deadlines
+        planned = plan_reminders(local_to_utc(2024, 2, day, 17), policy, VN)
+        for hours in range(-16 * 24, 10 * 24, 7):
+            now = local_to_utc(2024, 2, day, 8) + timedelta(hours=hours)
+            latest = reminder_for_now(planned, now, None)
+            for last in (None, *range(-15, 10)):
+                expected = due_reminders(planned, now, last)
+                got = latest if latest is not None and (last is None or latest.offset_days > last) else None
+                assert got == expected, (day, now, last)
+
+
+def test_reminder_for_now_is_the_latest_due():
+    assert reminder_for_now(PLANNED, local_to_utc(2024, 5, 15, 9), None) == PLANNED[3]
+    assert reminder_for_now(PLANNED, local_to_utc(2024, 5, 8, 7, 59), None) is None
+
+
+def test_reminder_for_now_skips_a_reminder_planned_before_the_launch():
+    launched = local_to_utc(2024, 5, 14, 10)
+    assert reminder_for_now(PLANNED, local_to_utc(2024, 5, 14, 11), launched) is None     # -1 was at 08:00
+    assert reminder_for_now(PLANNED, local_to_utc(2024, 5, 14, 8), local_to_utc(2024, 5, 14, 8)) is None
+    assert reminder_for_now(PLANNED, local_to_utc(2024, 5, 15, 8), launched).offset_days == 0
 
 
 # --- quiet hours now ----------------------------------------------------------------------------------------

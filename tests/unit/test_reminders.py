@@ -6,13 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlmodel import select
 
 from bot import texts
+from db import campaigns as campaign_ops
 from db import reminders as store
-from db.engine import session_scope
-from db.models import Campaign, Contact, Milestone, OutboxMessage, Submission
+from db.engine import get_engine, session_scope
+from db.models import Campaign, CampaignUnit, Contact, Milestone, Nomination, OutboxMessage, Submission
 from handlers.io import OutMessage
 from schedules.reminders import find_work, run_reminders
 from tests.support import seed
@@ -335,3 +336,82 @@ def test_the_tick_expands_a_recurring_milestone_nobody_expanded(settings):
         labels = [m.period_label for m in s.exec(select(Milestone).where(Milestone.series_id == template.id)
                                                  .order_by(Milestone.due_at))]
     assert labels == ["Tháng 9/2024", "Tháng 10/2024", "Tháng 11/2024"]
+
+
+# ------------------------------------------------------------------------------- the rows, set-based SQL
+
+def test_queued_rows_are_bulk_reminders_keyed_like_reminder_key(world):
+    m, a, b = world["milestone"], world["a"], world["b"]
+    assert tick_at(2026, 10, 12, 8, 0, deliver=False) == 3
+    rows = {r.idempotency_key: r for r in reminder_rows()}
+    contacts = {(a.id, world["a1"].id, "101"), (a.id, world["a2"].id, "102"), (b.id, world["b1"].id, "201")}
+    assert set(rows) == {store.reminder_key(m.id, unit, contact, -3) for unit, contact, _ in contacts}
+    for unit, contact, chat in contacts:
+        row = rows[store.reminder_key(m.id, unit, contact, -3)]
+        assert (row.channel, row.chat_id, row.contact_id, row.kind, row.priority, row.status, row.attempts) == (
+            "telegram", chat, contact, "reminder", 1, "pending", 0)
+        assert row.not_before == row.created_at == utc(2026, 10, 12, 8, 0)
+        assert row.lease_until is None and row.claimed_by is None and row.sent_at is None
+
+
+def test_a_contact_bound_after_a_reminder_waits_for_the_next_one(world):
+    m, b = world["milestone"], world["b"]
+    tick_at(2026, 10, 8, 8, 0)
+    late = seed.contact(b.id, 202)
+    assert tick_at(2026, 10, 8, 8, 30) == 0          # unit B had -7 already: no catch-up for its new contact
+    tick_at(2026, 10, 12, 8, 0)
+    assert [(chat, off) for _, chat, off, _ in sent_log() if chat in ("201", "202")] == [
+        ("201", -7), ("201", -3), ("202", -3)]
+    assert store.reminder_key(m.id, b.id, late.id, -3) in {r.idempotency_key for r in reminder_rows()}
+
+
+def test_a_planned_milestone_costs_the_same_queries_for_3_or_43_units(world):
+    def statements_of_a_tick(*when) -> int:
+        seen = []
+        listener = lambda *args: seen.append(1)   # noqa: E731
+        event.listen(get_engine(), "before_cursor_execute", listener)
+        try:
+            assert tick_at(2026, 10, *when) > 0
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", listener)
+        return len(seen)
+
+    small = statements_of_a_tick(8, 8, 0)
+    more = [seed.unit(f"TH-{i}", f"Trường {i}") for i in range(40)]
+    for i, u in enumerate(more):
+        seed.contact(u.id, 5000 + i)
+    with session_scope() as s:
+        ids = [link.unit_id for link in s.exec(select(CampaignUnit).where(
+            CampaignUnit.campaign_id == world["campaign"].id))]
+        campaign_ops.set_units(s, world["campaign"].id, ids + [u.id for u in more])
+    assert statements_of_a_tick(12, 8, 0) == small
+    assert len([r for r in reminder_rows() if store.parse_reminder_key(r.idempotency_key)[3] == -3]) == 43
+
+
+def test_a_nomination_milestone_follows_the_latest_nomination_that_was_not_withdrawn(settings):
+    a, b, d = (seed.unit(f"TH-{x}", f"Trường {x}") for x in "ABD")
+    for u, chat in ((a, 101), (b, 201), (d, 401)):
+        seed.contact(u.id, chat)
+    campaign, (m,) = seed.campaign("Thi đua 2026", unit_ids=[a.id, b.id, d.id], launched_at=utc(2026, 10, 1, 9),
+                                   milestones=[{"title": "Đăng ký danh hiệu", "kind": "nomination",
+                                                "due_at": utc(*DUE, 17)}])
+
+    def nominate(unit_id, n, status, at, reviewed_at=None):
+        with session_scope() as s:
+            s.add(Nomination(reference=f"DC-{unit_id}-{n}", campaign_id=campaign.id, milestone_id=m.id,
+                             unit_id=unit_id, nominee_name="Nguyễn Văn A", achievements="...", status=status,
+                             submitted_at=at, reviewed_at=reviewed_at))
+
+    nominate(a.id, 1, "submitted", utc(2026, 10, 2))
+    nominate(a.id, 2, "withdrawn", utc(2026, 10, 3))             # A's latest real one is still submitted
+    nominate(b.id, 1, "accepted", utc(2026, 10, 2))
+    nominate(b.id, 2, "returned", utc(2026, 10, 4), reviewed_at=utc(2026, 10, 10))   # the latest wins
+    nominate(d.id, 1, "withdrawn", utc(2026, 10, 2))             # D only withdrew: it still owes one
+    assert tick_at(2026, 10, 12, 8, 0) == 2
+    by_chat = {r.chat_id: OutMessage.from_json(r.payload).text for r in reminder_rows()}
+    assert set(by_chat) == {"201", "401"}
+    assert texts.REMINDER_STATE_RETURNED in by_chat["201"]
+    assert texts.REMINDER_STATE_MISSING in by_chat["401"]
+    with session_scope() as s:
+        states = store.unit_states(s, s.get(Milestone, m.id))
+    assert {u: st.status for u, st in states.items()} == {a.id: "submitted", b.id: "returned"}

@@ -15,6 +15,7 @@ from bot import texts
 from db import invites
 from db.clock import utcnow
 from db.models import AuditEvent, Invite, Office, Unit
+from tests.support.documents import ole, text_pdf, xlsx_bytes
 
 TITLE_ROWS = [["PHÒNG GIÁO DỤC VÀ ĐÀO TẠO QUẬN 1"], ["DANH SÁCH ĐẦU MỐI THI ĐUA"], []]
 HEADER = ["STT", unicodedata.normalize("NFD", "Mã đơn vị"), "TEN  DON VI", "cap hoc", "Cụm thi đua",
@@ -272,3 +273,38 @@ def test_list_shows_units_with_bound_contacts(imported, db, tmp_path):
     counts = {line.split()[0]: line.split()[-1] for line in lines[2:5]}
     assert counts == {"TH01": "1", "TH02": "2", "THCS01": "0"}
     assert lines[-1] == "3 đơn vị; 2 đơn vị đã có người gắn tài khoản, 3 tài khoản đã gắn."
+
+
+# ---- a file that cannot be read changes nothing (schedules.documents) ----------------------------------------
+
+BAD_ROSTERS = [
+    ("empty", "ds.xlsx", lambda tmp: b""),
+    ("corrupt", "ds.xlsx", lambda tmp: write_xlsx(tmp / "good.xlsx", ROSTER).read_bytes()[:-120]),
+    ("encrypted", "ds.xlsx", lambda tmp: ole("EncryptedPackage", "EncryptionInfo")),
+    ("mislabelled", "ds.xlsx", lambda tmp: text_pdf()),
+    ("mislabelled", "ds.csv", lambda tmp: xlsx_bytes()),
+    ("unsupported", "ds.xls", lambda tmp: ole("Workbook")),
+    ("unsupported", "ds.pdf", lambda tmp: text_pdf()),
+]
+
+
+@pytest.mark.parametrize("reason, name, make", BAD_ROSTERS, ids=[f"{r}-{n}" for r, n, _ in BAD_ROSTERS])
+def test_import_of_a_bad_file_says_why_in_one_line_and_imports_nothing(thidua, db, tmp_path, reason, name, make):
+    from schedules.documents import UnreadableDocument, read_roster_document
+
+    path = tmp_path / name
+    path.write_bytes(make(tmp_path))
+    with pytest.raises(UnreadableDocument) as expected:
+        read_roster_document(path, name, None)
+    assert expected.value.reason == reason
+    code, out, err = thidua("units", "import", path)
+    assert (code, out) == (2, "")
+    assert err == expected.value.message + "\n" and "\n" not in expected.value.message
+    assert units_in_db(db) == {}
+    with db() as s:
+        assert s.exec(select(AuditEvent)).all() == []
+
+
+def test_import_of_a_missing_file_says_so(thidua, db, tmp_path):
+    code, out, err = thidua("units", "import", tmp_path / "khong_co.xlsx")
+    assert code == 2 and err.strip() == texts.CLI_ROSTER_NOT_FOUND.format(path=tmp_path / "khong_co.xlsx")
