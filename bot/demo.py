@@ -22,6 +22,7 @@ from bot.settings import Settings
 from db.engine import init_engine, session_scope
 from db.migrate import upgrade
 from db.models import Office, Staff
+from bot.samples import sample_pdf, sample_xlsx
 
 DEMO_DIR = Path(__file__).parent / "demo_data"
 PLAN_FILE = DEMO_DIR / "ke_hoach_mau.txt"
@@ -75,7 +76,7 @@ def seed_office() -> None:
 
 
 ZALO_SCHOOL = ("THCS-LTT", "Trường THCS Lý Tự Trọng", "THCS", "Cụm 2", "zalo-yen", "Cô Yến")
-PDF = b"%PDF-1.4\n% bao cao so ket hoc ky I\n" + bytes(range(256)) * 8
+PDF = sample_pdf("bao cao so ket hoc ky I", pad=2048)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -157,7 +158,7 @@ async def submit_report(demo: Demo) -> None:
     await lan.expect_reply(contains="Hãy gửi tệp")
     await lan.upload("bao_cao_so_ket_HKI.pdf", PDF, "application/pdf")
     await lan.expect_reply(contains="1 tệp")
-    await lan.upload("bieu_mau_so_lieu.xlsx", b"PK\x03\x04 so lieu" + bytes(300), XLSX_MIME)
+    await lan.upload("bieu_mau_so_lieu.xlsx", sample_xlsx("so lieu"), XLSX_MIME)
     await lan.expect_reply(contains="2 tệp")
     await lan.press("Xong")
     await lan.expect_reply(contains="ghi chú")

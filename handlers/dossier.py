@@ -13,6 +13,7 @@ from enum import StrEnum
 from bot import texts
 from db import campaigns, nominations
 from db.models import Milestone, MilestoneKind
+from handlers import fetching
 from handlers.engine import CONTACT, Ctx, Flow, Step, action, done, fetch, flow, goto
 from handlers.io import Choice, OutMessage
 from handlers.nominate import check_files, fetched_refs, same_unit, store_refs
@@ -107,13 +108,13 @@ class DossierFlow(Flow):
             data["docs"][key] = []
             return self._checklist(ctx, data, texts.DOSSIER_CLEARED.format(label=label))
         if inp.fetched is not None:
-            refs, problems = fetched_refs(inp.fetched)
+            refs, problems = fetched_refs(inp.fetched, fetching.unreadable(inp))
             problems = data.pop("file_problems", []) + problems
         elif inp.files:
             wanted, problems = check_files(inp.files)
             if wanted:   # download outside the transaction; this step goes on with inp.fetched
                 data["file_problems"] = problems
-                return fetch(S.upload, wanted)
+                return fetch(S.upload, wanted, prepare=("check_documents", {}))
             refs = []
         else:
             return goto(S.upload, OutMessage(texts.DOSSIER_FILES_EXPECTED.format(label=label),

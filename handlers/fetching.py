@@ -73,9 +73,9 @@ async def run(services, channel: str, chat_id: str, record: dict) -> None:
     data_dir = Path(services.settings.thidua_data_dir)
     fetched = await asyncio.gather(*(_download(services, f, data_dir) for f in files))
     prepared = None
-    if record.get("prepare") and all(f.ok for f in fetched):
+    pairs = [(blob_store.path_for(data_dir, f.sha256), f) for f in fetched if f.ok]
+    if record.get("prepare") and pairs:   # over the files that arrived
         name, kwargs = record["prepare"]
-        pairs = [(blob_store.path_for(data_dir, f.sha256), f) for f in fetched]
         try:
             prepared = await asyncio.to_thread(PREPARERS[name], pairs, **kwargs)
         except Exception:
@@ -137,3 +137,22 @@ def stored_blob(f: FetchedFile) -> blob_store.Blob:
     return blob_store.Blob(f.sha256, f.size)
 
 
+
+
+@preparer("check_documents")
+def check_documents(files: list) -> dict:
+    """Reports, nominations, dossiers: each file is what its name says, opens, has no password (in a thread).
+    Returns {"problems": {ref: Vietnamese message}} for those that are not."""
+    from schedules.documents import UnreadableDocument, check_document
+    problems = {}
+    for path, fetched in files:
+        try:
+            check_document(path, fetched.name or ("anh.jpg" if fetched.kind == "photo" else "tep"), fetched.mime)
+        except UnreadableDocument as problem:
+            problems[fetched.ref] = problem.message
+    return {"problems": problems}
+
+
+def unreadable(inp: Inbound) -> dict[str, str]:
+    """What check_documents found wrong, by file ref (empty when every file reads)."""
+    return (inp.prepared or {}).get("problems", {})

@@ -12,7 +12,7 @@ from enum import StrEnum
 from bot import texts
 from db import campaigns, files, nominations
 from db.models import Milestone, MilestoneKind, Nomination, NominationStatus
-from handlers import attachments
+from handlers import attachments, fetching
 from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, fetch, flow, goto
 from handlers.io import Choice, FetchedFile, IncomingFile, OutMessage
 
@@ -51,10 +51,13 @@ def check_files(incoming: list[IncomingFile]) -> tuple[list[IncomingFile], list[
     return wanted, problems
 
 
-def fetched_refs(fetched: list[FetchedFile]) -> tuple[list[dict], list[str]]:
+def fetched_refs(fetched: list[FetchedFile], unreadable: dict[str, str] | None = None) -> tuple[list[dict], list[str]]:
     """What arrived (already in the blob store): refs kept in flow data, and problems to show."""
     refs, problems = [], []
     for f in fetched:
+        if f.ref in (unreadable or {}):   # corrupt, encrypted, mislabelled: the guarded reader says which
+            problems.append(unreadable[f.ref])
+            continue
         incoming = IncomingFile(f.ref, f.name, f.mime, f.size, f.kind)
         name = file_name(incoming)
         if f.error == "too_big":
@@ -370,13 +373,13 @@ class NominateFlow(Flow):
             data["files"] = []
             return self._ask_files(ctx, data)
         if inp.fetched is not None:
-            refs, problems = fetched_refs(inp.fetched)
+            refs, problems = fetched_refs(inp.fetched, fetching.unreadable(inp))
             problems = data.pop("file_problems", []) + problems
         elif inp.files:
             wanted, problems = check_files(inp.files)
             if wanted:   # download outside the transaction; this step goes on with inp.fetched
                 data["file_problems"] = problems
-                return fetch(S.files, wanted)
+                return fetch(S.files, wanted, prepare=("check_documents", {}))
             refs = []
         else:
             return goto(S.files, OutMessage(texts.NOMINATION_FILES_EXPECTED, choices=self._files_buttons(data)))

@@ -5,7 +5,6 @@ waiting_file → review ⇄ (pick → edit → new_date | new_kind) | (add_kind 
 """
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -18,7 +17,7 @@ from handlers import fetching
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.plan_parser import parse_plan, who_category
-from schedules.plan_text import read_plan_text
+from schedules.documents import UnreadableDocument, read_text_document
 from schedules.vndates import DateInputError, parse_user_date
 
 PLAN_EXTENSIONS = (".docx", ".pdf", ".txt")
@@ -92,12 +91,9 @@ def _is_plan_file(f: IncomingFile) -> bool:
     return Path(f.name or "").suffix.lower() in PLAN_EXTENSIONS
 
 
-def parse_plan_file(path: Path, name: str, today: date) -> dict:
-    """A plan's draft from its file (the reader goes by the extension: a link named after the upload)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        link = Path(tmp) / f"plan{Path(name).suffix.lower()}"
-        link.symlink_to(Path(path).resolve())
-        return parse_plan(read_plan_text(link), today=today)
+def parse_plan_file(path: Path, name: str, mime: str | None, today: date) -> dict:
+    """A plan's draft from its file, read through the guarded reader (raises UnreadableDocument)."""
+    return parse_plan(read_text_document(path, name, mime), today=today)
 
 
 @fetching.preparer("plan_draft")
@@ -105,7 +101,9 @@ def _draft_preparer(files: list, today: str) -> dict:
     """Runs in a thread after the download: parsing a long PDF takes seconds and holds nothing."""
     path, fetched = files[0]
     try:
-        return {"draft": parse_plan_file(path, fetched.name or "", date.fromisoformat(today))}
+        return {"draft": parse_plan_file(path, fetched.name or "", fetched.mime, date.fromisoformat(today))}
+    except UnreadableDocument as problem:   # corrupt, encrypted, empty, mislabelled, scanned: say which
+        return {"problem": problem.message}
     except (ValueError, OSError) as exc:
         return {"error": str(exc)[:120]}
 
@@ -144,6 +142,8 @@ class PlanImport(Flow):
         if got.error == "too_big":
             return goto(S.waiting_file, texts.PLAN_TOO_BIG)
         prepared = inp.prepared or {"error": "?"}
+        if "problem" in prepared:
+            return goto(S.waiting_file, prepared["problem"])
         if "draft" not in prepared:
             return goto(S.waiting_file, texts.PLAN_UNREADABLE.format(reason=prepared["error"]))
         data["file"] = dict(ref=got.ref, name=got.name, mime=got.mime, size=got.size, kind=got.kind,

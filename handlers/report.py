@@ -14,7 +14,7 @@ from db.models import MilestoneKind
 from handlers import engine
 from db.files import Blob
 from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, fetch, flow, goto
-from handlers import attachments
+from handlers import attachments, fetching
 from handlers import uploads as upload_page
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.planning import days_between, to_local
@@ -354,7 +354,7 @@ class SubmitReport(Flow):
     async def _submit(self, ctx: Ctx, data: dict, item: reports.UnitMilestone) -> Step:
         """Download outside the transaction (engine.Fetch); on_storing records the submission."""
         files = [IncomingFile(f["ref"], f["name"], f["mime"], f["size"], f["kind"]) for f in data["files"]]
-        return fetch(S.storing, files)
+        return fetch(S.storing, files, prepare=("check_documents", {}))
 
     async def on_storing(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         item = _target(ctx, data)
@@ -368,6 +368,11 @@ class SubmitReport(Flow):
                     name=f.name, size=texts.report_fmt_size(f.size))))
             if not f.ok:
                 return self._to_summary(ctx, data, texts.REPORT_DOWNLOAD_FAILED.format(name=f.name))
+        problems = fetching.unreadable(inp)
+        if problems:   # a corrupt, encrypted or mislabelled file: nothing is stored, send it again
+            data["files"] = [x for x in data["files"] if x["ref"] not in problems]
+            data["editing"] = True
+            return goto(S.files, _files_so_far(data, *problems.values()))
         uploads = [reports.UploadedFile(Blob(f.sha256, f.size), f.name, f.mime) for f in inp.fetched]
         late = _is_late(ctx, item)
         sub, stored = reports.create_submission(

@@ -8,12 +8,13 @@ from bot import texts
 from bot.channels.telegram import sign
 from db.models import StoredFile, Submission, SubmissionFile
 from tests.support import seed
+from bot.samples import sample_docx, sample_jpeg, sample_pdf
 
-PDF = b"%PDF-1.4 bao cao so ket hoc ky I " + bytes(range(256)) * 4
-DOCX = b"PK\x03\x04 bang tong hop thanh tich " + bytes(range(200))
+PDF = sample_pdf("bao cao so ket hoc ky I", pad=1024)
+DOCX = sample_docx("bang tong hop thanh tich")
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-JPEG_1 = b"\xff\xd8\xff\xe0 trang 1 bien ban" + bytes(300)
-JPEG_2 = b"\xff\xd8\xff\xe0 trang 2 bien ban" + bytes(301)
+JPEG_1 = sample_jpeg("trang 1 bien ban")
+JPEG_2 = sample_jpeg("trang 2 bien ban")
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from bot import texts
 from db import files as file_store
 from db.models import Acknowledgement, Contact
 from tests.support import seed
+from bot.samples import sample_pdf
 
-PDF = b"%PDF-1.4 ke hoach phat dong\n" + bytes(range(256))
+PDF = sample_pdf("ke hoach phat dong", pad=256)
 STAFF = 9001
 CONTACTS = [(1001, "Cô Lan"), (1002, "Thầy Nam"), (1003, "Cô Mai"), (1004, "Thầy Bình")]
 BLOCKED = 1003

@@ -11,8 +11,9 @@ from sqlmodel import select
 from db import submissions
 from db.models import Nomination, Submission
 from tests.support import seed
+from bot.samples import sample_pdf
 
-PDF = b"%PDF-1.4 minh chung sang kien " + bytes(range(256))
+PDF = sample_pdf("minh chung sang kien", pad=256)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

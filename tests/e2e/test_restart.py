@@ -12,8 +12,9 @@ from db.models import OutboxMessage, StoredFile, Submission
 from db.outbox import Outgoing, enqueue_many
 from handlers.io import OutMessage
 from tests.support import seed
+from bot.samples import sample_pdf
 
-PDF = b"%PDF-1.4 bao cao truoc khi khoi dong lai " + bytes(range(200))
+PDF = sample_pdf("bao cao truoc khi khoi dong lai", pad=200)
 
 
 async def restart(e2e) -> None:

@@ -9,8 +9,9 @@ from sqlmodel import select
 from db.models import Submission
 from tests.support import seed
 from tests.unit.test_progress import add_submission
+from bot.samples import sample_pdf
 
-PDF = b"%PDF-1.4 bao cao so ket hoc ky I " + bytes(range(256)) * 3
+PDF = sample_pdf("bao cao so ket hoc ky I", pad=768)
 STAFF_ID, CONTACT_ID = 2001, 1001
 
 

@@ -4,6 +4,7 @@ import httpx
 from bot import texts
 from bot.links import upload_url
 from tests.support import seed
+from bot.samples import sample_jpeg, sample_pdf
 
 
 async def test_binding_by_typing_the_code_and_choosing_by_number(e2e_zalo):
@@ -46,9 +47,9 @@ async def test_upload_page_is_one_time_and_signed(e2e_zalo):
     async with httpx.AsyncClient() as http:
         assert (await http.get(url)).status_code == 200
         assert (await http.get(url[:-3] + "xyz")).status_code == 403
-        first = await http.post(url, files={"file": ("bao_cao.pdf", b"%PDF-1.4 demo", "application/pdf")})
+        first = await http.post(url, files={"file": ("bao_cao.pdf", sample_pdf("demo"), "application/pdf")})
         assert first.status_code == 200 and "bao_cao.pdf" in first.text
-        again = await http.post(url, files={"file": ("bao_cao.pdf", b"%PDF-1.4 demo", "application/pdf")})
+        again = await http.post(url, files={"file": ("bao_cao.pdf", sample_pdf("demo"), "application/pdf")})
         assert again.status_code == 409
 
 
@@ -112,7 +113,7 @@ async def test_a_zalo_contact_submits_scanned_pages_as_photos(e2e_zalo):
     await nga.send("1")
     ask = await nga.expect_reply(contains="Hãy gửi tệp")
     assert "/tai-len/" in ask.text and "xong" in ask.text          # photos, or the upload page for PDF/Word
-    page1, page2 = b"\xff\xd8\xff\xe0 trang 1" + bytes(200), b"\xff\xd8\xff\xe0 trang 2" + bytes(300)
+    page1, page2 = sample_jpeg("trang 1"), sample_jpeg("trang 2")
     await nga.send_photo(page1)
     await nga.expect_reply(contains="1 tệp")
     await nga.send_photo(page2)
@@ -138,7 +139,7 @@ async def test_a_zalo_contact_sends_a_pdf_through_the_upload_link(e2e_zalo):
     await oanh.send("Báo cáo sơ kết · " + milestone_day(milestone))
     ask = await oanh.expect_reply(contains="Hãy gửi tệp")
     url = re.search(r"(http://\S+/tai-len/\S+)", ask.text).group(1)
-    pdf = b"%PDF-1.4 bao cao so ket" + bytes(1000)
+    pdf = sample_pdf("bao cao so ket", pad=1000)
     async with httpx.AsyncClient() as http:
         page = await http.post(url, files={"file": ("bao_cao_so_ket.pdf", pdf, "application/pdf")})
     assert page.status_code == 200
@@ -178,7 +179,7 @@ async def test_a_zalo_contact_nominates_step_by_step(e2e_zalo):
     await phuc.expect_reply(contains="Hình thức khen thưởng")
     await phuc.send("Bỏ qua")
     await phuc.expect_reply(contains="Gửi tệp minh chứng")
-    await phuc.send_photo(b"\xff\xd8\xff\xe0 giay khen" + bytes(100))
+    await phuc.send_photo(sample_jpeg("giay khen"))
     await phuc.expect_reply(contains="Đã nhận 1 tệp minh chứng")
     await phuc.send("xong")
     await phuc.expect_reply(contains="Kiểm tra lại đề cử")
@@ -194,7 +195,7 @@ async def test_a_launch_reaches_telegram_and_zalo_contacts_with_the_plan_as_a_li
 
     from db import files as file_store
     from db.engine import session_scope
-    plan = b"%PDF-1.4 ke hoach phat dong" + bytes(500)
+    plan = sample_pdf("ke hoach phat dong", pad=500)
     with session_scope() as s:
         stored = file_store.store(s, e2e_zalo.settings.thidua_data_dir, plan, "KH-12.pdf", "application/pdf")
     unit = seed.unit("TH11", "Trường Tiểu học Hùng Vương")

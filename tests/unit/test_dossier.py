@@ -14,6 +14,7 @@ from handlers.engine import Flow, Step, flow, goto
 from handlers.io import OutMessage
 from tests.support import seed
 from tests.support.flowchat import FlowChat
+from bot.samples import sample_docx, sample_jpeg, sample_pdf
 
 DEFAULT = texts.DOSSIER_DEFAULT_DOCUMENTS
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -70,16 +71,16 @@ async def test_dossier_completed_document_by_document(settings, db, world):
     await chat.press("Nộp hồ sơ")
     assert "Chưa thể nộp" in chat.text and all(f"⬜ {label}" in chat.text for label in DEFAULT)
 
-    await attach(chat, 1, ("to_trinh.pdf", b"%PDF tt"))
+    await attach(chat, 1, ("to_trinh.pdf", sample_pdf("tt")))
     assert f"✅ 1. {DEFAULT[0]} (1 tệp)" in chat.text and f"⬜ 2. {DEFAULT[1]}" in chat.text
-    await attach(chat, 2, ("bien_ban.pdf", b"%PDF bb"))
+    await attach(chat, 2, ("bien_ban.pdf", sample_pdf("bb")))
     await chat.press("Nộp hồ sơ")
     assert "Chưa thể nộp" in chat.text
     assert f"⬜ {DEFAULT[2]}" in chat.text and f"⬜ {DEFAULT[3]}" in chat.text and f"⬜ {DEFAULT[0]}" not in chat.text
-    await attach(chat, 3, ("bao_cao.docx", b"PK docx", DOCX_MIME), ("minh_chung.jpg", b"\xff\xd8 jpg", "image/jpeg"))
+    await attach(chat, 3, ("bao_cao.docx", sample_docx(), DOCX_MIME), ("minh_chung.jpg", sample_jpeg("minh chung"), "image/jpeg"))
     with db() as s:  # nothing half-done is visible
         assert s.exec(select(Submission)).all() == [] and s.exec(select(StoredFile)).all() == []
-    await attach(chat, 4, ("tom_tat.pdf", b"%PDF tomtat"))
+    await attach(chat, 4, ("tom_tat.pdf", sample_pdf("tomtat")))
     assert all(f"✅ {i}." in chat.text for i in range(1, 5))
 
     await chat.press("Nộp hồ sơ")
@@ -101,8 +102,8 @@ async def test_custom_checklist_and_second_version(settings, db, world):
     for version in (1, 2):
         await chat.press_data(f"g|dossier|{world['custom'].id}")
         assert "⬜ 1. Tờ trình" in chat.text and "⬜ 2. Báo cáo thành tích" in chat.text and "3." not in chat.text
-        await attach(chat, 1, ("tt.pdf", b"%PDF 1"))
-        await attach(chat, 2, ("bc.pdf", b"%PDF 2"))
+        await attach(chat, 1, ("tt.pdf", sample_pdf("1")))
+        await attach(chat, 2, ("bc.pdf", sample_pdf("2")))
         await chat.press("Nộp hồ sơ")
         assert f"lần nộp thứ {version}" in chat.text
     with db() as s:
@@ -115,7 +116,7 @@ async def test_custom_checklist_and_second_version(settings, db, world):
 async def test_bad_files_refused_and_a_line_cleared(settings, db, world):
     chat = world["chat"]
     await chat.press_data(f"g|dossier|{world['custom'].id}")
-    await chat.upload("tt.pdf", b"%PDF")
+    await chat.upload("tt.pdf", sample_pdf("bao cao"))
     assert texts.DOSSIER_PICK_LINE in chat.text
     await chat.press("1. Tờ trình")
     await chat.upload("tt.zip", b"PK", "application/zip")
@@ -124,7 +125,7 @@ async def test_bad_files_refused_and_a_line_cleared(settings, db, world):
     assert "không đúng định dạng" in chat.text and "Xoá tệp của mục này" not in chat.labels()
     await chat.upload("big.pdf", b"%PDF" + b"0" * (20 * 1024 * 1024))
     assert "vượt quá giới hạn 20 MB" in chat.text
-    await chat.upload("tt.pdf", b"%PDF ok")
+    await chat.upload("tt.pdf", sample_pdf("ok"))
     await chat.press("Xoá tệp của mục này")
     assert "⬜ 1. Tờ trình" in chat.text
     await chat.press("Huỷ")
@@ -137,8 +138,8 @@ async def test_late_dossier_is_marked_late(settings, db, world):
     chat = world["chat"]
     with time_machine.travel(world["custom"].due_at + timedelta(days=1), tick=False):
         await chat.press_data(f"g|dossier|{world['custom'].id}")
-        await attach(chat, 1, ("tt.pdf", b"%PDF 1"))
-        await attach(chat, 2, ("bc.pdf", b"%PDF 2"))
+        await attach(chat, 1, ("tt.pdf", sample_pdf("1")))
+        await attach(chat, 2, ("bc.pdf", sample_pdf("2")))
         await chat.press("Nộp hồ sơ")
         assert "sau hạn" in chat.text
     with db() as s:

@@ -24,15 +24,16 @@ from handlers.io import OutMessage
 from tests.support import seed
 from tests.support.flowchat import FlowChat
 from tests.unit.test_progress import STAFF_USER, add_submission
+from bot.samples import sample_pdf
 
 
 def staff_chat(settings) -> FlowChat:
     """The export job is what these tests look at: pushes return at once and leave it running."""
     return FlowChat(settings, STAFF_USER, "Chuyên viên", channel="telegram", wait_for_background=False)
 
-PDF_A = b"%PDF-1.4 bao cao Kim Dong " + bytes(range(100))
-PDF_B = b"%PDF-1.4 bao cao Le Loi (1) " + bytes(range(50))
-PDF_C = b"%PDF-1.4 bao cao Le Loi (2) " + bytes(range(70))
+PDF_A = sample_pdf("bao cao Kim Dong", pad=100)
+PDF_B = sample_pdf("bao cao Le Loi (1)", pad=50)
+PDF_C = sample_pdf("bao cao Le Loi (2)", pad=70)
 LONG = "Báo cáo sơ kết học kỳ I năm học 2026-2027 về phong trào thi đua"
 
 

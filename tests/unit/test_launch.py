@@ -13,9 +13,10 @@ from handlers.launch import launch_message, split_messages
 from schedules.broadcasts import BroadcastMonitor
 from tests.support import seed
 from tests.support.flowchat import FlowChat
+from bot.samples import sample_pdf
 
 STAFF_ID = 9001
-PDF = b"%PDF-1.4 ke hoach\n" + bytes(range(100))
+PDF = sample_pdf("ke hoach", pad=100)
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from db.clock import utcnow
 from db.models import AuditEvent, AwardForm, Nomination, NominationFile, StoredFile
 from tests.support import seed
 from tests.support.flowchat import FlowChat
+from bot.samples import sample_pdf, sample_png
 
-PDF = b"%PDF-1.4 minh chung"
-PNG = b"\x89PNG\r\n\x1a\n anh"
+PDF = sample_pdf("minh chung")
+PNG = sample_png("anh")
 
 
 @pytest.fixture
@@ -401,3 +402,34 @@ async def test_contact_moved_to_another_unit_mid_flow(settings, db, world):
         s.get(type(world["contact"]), world["contact"].id).unit_id = world["other"].id
     await chat.press("Cá nhân")
     assert chat.text == texts.NOMINATION_NOT_ALLOWED
+
+
+async def test_of_two_evidence_files_only_the_one_that_opens_is_kept(settings, db, world):
+    from tests.support.documents import text_pdf
+    chat = world["chat"]
+    await chat.send("/decu")
+    await fill(chat, files=(("minh_chung.pdf", PDF, "application/pdf"),
+                            ("giay_khen.pdf", text_pdf()[:150], "application/pdf")))   # truncated
+    with db() as s:
+        assert s.exec(select(NominationFile)).all() == []
+    await chat.press("Xác nhận")
+    with db() as s:
+        nomination = s.exec(select(Nomination)).one()
+        (kept,) = s.exec(select(NominationFile).where(NominationFile.nomination_id == nomination.id)).all()
+        assert s.get(StoredFile, kept.stored_file_id).original_name == "minh_chung.pdf"
+
+
+async def test_a_truncated_evidence_file_gets_the_guarded_readers_reply(settings, db, world):
+    from tests.support.documents import text_pdf
+    chat = world["chat"]
+    await chat.send("/decu")
+    await chat.press(chat.labels()[0])
+    await chat.press("Cá nhân")
+    await chat.send("Nguyễn Thị Mai")
+    await chat.send("Giáo viên")
+    await chat.press("Dùng tên đơn vị")
+    await chat.send("Giáo viên dạy giỏi cấp thành phố.")
+    await chat.press("Bỏ qua")
+    await chat.press("Chiến sĩ thi đua cơ sở")
+    await chat.upload("giay_khen.pdf", text_pdf()[:150], "application/pdf")
+    assert chat.text.startswith(texts.DOCUMENT_CORRUPT.format(name="giay_khen.pdf"))

@@ -14,6 +14,7 @@ from db.models import AuditEvent, Nomination, OutboxMessage
 from handlers.nomination_export import ExportRow, build_docx, build_xlsx
 from tests.support import seed
 from tests.support.flowchat import FlowChat
+from bot.samples import sample_pdf
 
 HEADERS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Tóm tắt thành tích", "Hình thức đề nghị"]
 
@@ -38,7 +39,7 @@ def world(settings, db):
         dict(kind="nomination", title="Đề cử", period_label="Quý II/2027", due_in_days=100),
     ])
     first = make_nomination(db, settings, units[0], q1, "Nguyễn Thị Mai", reference="DC-2027-000001",
-                            evidence=[("mc1.pdf", b"%PDF one"), ("mc2.pdf", b"%PDF two")])
+                            evidence=[("mc1.pdf", sample_pdf("one")), ("mc2.pdf", sample_pdf("two"))])
     for i, u in enumerate(units[1:], start=2):
         make_nomination(db, settings, u, q1, f"Giáo viên {i}", reference=f"DC-2027-{i:06d}",
                         status="withdrawn" if i == 10 else "submitted")
@@ -72,7 +73,7 @@ async def test_open_accept_and_unit_told(settings, db, world):
     evidence, detail = chat.last
     assert [f.name for f in evidence.files] == ["mc1.pdf", "mc2.pdf"]
     with db() as s:
-        assert file_store.read(s, settings.thidua_data_dir, evidence.files[0].stored_file_id)[1] == b"%PDF one"
+        assert file_store.read(s, settings.thidua_data_dir, evidence.files[0].stored_file_id)[1] == sample_pdf("one")
     assert "DC-2027-000001" in detail.text and "Thành tích của Nguyễn Thị Mai" in detail.text
     assert chat.labels() == ["Duyệt", "Trả lại", "Quay lại danh sách"]
     await chat.press("Duyệt")

@@ -101,3 +101,15 @@ async def test_saved_milestones_have_short_titles_and_office_steps_are_not_the_u
     assert "trước ngày 25/1/2024" in by_title["Báo cáo sơ kết"].source_text
     office_steps = [m for m in rows if not m.units_act]
     assert office_steps and all(m.kind == "event" and m.precision == "month" for m in office_steps)
+
+
+async def test_a_corrupt_or_encrypted_plan_gets_a_clear_reply_and_nothing_is_saved(settings, db):
+    from tests.support.documents import pdf_with, text_pdf
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    await chat.upload("ke_hoach.pdf", text_pdf()[:200])          # truncated on the way
+    assert chat.text == texts.DOCUMENT_CORRUPT.format(name="ke_hoach.pdf")
+    await chat.upload("ke_hoach.pdf", pdf_with(password="123"))   # still waiting for a file: try again
+    assert chat.text == texts.DOCUMENT_ENCRYPTED.format(name="ke_hoach.pdf")
+    with db() as s:
+        assert s.exec(select(Campaign)).all() == [] and s.exec(select(StoredFile)).all() == []

@@ -16,9 +16,10 @@ from handlers.engine import Flow, done, flow, goto
 from handlers.io import IncomingFile
 from tests.support import seed
 from tests.support.flowchat import FlowChat
+from bot.samples import sample_docx, sample_jpeg, sample_pdf, sample_png, sample_xlsx
 
-PDF = b"%PDF-1.4 bao cao so ket hoc ky I\n" + bytes(range(256))
-XLSX = b"PK\x03\x04 bang so lieu thi dua" + bytes(range(100))
+PDF = sample_pdf("bao cao so ket hoc ky I", pad=256)
+XLSX = sample_xlsx("bang so lieu thi dua")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 USER = 501
 
@@ -158,7 +159,7 @@ async def test_wrong_file_type_is_refused(settings, db, world):
     assert "Không nhận tệp «chuong_trinh.exe»" in chat.text and "Chưa có tệp nào" in chat.text
     await chat.upload("gia_mao.pdf", b"MZ...", "application/x-msdownload")   # extension and type disagree
     assert "Không nhận tệp «gia_mao.pdf»" in chat.text
-    await chat.upload("anh_chup.png", b"\x89PNG....", "image/png", kind="photo")
+    await chat.upload("anh_chup.png", sample_png("anh chup"), "image/png", kind="photo")
     assert "Đã nhận 1 tệp" in chat.text and "anh_chup.png" in chat.text
     assert state_of(db).data["files"][0]["name"] == "anh_chup.png"
 
@@ -166,7 +167,7 @@ async def test_wrong_file_type_is_refused(settings, db, world):
 async def test_file_over_20_mb_is_refused_with_advice(settings, db, world):
     chat = FlowChat(settings, USER)
     await to_files_step(chat, world["report"].id)
-    chat.files["big"] = b"%PDF small stand-in"
+    chat.files["big"] = sample_pdf("small stand-in")
     await chat._push(files=[IncomingFile("big", "ho_so_day_du.pdf", "application/pdf", 21 * 1024 * 1024, "document")])
     assert "ho_so_day_du.pdf" in chat.text and "tối đa 20 MB" in chat.text and "nén" in chat.text
     assert state_of(db).data["files"] == []
@@ -177,7 +178,7 @@ async def test_file_over_20_mb_is_refused_with_advice(settings, db, world):
 async def test_a_file_from_the_upload_page_may_be_up_to_50_mb(settings, db, world):
     chat = FlowChat(settings, USER)
     await to_files_step(chat, world["report"].id)
-    chat.files["upload:abc"] = b"%PDF big stand-in"
+    chat.files["upload:abc"] = sample_pdf("big stand-in")
     await chat._push(files=[IncomingFile("upload:abc", "ho_so_day_du.pdf", "application/pdf", 30 * 1024 * 1024)])
     assert [f["name"] for f in state_of(db).data["files"]] == ["ho_so_day_du.pdf"]
     await chat._push(files=[IncomingFile("upload:def", "qua_lon.pdf", "application/pdf", 51 * 1024 * 1024)])
@@ -187,7 +188,7 @@ async def test_a_file_from_the_upload_page_may_be_up_to_50_mb(settings, db, worl
 async def test_album_of_two_photos_counts_as_two_files(settings, db, world):
     chat = FlowChat(settings, USER)
     await to_files_step(chat, world["report"].id)
-    chat.files.update(p1=b"\xff\xd8 trang 1", p2=b"\xff\xd8 trang 2")
+    chat.files.update(p1=sample_jpeg("trang 1"), p2=sample_jpeg("trang 2"))
     await chat._push(files=[IncomingFile("p1", None, "image/jpeg", 9, "photo"),
                             IncomingFile("p2", None, "image/jpeg", 9, "photo")])
     assert "Đã nhận 2 tệp" in chat.text
@@ -196,8 +197,8 @@ async def test_album_of_two_photos_counts_as_two_files(settings, db, world):
     await chat.press("Xác nhận")
     with db() as s:
         stored = s.exec(select(StoredFile).order_by(StoredFile.id)).all()
-    assert [f.sha256 for f in stored] == [hashlib.sha256(b"\xff\xd8 trang 1").hexdigest(),
-                                          hashlib.sha256(b"\xff\xd8 trang 2").hexdigest()]
+    assert [f.sha256 for f in stored] == [hashlib.sha256(sample_jpeg("trang 1")).hexdigest(),
+                                          hashlib.sha256(sample_jpeg("trang 2")).hexdigest()]
     assert all(f.original_name.endswith(".jpg") for f in stored)
 
 
@@ -316,7 +317,7 @@ async def test_flow_resumes_after_a_restart(settings, db, world):
     await before.upload("a.pdf", PDF)
     after = FlowChat(settings, USER)          # a new process: nothing in memory but the channel's files
     after.files = dict(before.files)
-    await after.upload("b.docx", b"PK docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    await after.upload("b.docx", sample_docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     assert "Đã nhận 2 tệp" in after.text
     await after.send("Xong")
     await after.send("Bỏ qua")
@@ -426,3 +427,22 @@ async def test_submitting_cancels_the_units_queued_reminders_at_once(world, sett
     with db() as s:
         row = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).one()
     assert row.status == "cancelled"
+
+
+async def test_an_unreadable_file_is_refused_at_confirm_and_nothing_is_stored(settings, db, world):
+    from tests.support.documents import pdf_with, png
+    chat = FlowChat(settings, USER)
+    await to_files_step(chat, world["report"].id)
+    await chat.upload("bao_cao.pdf", PDF)
+    await chat.upload("phu_luc.pdf", pdf_with(password="matkhau"))
+    await chat.upload("so_lieu.xlsx", png(), XLSX_MIME)            # a picture saved under an Excel name
+    await chat.press("Xong")
+    await chat.press("Bỏ qua")
+    await chat.press("Xác nhận")
+    assert texts.DOCUMENT_ENCRYPTED.format(name="phu_luc.pdf") in chat.text
+    assert "so_lieu.xlsx" in chat.text and "ảnh PNG" in chat.text
+    assert "Đã nhận 1 tệp" in chat.text and state_of(db).state == "files"   # the good file is kept
+    assert count(db, Submission) == 0 and count(db, StoredFile) == 0
+    await chat.press("Xong")
+    await chat.press("Xác nhận")
+    assert "Số tiếp nhận: BC-" in chat.text and count(db, StoredFile) == 1

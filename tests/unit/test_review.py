@@ -9,9 +9,10 @@ from db.clock import utcnow
 from db.models import AuditEvent, ConversationState, Milestone, OutboxMessage, Submission
 from tests.support import seed
 from tests.unit.test_progress import STAFF_USER, add_submission, staff_chat
+from bot.samples import sample_pdf
 
-PDF_1 = b"%PDF-1.4 bao cao so ket " + bytes(range(64))
-PDF_2 = b"%PDF-1.4 phu luc " + bytes(range(32))
+PDF_1 = sample_pdf("bao cao so ket", pad=64)
+PDF_2 = sample_pdf("phu luc", pad=32)
 
 
 @pytest.fixture

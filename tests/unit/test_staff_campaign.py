@@ -13,9 +13,10 @@ from handlers import engine
 from handlers.staff_campaign import parse_period
 from tests.support import seed
 from tests.support.flowchat import FlowChat
+from bot.samples import sample_pdf
 
 STAFF_ID = 9001
-PDF = b"%PDF-1.4 ke hoach phat dong thi dua\n" + bytes(range(200))
+PDF = sample_pdf("ke hoach phat dong thi dua", pad=200)
 # 10:00 on 20/09/2026 in Hà Nội
 NOW = datetime(2026, 9, 20, 3, 0)
 

@@ -7,6 +7,7 @@ from db.clock import utcnow
 from db.models import ConversationState, Nomination, Submission
 from tests.support import seed
 from tests.support.flowchat import FlowChat
+from bot.samples import sample_pdf
 
 USER = 601
 
@@ -91,7 +92,7 @@ async def test_menu_button_shows_the_same_list(settings, world):
 async def test_after_submitting_the_line_shows_the_new_version(settings, world):
     chat = FlowChat(settings, USER)
     await chat.press_data(f"g|submit|{world['final'].id}")
-    await chat.upload("tong_ket.pdf", b"%PDF tong ket")
+    await chat.upload("tong_ket.pdf", sample_pdf("tong ket"))
     await chat.press("Xong")
     await chat.press("Bỏ qua")
     await chat.press("Xác nhận")
