@@ -13,7 +13,7 @@ ru_maxrss, not a maximum over every child):
 - `thidua export <big campaign> -o OUT`         (the measured case)
 and reports peak RSS (MiB), seconds, and the archive's size and member count (read from the zip's central
 directory). `--chat` also runs the /xuat background job (build, copy into the store, messages) in a child
-while a probe coroutine takes db_lock and writes every 50 ms: its worst wait shows whether the bot freezes. `--code DIR` runs the exports from another checkout (e.g. a `git worktree` of an older commit)
+while a probe coroutine writes every 50 ms: its worst wait shows whether the bot freezes. `--code DIR` runs the exports from another checkout (e.g. a `git worktree` of an older commit)
 against the same data, to compare implementations. Everything is deleted afterwards unless --keep.
 """
 from __future__ import annotations
@@ -131,13 +131,13 @@ def archive_facts(out_dir: Path) -> dict:
 
 def chat_child(campaign_id: int) -> None:
     """In a child process: the /xuat background job (handlers.export.run_export) on the big campaign, with
-    a probe that takes db_lock and writes every 50 ms meanwhile, as the engine would for other chats. The
+    a probe that writes every 50 ms meanwhile, as the engine would for other chats. The
     probe's worst wait is how long the bot would have frozen. Prints JSON on stdout."""
     import asyncio
 
     from bot.settings import get_settings
     from db.clock import utcnow
-    from db.engine import db_lock, init_engine, session_scope
+    from db.engine import init_engine, session_scope
     from db.models import AuditEvent, OutboxMessage
     from handlers import export
     from handlers.io import OutMessage
@@ -153,9 +153,8 @@ def chat_child(campaign_id: int) -> None:
             loop = asyncio.get_running_loop()
             while not stop.is_set():
                 asked = loop.time()
-                async with db_lock():
-                    with session_scope() as s:
-                        s.add(AuditEvent(actor="bench", action="probe"))
+                with session_scope() as s:
+                    s.add(AuditEvent(actor="bench", action="probe"))
                 waits.append(loop.time() - asked)
                 await asyncio.sleep(0.05)
         probing = asyncio.create_task(probe())

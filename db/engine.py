@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
@@ -57,9 +57,3 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
-
-
-@asynccontextmanager
-async def db_lock():
-    """Deprecated no-op (kept until every caller is gone): transactions never await, so none is needed."""
-    yield

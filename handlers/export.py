@@ -32,7 +32,7 @@ from bot.links import file_url
 from db import exports as exports_db
 from db import files as file_store
 from db import people
-from db.engine import db_lock, session_scope
+from db.engine import session_scope
 from db.models import Campaign
 from db.outbox import Outgoing, enqueue_many
 from db.progress import ExportData
@@ -252,9 +252,8 @@ def _copy_into_store(data_dir: Path, path: Path, progress: Callable[[int], None]
 
 
 async def _queue(items: list[Outgoing]) -> None:
-    async with db_lock():
-        with session_scope() as session:
-            enqueue_many(session, items)
+    with session_scope() as session:
+        enqueue_many(session, items)
     background.wake_outbox()
 
 
@@ -285,14 +284,13 @@ async def _run_export(req: ExportRequest) -> None:
         if b is None:
             await _queue(_finish(req, texts.EXPORT_PROGRESS_FAILED, [OutMessage(texts.PROGRESS_GONE)]))
             return
-        async with db_lock():
-            with session_scope() as session:   # short: rows and messages only, the bytes are already stored
-                xlsx = file_store.add_blob(session, b.xlsx_blob, b.plan.xlsx_name, XLSX_MIME)
-                archive = file_store.add_blob(session, b.zip_blob, b.plan.zip_name, ZIP_MIME)
-                people.audit(session, req.actor, "export_created", f"campaign:{req.campaign_id}",
-                             files=b.result.zipped, xlsx_bytes=b.xlsx_blob.size, zip_bytes=b.zip_size)
-                enqueue_many(session, _finish(req, texts.EXPORT_PROGRESS_DONE, _result_messages(
-                    req, b.plan, b.result, xlsx.id, archive.id, b.zip_size)))
+        with session_scope() as session:   # short: rows and messages only, the bytes are already stored
+            xlsx = file_store.add_blob(session, b.xlsx_blob, b.plan.xlsx_name, XLSX_MIME)
+            archive = file_store.add_blob(session, b.zip_blob, b.plan.zip_name, ZIP_MIME)
+            people.audit(session, req.actor, "export_created", f"campaign:{req.campaign_id}",
+                         files=b.result.zipped, xlsx_bytes=b.xlsx_blob.size, zip_bytes=b.zip_size)
+            enqueue_many(session, _finish(req, texts.EXPORT_PROGRESS_DONE, _result_messages(
+                req, b.plan, b.result, xlsx.id, archive.id, b.zip_size)))
         background.wake_outbox()
     except asyncio.CancelledError:
         tracker.cancelled.set()      # the worker thread stops at its next chunk

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from db import reminders as store
 from db.clock import utcnow
-from db.engine import db_lock, session_scope
+from db.engine import session_scope
 from db.models import Campaign, Milestone, MilestoneKind
 from handlers.engine import action_choice
 from handlers.io import OutMessage
@@ -210,14 +210,12 @@ def run_reminders(tz: ZoneInfo, now: datetime | None = None) -> int:
 
 
 async def reminder_tick(tz: ZoneInfo, on_enqueued: Callable[[], None]) -> int:
-    """The scheduler's tick: takes the DB lock per milestone so conversations go on between them."""
+    """The scheduler's tick: one short transaction per milestone, yielding between them so conversations go on."""
     now = utcnow()
-    async with db_lock():
-        work = prepare_tick(now, tz)
+    work = prepare_tick(now, tz)
     total = 0
     for item in work:
-        async with db_lock():
-            queued = remind_one(item, now, tz)
+        queued = remind_one(item, now, tz)
         if queued:
             total += queued
             on_enqueued()   # the outbox starts sending while the next milestone is planned
@@ -238,8 +236,7 @@ def install(runner) -> None:
         await reminder_tick(tz, runner.on_enqueued)
 
     async def digest() -> None:
-        async with db_lock():
-            queued = run_digest(tz)
+        queued = run_digest(tz)
         if queued:
             runner.on_enqueued()
 

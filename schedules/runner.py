@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from db import conversations
 from db.clock import utcnow
-from db.engine import db_lock, session_scope
+from db.engine import session_scope
 from handlers import engine
 
 log = logging.getLogger(__name__)
@@ -38,15 +38,13 @@ class SchedulerRunner:
         self.ticks.append((name, tick, every_seconds))
 
     async def expire_conversations(self) -> None:
-        async with db_lock():
-            n = engine.expire_conversations(timeout_minutes=self.settings.conversation_timeout_minutes)
+        n = engine.expire_conversations(timeout_minutes=self.settings.conversation_timeout_minutes)
         if n:
             self.on_enqueued()
 
     async def prune_updates(self) -> None:
-        async with db_lock():
-            with session_scope() as session:
-                conversations.prune_updates(session, utcnow() - UPDATE_MEMORY)
+        with session_scope() as session:
+            conversations.prune_updates(session, utcnow() - UPDATE_MEMORY)
 
     def start(self) -> None:
         for name, tick, every in self.ticks:
