@@ -25,6 +25,7 @@ import sys
 import time
 
 from bench import _harness as h
+from bot.samples import sample_pdf
 
 FIRST_SCHOOL = 200_000
 HELP_USER = 199_999
@@ -94,7 +95,7 @@ class School:
                 msg = await self.expect(lambda m: "Hãy gửi tệp" in m_text(m))
             await self.think()
             size = self.rng.randint(2 * MB, 5 * MB)
-            pdf = b"%PDF-1.4\n" + self.rng.randbytes(size - 9)
+            pdf = sample_pdf(f"bao cao {self.uid}", pad=size)   # a real PDF: the bot opens every report
             name = f"bao_cao_{self.uid}.pdf"
             await self.sb.send_document(self.uid, name, pdf, "application/pdf")
             file_id = next(f.file_id for f in list(self.sb._files.values()) if f.file_name == name)

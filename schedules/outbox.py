@@ -94,6 +94,7 @@ class OutboxDispatcher:
         self._wake = asyncio.Event()
         self._progress = asyncio.Event()
         self._last_renew = 0.0
+        self._flush_handle: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------------------------------------ the engine's side
 
@@ -116,24 +117,30 @@ class OutboxDispatcher:
     # ------------------------------------------------------------------------------------------ the loop
 
     async def run(self, stop: asyncio.Event) -> None:
-        recorder = asyncio.create_task(self._record_loop(stop))
-        maintain_every = min(self.poll_s, self.lease.total_seconds() / 3)
         next_maintenance = 0.0
         try:
             while not stop.is_set():
                 try:
                     if time.monotonic() >= next_maintenance:   # leadership, leases: every few seconds
                         self._maintain()
-                        next_maintenance = time.monotonic() + maintain_every
-                    claimed = self._claim() if self._has_room() else 0
+                        next_maintenance = time.monotonic() + self._maintain_every()
+                    wait = self._seconds_to_due()              # idle: this one cheap query per poll
+                    claimed = self._claim() if wait == 0 and self._has_room() else 0
                 except Exception:   # the database is away for a moment: keep the loop alive
                     log.exception("outbox poll failed")
-                    claimed = 0
+                    claimed, wait = 0, self.poll_s
                 if claimed and self._has_room():
                     continue
-                await self._sleep(stop, max(0.01, min(self._next_poll(), next_maintenance - time.monotonic())))
+                timeout = self.poll_s if wait is None or wait == 0 else min(wait, self.poll_s)
+                await self._sleep(stop, max(0.01, min(timeout, next_maintenance - time.monotonic())))
         finally:
-            await self._shutdown(recorder)
+            await self._shutdown()
+
+    def _maintain_every(self) -> float:
+        """Held rows need their leases renewed (a third of the lease); otherwise a look now and then
+        (another process's dead rows, leadership) is enough."""
+        renew = self.lease.total_seconds() / 3
+        return min(self.poll_s, renew) if self.held else max(self.poll_s, renew)
 
     def _maintain(self) -> None:
         for channel in self.senders:
@@ -173,16 +180,18 @@ class OutboxDispatcher:
         """Claim bulk rows in batches (when half the room is free), not one query per message sent."""
         return self.bulk_held <= self.max_bulk // 2
 
-    def _next_poll(self) -> float:
-        timeout = self.poll_s
+    def _seconds_to_due(self) -> float | None:
+        """0 when rows are due now, else seconds until the next one (None: nothing pending)."""
         if not self._has_room():
-            return timeout   # woken when room frees up
+            return self.poll_s   # woken when room frees up
+        soonest = None
         with session_scope() as session:
             for channel in self._leading:
                 due = outbox.next_due_at(session, channel)
                 if due is not None:
-                    timeout = min(timeout, max(0.01, (due - utcnow()).total_seconds()))
-        return timeout
+                    wait = max(0.0, (due - utcnow()).total_seconds())
+                    soonest = wait if soonest is None else min(soonest, wait)
+        return soonest
 
     async def _sleep(self, stop: asyncio.Event, timeout: float) -> None:
         self._wake.clear()
@@ -217,6 +226,7 @@ class OutboxDispatcher:
 
     def _done(self, row: Queued, result: SendResult) -> None:
         self.results.append((row, result))
+        self._schedule_flush()
         if result.ok and result.message_id:
             self.sent_ids[row.key] = result.message_id
             if len(self.sent_ids) > 5000:
@@ -302,10 +312,14 @@ class OutboxDispatcher:
 
     # ------------------------------------------------------------------------------------------ recording
 
-    async def _record_loop(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            await asyncio.sleep(self.record_every)
-            self.flush()
+    def _schedule_flush(self) -> None:
+        """Results are written a moment after the first of a batch arrives (no timer runs when idle)."""
+        if self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_later(self.record_every, self._timed_flush)
+
+    def _timed_flush(self) -> None:
+        self._flush_handle = None
+        self.flush()
 
     def flush(self) -> int:
         """Write the results gathered so far in one transaction; then run the hooks."""
@@ -323,6 +337,7 @@ class OutboxDispatcher:
         except Exception:
             log.exception("recording %d outbox results failed; retrying", len(batch))
             self.results = batch + self.results
+            self._schedule_flush()
             return 0
         for row, result in batch:
             self.held.pop(row.id, None)
@@ -346,7 +361,7 @@ class OutboxDispatcher:
 
     # ------------------------------------------------------------------------------------------ stopping
 
-    async def _shutdown(self, recorder: asyncio.Task) -> None:
+    async def _shutdown(self) -> None:
         """Stop claiming; let sends under way finish (up to grace_s); hand everything else back to pending."""
         self.stopping = True
         unsent = [row for q in self.queues.values() for _, _, row in q]
@@ -357,8 +372,9 @@ class OutboxDispatcher:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        recorder.cancel()
-        await asyncio.gather(recorder, return_exceptions=True)
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
         self.flush()
         recorded = {row.id for row in unsent}
         leftover = [row_id for row_id in self.held if row_id not in recorded] + [row.id for row in unsent]
