@@ -320,11 +320,15 @@ def r(value, digits: int = 3):
 
 @contextlib.contextmanager
 def temp_dir(prefix: str):
+    """Removed afterwards, unless BENCH_KEEP is set (the bot's log and database, to look into a failure)."""
     path = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         yield path
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):
+            print(f"kept {path}", file=sys.stderr)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- throwaway PostgreSQL
