@@ -17,6 +17,8 @@ from db.models import AuditEvent, Contact, Invite, OutboxMessage, Staff
 from tests.support import seed
 from tests.support.flowchat import FlowChat
 
+pytestmark = pytest.mark.reliability   # issue 18: office scoping, races, invite floods
+
 T0 = datetime(2026, 12, 2, 3, 0, 7)   # naive UTC: 10:00:07 in Việt Nam
 
 

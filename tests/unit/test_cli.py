@@ -92,6 +92,7 @@ def assert_token_nowhere(token: str, out: str, err: str, caplog) -> None:
         assert secret_part not in text
 
 
+@pytest.mark.reliability
 def test_a_token_telegram_rejects_gives_one_line_exit_2_and_is_printed_nowhere(run_env):
     from bot.sandbox import TelegramSandbox
     thidua, monkeypatch, caplog = run_env
@@ -103,6 +104,7 @@ def test_a_token_telegram_rejects_gives_one_line_exit_2_and_is_printed_nowhere(r
     assert_token_nowhere(TG_TOKEN, out, err, caplog)
 
 
+@pytest.mark.reliability
 def test_an_unreachable_telegram_api_gives_a_clear_line_and_no_token(run_env):
     thidua, monkeypatch, caplog = run_env
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TG_TOKEN)
@@ -113,6 +115,7 @@ def test_an_unreachable_telegram_api_gives_a_clear_line_and_no_token(run_env):
     assert_token_nowhere(TG_TOKEN, out, err, caplog)
 
 
+@pytest.mark.reliability
 def test_a_token_zalo_rejects_gives_one_line_exit_2_and_is_printed_nowhere(run_env):
     from bot.zalo_sandbox import ZaloSandbox
     thidua, monkeypatch, caplog = run_env
@@ -124,6 +127,7 @@ def test_a_token_zalo_rejects_gives_one_line_exit_2_and_is_printed_nowhere(run_e
     assert_token_nowhere(ZALO_TOKEN, out, err, caplog)
 
 
+@pytest.mark.reliability
 def test_in_a_real_process_a_rejected_token_never_reaches_stderr(tmp_path):
     from bot.sandbox import TelegramSandbox
     with serving(TelegramSandbox("123456:the-real-one")) as sandbox:
@@ -173,6 +177,7 @@ def test_plan_parse_still_reads_good_files(thidua, tmp_path, name, make):
     assert json.loads(out)["period_start"] == "2026-09-01"     # read: the school year 2026-2027 of PLAN_TEXT
 
 
+@pytest.mark.reliability
 def test_a_truncated_plan_pdf_is_no_traceback_in_a_real_process(tmp_path):
     path = tmp_path / "ke_hoach.pdf"
     path.write_bytes(text_pdf()[:200])

@@ -76,6 +76,7 @@ VIET_300 = ("Báo cáo tổng kết phong trào thi đua " * 9)[:300]
     ("bao cao. ban cuoi", "bao cao. ban cuoi"),                           # ". ban cuoi" is no extension
     ("x" * 100 + ".verylongextension", None),
 ])
+@pytest.mark.reliability
 def test_safe_file_name(name, expected):
     got = safe_file_name(name)
     if expected is not None:

@@ -29,6 +29,8 @@ from tests.support.flowchat import FlowChat
 from tests.unit.test_plan_import import PLAN
 from tests.unit.test_progress import add_submission
 
+pytestmark = pytest.mark.reliability   # issue 18: office scoping, races, invite floods
+
 MARK = "Quận Một"          # in every name and title of office A
 ALICE, BOB = 9101, 9102    # staff of office A, of office B
 

@@ -2,6 +2,8 @@
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from sqlmodel import select
 
 from bot import texts
@@ -103,6 +105,7 @@ async def test_saved_milestones_have_short_titles_and_office_steps_are_not_the_u
     assert office_steps and all(m.kind == "event" and m.precision == "month" for m in office_steps)
 
 
+@pytest.mark.reliability
 async def test_a_corrupt_or_encrypted_plan_gets_a_clear_reply_and_nothing_is_saved(settings, db):
     from tests.support.documents import pdf_with, text_pdf
     chat = await staff_chat(settings)

@@ -429,6 +429,7 @@ async def test_submitting_cancels_the_units_queued_reminders_at_once(world, sett
     assert row.status == "cancelled"
 
 
+@pytest.mark.reliability
 async def test_an_unreadable_file_is_refused_at_confirm_and_nothing_is_stored(settings, db, world):
     from tests.support.documents import pdf_with, png
     chat = FlowChat(settings, USER)

@@ -67,6 +67,7 @@ def skipped_records(caplog):
     return [r for r in caplog.records if "cannot be read" in r.getMessage()]
 
 
+@pytest.mark.reliability
 async def test_an_unreadable_update_is_logged_once_skipped_and_the_rest_of_its_batch_answered(
         sandbox, started, caplog):
     channel, recorder = started
@@ -86,6 +87,7 @@ async def test_an_unreadable_update_is_logged_once_skipped_and_the_rest_of_its_b
     assert "newer shape" not in caplog.text                          # never the payload
 
 
+@pytest.mark.reliability
 async def test_an_update_without_update_id_is_dropped_without_breaking_the_batch(sandbox, started, caplog):
     channel, recorder = started
     from bot.channels.telegram import TolerantBot
@@ -96,6 +98,7 @@ async def test_an_update_without_update_id_is_dropped_without_breaking_the_batch
     assert channel.bot._readable(good) is good
 
 
+@pytest.mark.reliability
 async def test_webhook_feed_skips_an_unreadable_update_once_and_handles_the_next(sandbox, started, caplog):
     channel, recorder = started
     caplog.set_level(logging.INFO)
@@ -231,6 +234,7 @@ async def test_download_over_the_limit_stops_early_and_says_so(sandbox, started)
     assert sandbox.stats.calls["getFile"] == calls
 
 
+@pytest.mark.reliability
 async def test_download_errors_never_carry_the_token(sandbox):
     channel = TelegramChannel(TOKEN, api_base_url=sandbox.api_base_url, file_base_url="http://127.0.0.1:9/file/bot",
                               secret=SECRET, on_inbound=Recorder())

@@ -74,6 +74,7 @@ def hook():
 HOOK_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": HOOK_SECRET}
 
 
+@pytest.mark.reliability
 async def test_webhook_answers_400_to_malformed_json_and_to_json_that_is_no_update(hook):
     app, received = hook
     for body in (b"{not json", b"\xff\xfe\x00", b"[1, 2]", b'"text"'):
@@ -82,6 +83,7 @@ async def test_webhook_answers_400_to_malformed_json_and_to_json_that_is_no_upda
     assert received == []
 
 
+@pytest.mark.reliability
 async def test_webhook_refuses_a_chunked_body_over_the_limit_after_one_chunk_too_many(hook):
     app, received = hook
     status, _, pulled = await call(app, "POST", "/telegram/webhook", HOOK_HEADERS,
@@ -89,6 +91,7 @@ async def test_webhook_refuses_a_chunked_body_over_the_limit_after_one_chunk_too
     assert status == 413 and pulled <= WEBHOOK_BODY_LIMIT + CHUNK and received == []
 
 
+@pytest.mark.reliability
 async def test_webhook_refuses_an_announced_oversize_body_without_reading_it(hook):
     app, _ = hook
     headers = {**HOOK_HEADERS, "Content-Length": str(WEBHOOK_BODY_LIMIT + 1)}
@@ -96,6 +99,7 @@ async def test_webhook_refuses_an_announced_oversize_body_without_reading_it(hoo
     assert status == 413 and pulled == 0
 
 
+@pytest.mark.reliability
 async def test_webhook_does_not_trust_a_small_content_length(hook):
     app, _ = hook
     headers = {**HOOK_HEADERS, "Content-Length": "10"}
@@ -103,6 +107,7 @@ async def test_webhook_does_not_trust_a_small_content_length(hook):
     assert status == 413 and pulled <= WEBHOOK_BODY_LIMIT + CHUNK
 
 
+@pytest.mark.reliability
 async def test_webhook_answers_200_to_an_update_telegram_cannot_parse_and_queues_the_next(caplog):
     from bot.channels.telegram import TelegramChannel
 
@@ -185,6 +190,7 @@ async def test_an_upload_streams_to_disk_and_the_page_shows_the_conversations_an
     assert list(folder.iterdir()) == []          # the sink moves the file it keeps; nothing left behind
 
 
+@pytest.mark.reliability
 async def test_the_file_name_and_the_replies_are_escaped(tmp_path):
     name = "<script>alert(1)</script>.pdf"
     conversation = Conversation(answer=[f"Không nhận tệp «{name}»."])
@@ -194,6 +200,7 @@ async def test_the_file_name_and_the_replies_are_escaped(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.pdf" in page
 
 
+@pytest.mark.reliability
 async def test_a_refusal_is_shown_instead_of_a_receipt(tmp_path):
     conversation = Conversation(answer=["Không nhận tệp «a.exe»: chỉ nhận PDF."])
     app = build_app(upload_routes(SECRET, conversation, tmp_path))
@@ -201,6 +208,7 @@ async def test_a_refusal_is_shown_instead_of_a_receipt(tmp_path):
     assert status == 200 and "Không nhận tệp «a.exe»: chỉ nhận PDF." in page and "Đã nhận" not in page
 
 
+@pytest.mark.reliability
 async def test_a_chunked_60_mb_upload_is_refused_having_read_at_most_the_limit_and_one_chunk(uploads):
     app, conversation, folder = uploads
     head, _, tail = form_body("lon.pdf", b"")
