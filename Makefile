@@ -25,9 +25,16 @@ test-postgres: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,postgres]'
 	scripts/test-on-postgres.sh -q
 
+# The benchmarks the README quotes (about 40 minutes; each prints JSON with its own baseline; see bench/README.md).
 bench: $(STAMP)
 	$(BIN)/python -m bench.broadcast --contacts 3000 --json
 	$(BIN)/python -m bench.reminders --json
+	$(BIN)/python -m bench.rush --schools 150
+	$(BIN)/python -m bench.cpu --updates 500 --idle 30
+	$(BIN)/python -m bench.launch_rss --contacts 3000
+	$(BIN)/python -m bench.stop_resume --contacts 1000
+	$(BIN)/python -m bench.flood --messages 200
+	$(BIN)/python -m bench.export_rss --small
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
