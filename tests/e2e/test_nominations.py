@@ -11,7 +11,7 @@ from sqlmodel import select
 from db import submissions
 from db.models import Nomination, Submission
 from tests.support import seed
-from bot.samples import sample_pdf
+from bot.samples import sample_docx, sample_pdf
 
 PDF = sample_pdf("minh chung sang kien", pad=256)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -136,7 +136,7 @@ async def test_dossier_handed_over_from_the_report_menu(e2e, db, school):
         line = next(b.text for b in checklist.buttons if b.text.startswith(f"{n}. "))
         await alice.press(line, checklist)
         await alice.expect_reply(contains="Gửi tệp cho mục")
-        await alice.upload(name, PDF + name.encode(), mime)
+        await alice.upload(name, sample_docx(name) if name.endswith(".docx") else sample_pdf(name), mime)
         await alice.press("Xong", await alice.expect_reply(contains="Đã nhận 1 tệp"))
         checklist = await alice.expect_reply(contains=f"✅ {n}.")
     await alice.press("Nộp hồ sơ", checklist)
