@@ -13,10 +13,9 @@ from enum import StrEnum
 from bot import texts
 from db import campaigns, nominations
 from db.models import Milestone, MilestoneKind
-from handlers import fetching
-from handlers.engine import CONTACT, Ctx, Flow, Step, action, done, fetch, flow, goto
+from handlers.engine import CONTACT, Ctx, Flow, Step, action, done, flow, goto
 from handlers.io import Choice, OutMessage
-from handlers.nominate import check_files, fetched_refs, same_unit, store_refs
+from handlers.nominate import files_arriving, same_unit, store_refs
 
 
 class S(StrEnum):
@@ -107,18 +106,13 @@ class DossierFlow(Flow):
         if inp.choice == "clear":
             data["docs"][key] = []
             return self._checklist(ctx, data, texts.DOSSIER_CLEARED.format(label=label))
-        if inp.fetched is not None:
-            refs, problems = fetched_refs(inp.fetched, fetching.unreadable(inp))
-            problems = data.pop("file_problems", []) + problems
-        elif inp.files:
-            wanted, problems = check_files(inp.files)
-            if wanted:   # download outside the transaction; this step goes on with inp.fetched
-                data["file_problems"] = problems
-                return fetch(S.upload, wanted, prepare=("check_documents", {}))
-            refs = []
-        else:
+        arrival = files_arriving(inp, data, S.upload)
+        if arrival is None:
             return goto(S.upload, OutMessage(texts.DOSSIER_FILES_EXPECTED.format(label=label),
                                              choices=self._upload_buttons(data)))
+        if arrival.fetch:
+            return arrival.fetch
+        refs, problems = arrival.refs, arrival.problems
         data["docs"][key] = data["docs"].get(key, []) + refs
         total = len(data["docs"][key])
         lines = problems + ([texts.DOSSIER_FILES_RECEIVED.format(count=len(refs), label=label, total=total)]

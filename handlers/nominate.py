@@ -6,6 +6,7 @@ are written together at "Xác nhận", so a cancelled or timed-out flow leaves n
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 import unicodedata
 from enum import StrEnum
 
@@ -71,6 +72,29 @@ def fetched_refs(fetched: list[FetchedFile], unreadable: dict[str, str] | None =
             name = f"anh_{f.sha256[:8]}.jpg" if f.kind == "photo" else f"tep_{f.sha256[:8]}"
         refs.append({"sha256": f.sha256, "name": name, "mime": mime, "size": f.size})
     return refs, problems
+
+
+@dataclass
+class Arrival:
+    refs: list[dict]
+    problems: list[str]
+    fetch: Step | None = None     # the files still have to be downloaded: return this step
+
+
+def files_arriving(inp, data: dict, state: str) -> Arrival | None:
+    """Files sent in a files step (nominations, dossiers): refused on what they announce, else fetched outside
+    the transaction and checked by the guarded reader; the step is called again with inp.fetched.
+    None: this input carries no file."""
+    if inp.fetched is not None:
+        refs, problems = fetched_refs(inp.fetched, fetching.unreadable(inp))
+        return Arrival(refs, data.pop("file_problems", []) + problems)
+    if not inp.files:
+        return None
+    wanted, problems = check_files(inp.files)
+    if wanted:
+        data["file_problems"] = problems
+        return Arrival([], [], fetch(state, wanted, prepare=("check_documents", {})))
+    return Arrival([], problems)
 
 
 def store_refs(ctx: Ctx, refs: list[dict]) -> list[int]:
@@ -372,17 +396,12 @@ class NominateFlow(Flow):
         if inp.choice == "clear":
             data["files"] = []
             return self._ask_files(ctx, data)
-        if inp.fetched is not None:
-            refs, problems = fetched_refs(inp.fetched, fetching.unreadable(inp))
-            problems = data.pop("file_problems", []) + problems
-        elif inp.files:
-            wanted, problems = check_files(inp.files)
-            if wanted:   # download outside the transaction; this step goes on with inp.fetched
-                data["file_problems"] = problems
-                return fetch(S.files, wanted, prepare=("check_documents", {}))
-            refs = []
-        else:
+        arrival = files_arriving(inp, data, S.files)
+        if arrival is None:
             return goto(S.files, OutMessage(texts.NOMINATION_FILES_EXPECTED, choices=self._files_buttons(data)))
+        if arrival.fetch:
+            return arrival.fetch
+        refs, problems = arrival.refs, arrival.problems
         data["files"] = data.get("files", []) + refs
         lines = problems + ([texts.NOMINATION_FILES_RECEIVED.format(count=len(refs), total=len(data["files"]))]
                             if refs else [])
