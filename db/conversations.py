@@ -4,11 +4,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import and_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from db.clock import utcnow
-from db.models import ConversationState, InboundUpdate
+from db.models import Contact, ConversationState, InboundUpdate, Staff, Unit
 
 
 def _insert(session: Session, model):
@@ -28,6 +29,39 @@ def get_or_create(session: Session, channel: str, chat_id: str, user_id: str | N
         ).on_conflict_do_nothing(index_elements=["channel", "chat_id"]))
         conv = find()
     return conv
+
+
+def _ensure_statement(dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(ConversationState.__table__).values(
+        channel=bindparam("channel"), chat_id=bindparam("chat_id"), user_id=bindparam("user_id"),
+        data=bindparam("data"), offered=bindparam("offered"), turn=0, updated_at=bindparam("now"),
+    ).on_conflict_do_nothing(index_elements=["channel", "chat_id"])
+
+
+# Built once: the engine runs these for every update, and building a statement costs more than running it.
+_ENSURE = {d: _ensure_statement(d) for d in ("sqlite", "postgresql")}
+_WHO_IS_WRITING = (
+    select(ConversationState, Contact, Unit, Staff)
+    .outerjoin(Contact, and_(Contact.channel == ConversationState.channel,
+                             Contact.chat_id == ConversationState.chat_id))
+    .outerjoin(Unit, Unit.id == Contact.unit_id)
+    .outerjoin(Staff, and_(Staff.channel == ConversationState.channel,
+                           Staff.platform_user_id == bindparam("user_id"), Staff.active == True))  # noqa: E712
+    .where(ConversationState.channel == bindparam("channel"), ConversationState.chat_id == bindparam("chat_id"))
+    .limit(1)
+)
+
+
+def load_chat(session: Session, channel: str, chat_id: str, user_id: str | None
+              ) -> tuple[ConversationState, Contact | None, Unit | None, Staff | None]:
+    """The conversation (created if absent, race-free), the unit contact of this chat and its unit, and
+    the active staff member writing: two statements, whatever the chat."""
+    session.connection().execute(_ENSURE[session.get_bind().dialect.name], dict(
+        channel=channel, chat_id=chat_id, user_id=user_id, data={}, offered=[], now=utcnow()))
+    conv, contact, unit, staff = session.execute(_WHO_IS_WRITING, dict(
+        channel=channel, chat_id=chat_id, user_id=user_id or "")).one()
+    return conv, contact, unit, staff
 
 
 def clear_flow(conv: ConversationState) -> None:
@@ -57,10 +91,20 @@ def claim_update(session: Session, channel: str, update_key: str) -> bool:
     The first statement of the engine's transaction: on PostgreSQL a second process handling the same
     update waits here for the first to commit, then sees the conflict; on SQLite it takes the write lock
     for the (short) transaction."""
-    t = InboundUpdate.__table__
-    stmt = (_insert(session, InboundUpdate).values(channel=channel, update_key=update_key, received_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["channel", "update_key"]).returning(t.c.id))
-    return session.execute(stmt).first() is not None
+    stmt = _CLAIM[session.get_bind().dialect.name]
+    return session.connection().execute(stmt, dict(channel=channel, update_key=update_key,
+                                                   now=utcnow())).first() is not None
+
+
+def _claim_statement(dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(InboundUpdate.__table__)
+            .values(channel=bindparam("channel"), update_key=bindparam("update_key"), received_at=bindparam("now"))
+            .on_conflict_do_nothing(index_elements=["channel", "update_key"])
+            .returning(InboundUpdate.__table__.c.id))
+
+
+_CLAIM = {d: _claim_statement(d) for d in ("sqlite", "postgresql")}
 
 
 def remember_offered(session: Session, channel: str, chat_id: str, offered: list[list[str]]) -> None:

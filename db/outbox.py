@@ -109,6 +109,16 @@ def _queued(row) -> Queued:
                   m["contact_id"], m["broadcast_id"], m["attempts"])
 
 
+def _insert_claimed_statement(dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = OutboxMessage.__table__
+    return (insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(*(table.c[c] for c in _QUEUED_COLUMNS)))
+
+
+_INSERT_CLAIMED = {d: _insert_claimed_statement(d) for d in ("sqlite", "postgresql")}   # built once: every reply
+
+
 def enqueue_claimed(session: Session, items: Sequence[Outgoing], token: str, lease: timedelta = LEASE,
                     priority: int = 0) -> list[Queued]:
     """Insert messages already claimed by the dispatcher `token` (the engine's replies: the dispatcher gets
@@ -116,9 +126,7 @@ def enqueue_claimed(session: Session, items: Sequence[Outgoing], token: str, lea
     if not items:
         return []
     now = utcnow()
-    table = OutboxMessage.__table__
-    stmt = (_insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(*(table.c[c] for c in _QUEUED_COLUMNS)))
+    stmt = _INSERT_CLAIMED[session.get_bind().dialect.name]
     rows = [_row(it, now, status=OutboxStatus.sending, claimed_by=token, lease_until=now + lease,
                  priority=priority) for it in items]
     return [_queued(r) for r in session.connection().execute(stmt, rows).all()]

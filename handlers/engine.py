@@ -250,13 +250,10 @@ async def _transaction(inbound: Inbound, services: Services):
     with session_scope() as session:
         if not conversations.claim_update(session, inbound.channel, inbound.update_key):
             return [], [], []   # already handled, here or by another process
-        ctx = Ctx(
-            session=session, inbound=inbound,
-            conv=conversations.get_or_create(session, inbound.channel, inbound.chat_id, inbound.user_id),
-            contact=people.contact_for_chat(session, inbound.channel, inbound.chat_id),
-            staff=people.staff_for_user(session, inbound.channel, inbound.user_id),
-            tz=services.tz, now=utcnow(), settings=services.settings, services=services,
-        )
+        conv, contact, unit, staff = conversations.load_chat(session, inbound.channel, inbound.chat_id,
+                                                             inbound.user_id)
+        ctx = Ctx(session=session, inbound=inbound, conv=conv, contact=contact, staff=staff,
+                  tz=services.tz, now=utcnow(), settings=services.settings, services=services, _loaded=[unit])
         replies = _expire_if_due(ctx)
         step_before = (ctx.conv.flow, ctx.conv.state)
         replies += await _dispatch(ctx)

@@ -108,6 +108,9 @@ class Ctx:
     services: Services | None = None
     _notifications: list[Outgoing] = field(default_factory=list)
     _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Rows loaded with the chat (its unit): held here because the session's identity map only holds weak
+    # references, and `unit` below then finds it there instead of querying again.
+    _loaded: list[Any] = field(default_factory=list)
 
     @property
     def unit(self) -> Unit | None:

@@ -348,8 +348,8 @@ class OutboxDispatcher:
                 except Exception:
                     log.exception("outbox hook failed")
         self._progress.set()
-        if self._has_room():
-            self._wake.set()
+        if any(row.bulk for row, _ in batch) and self._has_room():
+            self._wake.set()   # bulk room freed: claim more now (replies free none: no poll per reply)
         return len(batch)
 
     @staticmethod

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timed
 import httpx
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
@@ -90,7 +92,8 @@ def parse_update(payload: Any, bot: Bot | None, once: Once | None = None) -> Upd
 class TolerantBot(ExtBot):
     """PTB parses a getUpdates batch as a whole: one unreadable update failed the batch, which was then
     fetched again and again (190 times a second) and nothing else in it was answered. Here each update is
-    parsed on its own and an unreadable one becomes a bare Update(update_id)."""
+    parsed on its own, once (the tolerant parse is the parse), and an unreadable one becomes a bare
+    Update(update_id). The request itself is PTB's Bot.get_updates, timeouts included."""
 
     __slots__ = ("_skipped",)
 
@@ -98,21 +101,27 @@ class TolerantBot(ExtBot):
         super().__init__(*args, **kwargs)
         self._skipped = Once()
 
-    async def _post(self, endpoint: str, data: dict | None = None, *args, **kwargs) -> Any:
-        result = await super()._post(endpoint, data, *args, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
-            result = [self._readable(item) for item in result]
-            result = [item for item in result if item is not None]
-        return result
+    async def get_updates(self, offset: int | None = None, limit: int | None = None, timeout: Any = None,
+                          allowed_updates: Any = None, *, read_timeout: Any = DEFAULT_NONE,
+                          write_timeout: Any = DEFAULT_NONE, connect_timeout: Any = DEFAULT_NONE,
+                          pool_timeout: Any = DEFAULT_NONE, api_kwargs: dict | None = None) -> tuple[Update, ...]:
+        data = {"timeout": timeout, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
+        result = await self._post("getUpdates", data, read_timeout=_long_poll_timeout(self, read_timeout, timeout),
+                                  write_timeout=write_timeout, connect_timeout=connect_timeout,
+                                  pool_timeout=pool_timeout, api_kwargs=api_kwargs)
+        updates = tuple(u for u in (parse_update(item, self, self._skipped) for item in result or ())
+                        if u is not None)
+        for update in updates:
+            self.insert_callback_data(update)
+        return updates
 
-    def _readable(self, item: Any) -> dict | None:
-        try:
-            Update.de_json(item, self)
-            return item
-        except Exception as exc:
-            _report_unreadable(item, exc, self._skipped)
-            update_id = _update_id(item)
-            return {"update_id": update_id} if update_id is not None else None
+
+def _long_poll_timeout(bot: ExtBot, read_timeout: Any, timeout: Any) -> float:
+    """As PTB's Bot.get_updates: the request may take the long-poll timeout on top of the read timeout."""
+    base = (read_timeout or 0) if not isinstance(read_timeout, DefaultValue) else (bot._request[0].read_timeout or 0)
+    if isinstance(timeout, timedelta):
+        return base + timeout.total_seconds()
+    return base + timeout if timeout else base
 
 
 def chat_key(update: object) -> int | None:

@@ -92,11 +92,11 @@ async def test_an_update_without_update_id_is_dropped_without_breaking_the_batch
     channel, recorder = started
     from bot.channels.telegram import TolerantBot
     assert isinstance(channel.bot, TolerantBot)
-    assert channel.bot._readable({"no_id": True}) is None
-    assert channel.bot._readable({"update_id": 7, "message": "x"}) == {"update_id": 7}
+    from bot.channels.telegram import parse_update
+    assert parse_update({"no_id": True}, channel.bot) is None
+    assert parse_update({"update_id": 7, "message": "x"}, channel.bot).to_dict() == {"update_id": 7}
     good = {"update_id": 8, "message": sandbox.user_message_json(LAN, text="ok")}
-    assert channel.bot._readable(good) is good
-
+    assert parse_update(good, channel.bot).message.text == "ok"
 
 @pytest.mark.reliability
 async def test_webhook_feed_skips_an_unreadable_update_once_and_handles_the_next(sandbox, started, caplog):
