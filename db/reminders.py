@@ -217,6 +217,15 @@ def cancel_reminders(session: Session, row_ids: list[int], reason: str) -> int:
     return res.rowcount or 0
 
 
+def cancel_queued_before(session: Session, milestone_id: int, before: datetime, reason: str) -> int:
+    """Cancel the milestone's reminders still pending that were queued before `before` (too late to help)."""
+    ob = OutboxMessage.__table__
+    res = session.execute(update(ob).where(
+        _prefix_range(ob.c.idempotency_key, f"rem:{milestone_id}:"), ob.c.status == OutboxStatus.pending,
+        ob.c.kind == REMINDER_KIND, ob.c.created_at < before).values(status=CANCELLED, last_error=reason))
+    return res.rowcount or 0
+
+
 def postpone(session: Session, row_ids: list[int], until: datetime) -> None:
     session.execute(update(OutboxMessage).where(
         OutboxMessage.id.in_(row_ids), OutboxMessage.status == OutboxStatus.pending).values(not_before=until))

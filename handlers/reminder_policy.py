@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import time
+from datetime import date, time, timedelta, timezone
 
 from bot import texts
 from db import reminders as store
@@ -18,7 +18,11 @@ from handlers.choices import fold
 from handlers.engine import STAFF, Ctx, Flow, command, done, flow, goto
 from handlers.io import Choice, OutMessage
 from schedules.planning import MAX_OFFSET_DAYS, ReminderPolicy
+from schedules import workdays
 from schedules.reminders import policy_of
+from schedules.vndates import parse_user_date
+
+HOLIDAYS_AHEAD_DAYS = 120   # the public holidays /nhachan lists: the next four months'
 
 MAX_OFFSETS = 10
 EDITABLE = ("draft", "launched")
@@ -71,11 +75,37 @@ def describe_offsets(offsets: tuple[int, ...]) -> str:
     return "; ".join(parts)
 
 
-def describe(campaign, policy: ReminderPolicy) -> str:
+def describe_holidays(policy: ReminderPolicy, today: date) -> str:
+    if not policy.skip_holidays:
+        return texts.REMINDER_POLICY_HOLIDAYS_SEND
+    upcoming = workdays.public_holidays_between(today, today + timedelta(days=HOLIDAYS_AHEAD_DAYS))[:4]
+    if not upcoming:
+        return texts.REMINDER_POLICY_HOLIDAYS_SKIP_NONE
+    return texts.REMINDER_POLICY_HOLIDAYS_SKIP.format(upcoming=", ".join(
+        texts.REMINDER_POLICY_HOLIDAY_ITEM.format(day=f"{d:%d/%m}", name=name) for d, name in upcoming))
+
+
+def describe_days_off(days: tuple[date, ...]) -> str:
+    return ", ".join(f"{d:%d/%m/%Y}" for d in days) if days else texts.REMINDER_POLICY_NO_DAYS_OFF
+
+
+def parse_days_off(text: str, today: date) -> tuple[date, ...] | None:
+    """'26/3, 27/3/2027' -> dates; 'không' -> none; None when any part is not a date."""
+    if fold(text) in ("khong", "xoa", "xoa het", "0"):
+        return ()
+    parts = [p for p in re.split(r"[,;\n]+", text) if p.strip()]
+    try:
+        return tuple(parse_user_date(p, today=today) for p in parts) if parts else None
+    except ValueError:
+        return None
+
+
+def describe(campaign, policy: ReminderPolicy, today: date) -> str:
     text = texts.REMINDER_POLICY_SHOW.format(
         campaign=campaign.title, offsets=describe_offsets(policy.offsets_days), send_at=_hhmm(policy.send_at),
         quiet_start=_hhmm(policy.quiet_start), quiet_end=_hhmm(policy.quiet_end),
         weekends=texts.REMINDER_POLICY_WEEKENDS_SKIP if policy.skip_weekends else texts.REMINDER_POLICY_WEEKENDS_SEND,
+        holidays=describe_holidays(policy, today), days_off=describe_days_off(policy.days_off),
     )
     if not _stored_is_valid(campaign):
         text += "\n" + texts.REMINDER_POLICY_BROKEN
@@ -135,9 +165,14 @@ class ReminderPolicyFlow(Flow):
             return goto("hour", texts.REMINDER_POLICY_ASK_HOUR.format(current=_hhmm(policy.send_at)))
         if inp.choice == "weekends":
             return self._save(ctx, data, campaign, replace(policy, skip_weekends=not policy.skip_weekends))
+        if inp.choice == "holidays":
+            return self._save(ctx, data, campaign, replace(policy, skip_holidays=not policy.skip_holidays))
+        if inp.choice == "days_off":
+            return goto("days_off", texts.REMINDER_POLICY_ASK_DAYS_OFF.format(
+                current=describe_days_off(policy.days_off)))
         if inp.choice == "done":
             return done(texts.REMINDER_POLICY_CLOSED)
-        return goto("menu", texts.EXPECT_CHOICE, self._menu(campaign, policy))
+        return goto("menu", texts.EXPECT_CHOICE, self._menu(ctx, campaign, policy))
 
     async def on_offsets(self, ctx: Ctx, data: dict, inp):
         campaign = self._campaign(ctx, data)
@@ -161,6 +196,15 @@ class ReminderPolicyFlow(Flow):
                 time=_hhmm(at), quiet_start=_hhmm(policy.quiet_start), quiet_end=_hhmm(policy.quiet_end)))
         return self._save(ctx, data, campaign, replace(policy, send_at=at))
 
+    async def on_days_off(self, ctx: Ctx, data: dict, inp):
+        campaign = self._campaign(ctx, data)
+        if campaign is None:
+            return done(texts.REMINDER_POLICY_GONE)
+        days = parse_days_off(inp.text or "", _today(ctx))
+        if days is None:
+            return goto("days_off", texts.REMINDER_POLICY_BAD_DAYS_OFF.format(text=inp.text or ""))
+        return self._save(ctx, data, campaign, replace(policy_of(campaign), days_off=days))
+
     # --- helpers
 
     def _pick(self, ctx: Ctx, data: dict, value: str):
@@ -168,7 +212,7 @@ class ReminderPolicyFlow(Flow):
         if campaign is None:
             return done(texts.REMINDER_POLICY_GONE)
         data["campaign_id"] = campaign.id
-        return goto("menu", self._menu(campaign, policy_of(campaign)))
+        return goto("menu", self._menu(ctx, campaign, policy_of(campaign)))
 
     def _campaign(self, ctx: Ctx, data: dict):
         """Re-checked at every step: the campaign may have closed, or the staff member lost the office."""
@@ -178,12 +222,18 @@ class ReminderPolicyFlow(Flow):
         before = campaign.reminder_policy
         store.save_policy(ctx.session, campaign, policy.to_json())
         ctx.audit("reminder_policy_changed", f"campaign:{campaign.id}", before=before, after=policy.to_json())
-        return goto("menu", texts.REMINDER_POLICY_SAVED, self._menu(campaign, policy))
+        return goto("menu", texts.REMINDER_POLICY_SAVED, self._menu(ctx, campaign, policy))
 
-    def _menu(self, campaign, policy: ReminderPolicy) -> OutMessage:
-        return OutMessage(describe(campaign, policy), choices=[
+    def _menu(self, ctx: Ctx, campaign, policy: ReminderPolicy) -> OutMessage:
+        return OutMessage(describe(campaign, policy, _today(ctx)), choices=[
             [Choice(texts.REMINDER_POLICY_EDIT_OFFSETS, "offsets")],
             [Choice(texts.REMINDER_POLICY_EDIT_HOUR, "hour")],
             [Choice(texts.REMINDER_POLICY_TOGGLE_WEEKENDS, "weekends")],
+            [Choice(texts.REMINDER_POLICY_TOGGLE_HOLIDAYS, "holidays")],
+            [Choice(texts.REMINDER_POLICY_EDIT_DAYS_OFF, "days_off")],
             [Choice(texts.REMINDER_POLICY_DONE, "done")],
         ])
+
+
+def _today(ctx: Ctx) -> date:
+    return ctx.now.replace(tzinfo=timezone.utc).astimezone(ctx.tz).date()

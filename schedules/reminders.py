@@ -16,14 +16,17 @@ Rules (each one has a test in tests/unit/test_reminders.py):
 4. A moved deadline: offsets already queued stay done; the remaining ones follow the new date. Moved earlier,
    a reminder of the new plan that is already past is sent at once (only the latest one); moved later after
    the on-day reminder went out, the next one is the first "after" reminder of the new date.
-5. Never in quiet hours, nor on a weekend under skip_weekends: the tick holds the milestone and the next
-   allowed tick sends it; a missed reminder also waits when another one is planned later the same day (after
-   a night or a weekend, 07:00 would otherwise send one and 08:00 another). Reminders are queued only when
-   due (not_before = now), so there is no backlog.
-6. Stale queue: each tick cancels queued-but-unsent reminders whose unit has since submitted or whose
-   milestone closed, and postpones those that would go out in quiet hours (a slow outbox near 21:00);
-   queuing a newer reminder cancels an older one still unsent for the same contact (a stuck outbox that
-   recovers delivers one message, not three). Cancelled rows keep status "cancelled" and the reason.
+5. Never in quiet hours, on a day off (public holidays, the office's days off, weekends under
+   skip_weekends: schedules/workdays.py) or before the policy's hour: the tick holds the milestone and the
+   next allowed tick sends it; a missed reminder also waits when another one is planned later the same
+   day (after a night or a weekend, 07:00 would otherwise send one and 08:00 another), and one missed by
+   more than the policy's last offset is dropped (planning rule 7). Reminders are queued only when due
+   (not_before = now), so there is no backlog.
+6. Stale queue: each tick cancels queued-but-unsent reminders whose unit has since submitted, whose
+   milestone closed, or that waited longer than the catch-up window (an outbox down for weeks), and
+   postpones those that would go out at a time reminders may not (a slow outbox near 21:00, a restart at
+   07:29); queuing a newer reminder cancels an older one still unsent for the same contact (a stuck outbox
+   that recovers delivers one message, not three). Cancelled rows keep status "cancelled" and the reason.
 7. Work per tick: a milestone is only planned when one of its reminders became due since its last run (or its
    deadline/policy changed: ReminderRun remembers a fingerprint of both). A planned milestone costs a fixed
    number of bulk queries, whatever the number of units.
@@ -46,7 +49,7 @@ from db.engine import session_scope
 from db.models import Campaign, Milestone, MilestoneKind
 from handlers.engine import action_choice
 from handlers.io import OutMessage
-from schedules.planning import (PlannedReminder, ReminderPolicy, days_between, is_quiet, next_allowed_time,
+from schedules.planning import (PlannedReminder, ReminderPolicy, days_between, is_quiet, next_sending_time,
                                 plan_reminders, reminder_for_now, to_local)
 
 log = logging.getLogger(__name__)
@@ -77,9 +80,8 @@ def policy_of(campaign: Campaign) -> ReminderPolicy:
 
 
 def may_send_now(now: datetime, policy: ReminderPolicy, tz: ZoneInfo) -> bool:
-    if is_quiet(now, policy, tz):
-        return False
-    return not (policy.skip_weekends and to_local(now, tz).weekday() >= _SATURDAY)
+    """Reminders go out on working days, from the policy's hour until quiet hours (planning rule 7)."""
+    return next_sending_time(now, policy, tz) <= now
 
 
 def plan_fingerprint(milestone: Milestone, policy: ReminderPolicy) -> str:
@@ -139,7 +141,7 @@ def remind_milestone(session, work: Work, now: datetime, tz: ZoneInfo) -> int:
     """Queue this milestone's due reminder for every owing unit: one INSERT ... SELECT, whatever the number
     of units (db.reminders.queue_reminders decides who, in SQL; rules 1-3 and 6)."""
     m = work.milestone
-    reminder = reminder_for_now(work.planned, now, work.campaign.launched_at)
+    reminder = reminder_for_now(work.planned, now, work.campaign.launched_at, work.policy)
     queued = 0
     if reminder is not None:
         missing, returned = (reminder_message(m, work.campaign, now, tz, flag).to_json() for flag in (False, True))
@@ -164,12 +166,14 @@ def clean_queue(session, now: datetime, tz: ZoneInfo) -> int:
         if not still_nudged(milestone, campaign):
             cancelled += store.cancel_reminders(session, [r for r, _ in rows], "milestone closed")
             continue
+        policy = policy_of(campaign)
+        cancelled += store.cancel_queued_before(session, milestone_id, now - policy.catch_up_window, "too late")
         units = {u for _, u in rows}
         # a big backlog reads the whole milestone: no bind-parameter limit, and it is one query either way
         states = store.unit_states(session, milestone, units if len(units) <= FILTER_UNITS_UP_TO else None)
         done = {r for r, u in rows if not store.is_owing(states.get(u))}
         cancelled += store.cancel_reminders(session, sorted(done), "submitted")
-        _postpone_if_quiet(session, [r for r, _ in rows if r not in done], policy_of(campaign), now, tz)
+        _postpone_if_quiet(session, [r for r, _ in rows if r not in done], policy, now, tz)
     return cancelled
 
 
@@ -180,7 +184,7 @@ def still_nudged(milestone: Milestone | None, campaign: Campaign | None) -> bool
 
 def _postpone_if_quiet(session, row_ids: list[int], policy: ReminderPolicy, now: datetime, tz: ZoneInfo) -> None:
     if row_ids and not may_send_now(now, policy, tz):
-        store.postpone(session, row_ids, next_allowed_time(now, policy, tz))
+        store.postpone(session, row_ids, next_sending_time(now, policy, tz))
 
 
 # ------------------------------------------------------------------------------------------------ ticks

@@ -1,10 +1,10 @@
-from datetime import date, datetime, time, timedelta
+from datetime import timezone, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from schedules.planning import (
-    PlannedReminder, ReminderPolicy, days_between, due_reminders, is_quiet, next_allowed_time, plan_reminders,
+    PlannedReminder, ReminderPolicy, days_between, due_reminders, is_quiet, next_sending_time, plan_reminders,
     reminder_for_now,
 )
 
@@ -229,19 +229,28 @@ def test_is_quiet(local_hm, quiet):
     assert is_quiet(local_to_utc(2024, 5, 15, *local_hm), ReminderPolicy(), VN) is quiet
 
 
-def test_next_allowed_time_outside_quiet_hours_is_now():
+def test_next_sending_time_on_a_working_day_after_the_hour_is_now():
     now = local_to_utc(2024, 5, 15, 10)
-    assert next_allowed_time(now, ReminderPolicy(), VN) == now
+    assert next_sending_time(now, ReminderPolicy(), VN) == now
 
 
-def test_next_allowed_time_in_the_evening_is_tomorrow_morning():
+def test_next_sending_time_in_the_evening_is_tomorrow_at_the_policy_hour():
     now = local_to_utc(2024, 5, 15, 22)
-    assert next_allowed_time(now, ReminderPolicy(), VN) == local_to_utc(2024, 5, 16, 7)
+    assert next_sending_time(now, ReminderPolicy(), VN) == local_to_utc(2024, 5, 16, 8)
 
 
-def test_next_allowed_time_after_midnight_is_this_morning():
-    now = local_to_utc(2024, 5, 16, 6, 30)   # 23:30 UTC on the 15th
-    assert next_allowed_time(now, ReminderPolicy(), VN) == local_to_utc(2024, 5, 16, 7)
+def test_next_sending_time_after_quiet_hours_but_before_the_hour_waits_for_the_hour():
+    """A restart at 07:29 after downtime: quiet hours are over, but reminders wait until 08:00."""
+    now = local_to_utc(2024, 5, 16, 7, 29)
+    assert next_sending_time(now, ReminderPolicy(), VN) == local_to_utc(2024, 5, 16, 8)
+
+
+def test_next_sending_time_skips_public_holidays_and_the_offices_days_off():
+    tet = local_to_utc(2027, 2, 5, 9)                     # Tết 2027: 4/2 to 10/2 are days off
+    assert next_sending_time(tet, ReminderPolicy(), VN) == local_to_utc(2027, 2, 11, 8)
+    office = ReminderPolicy(days_off=(date(2027, 2, 11),))
+    assert next_sending_time(tet, office, VN) == local_to_utc(2027, 2, 12, 8)
+    assert next_sending_time(tet, ReminderPolicy(skip_holidays=False), VN) == tet
 
 
 # --- days_between -------------------------------------------------------------------------------------------
@@ -259,3 +268,49 @@ DUE_23H = local_to_utc(2024, 5, 15, 23)   # 23:00 local = 16:00 UTC the same day
 ])
 def test_days_between_counts_local_calendar_days(now, days):
     assert days_between(DUE_23H, now, VN) == days
+
+
+# --- days off and catch-up (rules 2 and 7) -----------------------------------------------------------------
+
+def test_a_reminder_on_a_public_holiday_moves_to_the_working_day_before():
+    due = local_to_utc(2027, 5, 4, 17)                    # 30/4 Friday, 1/5 Saturday, 3/5 nghỉ bù
+    [before] = plan_reminders(due, ReminderPolicy(offsets_days=(-1,), skip_weekends=True), VN)
+    assert before.send_at_utc == local_to_utc(2027, 4, 29, 8)           # back over 3/5, 2/5, 1/5 and 30/4
+    [sunday] = plan_reminders(due, ReminderPolicy(offsets_days=(-1,)), VN)   # weekends allowed: Sunday 2/5
+    assert sunday.send_at_utc == local_to_utc(2027, 5, 2, 8)
+
+
+def test_an_overdue_reminder_on_a_holiday_moves_forward_when_back_would_reach_the_deadline():
+    due = local_to_utc(2027, 2, 3, 17)                    # the working day before Tết
+    [after] = plan_reminders(due, ReminderPolicy(offsets_days=(1,)), VN)
+    assert after.send_at_utc == local_to_utc(2027, 2, 11, 8) and after.phase == "after"
+
+
+def test_tet_merges_reminders_into_one_per_working_day_and_keeps_their_order():
+    due = local_to_utc(2027, 2, 12, 17)
+    planned = plan_reminders(due, ReminderPolicy(offsets_days=(-7, -3, -1, 0)), VN)
+    days = [to_local_date(r.send_at_utc) for r in planned]
+    assert days == sorted(days) and len(set(days)) == len(days)
+    assert all(not ReminderPolicy().is_day_off(d) for d in days)
+    assert [r.offset_days for r in planned] == [-3, -1, 0]   # -7 (5/2) and -3 (9/2) both land on 3/2
+
+
+def test_days_off_round_trip_through_json_and_bad_ones_are_refused():
+    policy = ReminderPolicy.from_json({"days_off": ["2027-03-26"], "skip_holidays": False})
+    assert policy.days_off == (date(2027, 3, 26),) and policy.skip_holidays is False
+    assert ReminderPolicy.from_json(policy.to_json()) == policy
+    with pytest.raises(ValueError):
+        ReminderPolicy.from_json({"days_off": ["26/3"]})
+
+
+def test_a_reminder_missed_by_more_than_the_last_offset_is_not_sent():
+    due = local_to_utc(2024, 5, 15, 17)
+    planned = plan_reminders(due, ReminderPolicy(), VN)       # last offset +3: 18/5 08:00
+    two_days_late = local_to_utc(2024, 5, 20, 9)
+    assert reminder_for_now(planned, two_days_late, None, ReminderPolicy()).offset_days == 3
+    months_late = local_to_utc(2024, 10, 13, 9)
+    assert reminder_for_now(planned, months_late, None, ReminderPolicy()) is None
+
+
+def to_local_date(dt_utc):
+    return dt_utc.replace(tzinfo=timezone.utc).astimezone(VN).date()

@@ -1,9 +1,11 @@
 """/nhachan: staff view and edit a campaign's reminder policy in chat."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlmodel import select
 
 from bot import texts
@@ -125,3 +127,23 @@ async def test_contacts_cannot_use_it(settings):
     chat = FlowChat(settings, 1001)
     await chat.send("/nhachan")
     assert chat.text == texts.STAFF_ONLY
+
+
+async def test_nhachan_shows_coming_holidays_and_edits_the_offices_days_off(settings, office_and_staff):
+    _, campaign, _ = office_and_staff
+    campaign_id = campaign.id
+    chat = FlowChat(settings, 4001, "Cô Lan")
+    with time_machine.travel(datetime(2027, 3, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
+        await chat.send("/nhachan")
+        await chat.press("Thi đua dạy tốt")
+        assert "Ngày lễ, Tết: không gửi; sắp tới: 16/04 Ngày Giỗ Tổ Hùng Vương" in chat.text
+        await chat.press("Ngày nghỉ riêng")
+        await chat.send("26/3, 32/3")
+        assert "Chưa đọc được ngày «26/3, 32/3»" in chat.text
+        await chat.send("26/3, 27/3/2027")
+        assert "Ngày nghỉ riêng của Phòng/Sở: 26/03/2027, 27/03/2027" in chat.text
+        await chat.press("Đổi quy tắc ngày lễ")
+        assert "Ngày lễ, Tết: vẫn gửi" in chat.text
+    with session_scope() as s:
+        stored = s.get(Campaign, campaign_id).reminder_policy
+    assert stored["days_off"] == ["2027-03-26", "2027-03-27"] and stored["skip_holidays"] is False

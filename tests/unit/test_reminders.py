@@ -202,12 +202,14 @@ def test_a_deleted_milestone_stops_and_its_queued_reminders_are_cancelled(world)
 
 # ------------------------------------------------------------------------------------- quiet hours, weekends
 
-def test_quiet_hours_hold_a_missed_reminder_until_morning(world):
-    # the bot was down over 8/10 08:00 and comes back at 22:00
+def test_quiet_hours_hold_a_missed_reminder_until_the_sending_hour(world):
+    # the bot was down over 8/10 08:00 and comes back at 22:00: not at night, nor at 07:00 when quiet
+    # hours end, but at the policy's hour (08:00)
     assert tick_at(2026, 10, 8, 22, 0) == 0
-    assert tick_at(2026, 10, 9, 6, 59) == 0
-    assert tick_at(2026, 10, 9, 7, 0) == 3
-    assert [when for when, chat, *_ in sent_log() if chat == "201"] == ["09/10 07:00"]
+    assert tick_at(2026, 10, 9, 7, 0) == 0
+    assert tick_at(2026, 10, 9, 7, 59) == 0
+    assert tick_at(2026, 10, 9, 8, 0) == 3
+    assert [when for when, chat, *_ in sent_log() if chat == "201"] == ["09/10 08:00"]
 
 
 def test_queued_reminders_that_would_go_out_in_quiet_hours_are_postponed(world):
@@ -215,7 +217,7 @@ def test_queued_reminders_that_would_go_out_in_quiet_hours_are_postponed(world):
     tick_at(2026, 10, 8, 21, 5, deliver=False)
     with session_scope() as s:
         not_before = {r.not_before for r in s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))}
-    assert not_before == {utc(2026, 10, 9, 7, 0)}
+    assert not_before == {utc(2026, 10, 9, 8, 0)}   # the next sending hour, not the end of quiet hours
 
 
 def test_weekend_rule_moves_reminders_to_working_days_and_holds_catch_ups(world):
@@ -415,3 +417,38 @@ def test_a_nomination_milestone_follows_the_latest_nomination_that_was_not_withd
     with session_scope() as s:
         states = store.unit_states(s, s.get(Milestone, m.id))
     assert {u: st.status for u, st in states.items()} == {a.id: "submitted", b.id: "returned"}
+
+
+# ------------------------------------------------------------------------------------ catch-up after downtime
+
+def test_weeks_of_downtime_send_one_message_per_milestone_and_contact_at_the_sending_hour(world):
+    """Down from 7/10 until 17/10 07:29 (after -7, -3, -1, 0 and +1 were due): at 07:29 nothing goes out
+    (quiet hours are over but the hour is 08:00); at 08:00 each contact gets one message, the +1 one."""
+    with session_scope() as s:   # a second milestone, long past: months late helps nobody
+        s.add(Milestone(campaign_id=world["campaign"].id, title="Báo cáo tổng kết năm trước",
+                        kind="final_report", due_at=utc(2026, 5, 20, 17)))
+    assert tick_at(2026, 10, 17, 7, 29) == 0
+    assert tick_at(2026, 10, 17, 8, 0) == 3
+    assert sent_log() == [("17/10 08:00", chat, 1, "sent") for chat in ("101", "102", "201")]
+    run_days(date(2026, 10, 17), date(2026, 11, 30))   # and then only the +3 one, on its day
+    assert [row for row in sent_log() if row[2] == 3] == [("18/10 08:00", c, 3, "sent") for c in ("101", "102", "201")]
+    assert len(sent_log()) == 6
+
+
+def test_a_reminder_queued_before_a_long_outage_is_cancelled_not_sent_weeks_late(world):
+    tick_at(2026, 10, 16, 8, 0, deliver=False)         # +1 queued, then the outbox died with it
+    tick_at(2026, 11, 20, 9, 0, deliver=False)         # back five weeks later
+    assert {status for *_, status in sent_log()} == {"cancelled"}
+    with session_scope() as s:
+        reasons = {r.last_error for r in s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))}
+    assert reasons == {"too late"}
+
+
+def test_no_reminder_falls_on_tet(settings):
+    unit = seed.unit("TH-T", "Trường Tiểu học Tết")
+    seed.contact(unit.id, 401)
+    seed.campaign("Phong trào mùa xuân", unit_ids=[unit.id], launched_at=utc(2027, 1, 10, 9),
+                  milestones=[{"title": "Báo cáo đầu xuân", "due_at": utc(2027, 2, 12, 17)}])
+    run_days(date(2027, 1, 30), date(2027, 2, 20), times=((8, 0), (12, 0)))
+    days = [when[:5] for when, *_ in sent_log()]
+    assert days == ["03/02", "11/02", "12/02", "13/02", "15/02"]   # -7 and -3 merged before Tết; +1, +3
