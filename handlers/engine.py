@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from bot import texts
-from db import conversations, people
+from db import conversations
 from db.clock import utcnow
 from db.engine import session_scope
 from db.models import ConversationState

@@ -49,7 +49,7 @@ from db.engine import session_scope
 from db.models import Campaign, Milestone, MilestoneKind
 from handlers.engine import action_choice
 from handlers.io import OutMessage
-from schedules.planning import (PlannedReminder, ReminderPolicy, days_between, is_quiet, next_sending_time,
+from schedules.planning import (PlannedReminder, ReminderPolicy, days_between, next_sending_time,
                                 plan_reminders, reminder_for_now, to_local)
 
 log = logging.getLogger(__name__)
