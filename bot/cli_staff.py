@@ -168,7 +168,7 @@ def _dates(args: argparse.Namespace) -> tuple | str:
         period = parse_period(args.period, today)
         if period is None:
             return texts.CAMPAIGN_CLI_BAD_DATE.format(what="--period", problem=texts.CAMPAIGN_PERIOD_UNREADABLE)
-        if period[1] < period[0]:
+        if period[0] is not None and period[1] < period[0]:
             return texts.CAMPAIGN_PERIOD_REVERSED.format(start=texts.fmt_date(period[0]), end=texts.fmt_date(period[1]))
     return issued, period or (None, None)
 

@@ -18,11 +18,10 @@ from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
 from handlers.engine import STAFF, Ctx, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, OutMessage
 from handlers.progress import StaffFlow
-from schedules.vndates import DateInputError, parse_user_date
+from schedules.vndates import DateInputError, parse_user_date, parse_user_period
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024   # what Telegram lets a bot download
 SKIP, DONE, DEFAULT = "skip", "done", "default"
-_PERIOD_SEPARATOR = re.compile(r"\s*(?:–|—|-|\bđến\b|\bden\b|\btới\b|\btoi\b)\s*", re.IGNORECASE)
 CODE_SEPARATOR = re.compile(r"[\s,;]+")
 
 
@@ -62,14 +61,12 @@ def parse_date(text: str | None, today: date) -> tuple[date | None, str | None]:
         return None, date_problem(exc.reason, text or "")
 
 
-def parse_period(text: str, today: date) -> tuple[date, date] | None:
-    """'05/09/2026 - 31/05/2027' (or 'đến'); tries every separator, so '05-09-2026-31-05-2027' works too."""
-    for sep in _PERIOD_SEPARATOR.finditer(text or ""):
-        start, _ = parse_date(text[:sep.start()], today)
-        end, _ = parse_date(text[sep.end():], today)
-        if start and end:
-            return start, end
-    return None
+def parse_period(text: str, today: date) -> tuple[date | None, date] | None:
+    """'05/09/2026 - 31/05/2027', 'từ 1/1/2027 đến 25/5/2027', 'đến hết tháng 5/2027' (schedules.vndates)."""
+    try:
+        return parse_user_period(text or "", today=today)
+    except DateInputError:
+        return None
 
 
 # ------------------------------------------------------------------------------------------ small builders
@@ -142,14 +139,16 @@ class CreateCampaign(StaffFlow):   # StaffFlow: a staff member deactivated mid-f
 
     async def on_period(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         if inp.choice != SKIP:
-            period = parse_period(inp.text or "", local_today(ctx))
-            if period is None:
-                return ask(S.period, texts.CAMPAIGN_PERIOD_UNREADABLE, skip_row())
-            start, end = period
-            if end < start:
+            try:
+                start, end = parse_user_period(inp.text or "", today=local_today(ctx))
+            except DateInputError as exc:
+                problem = (date_problem(exc.reason, inp.text or "") if exc.reason == "impossible"
+                           else texts.CAMPAIGN_PERIOD_UNREADABLE)
+                return ask(S.period, problem, skip_row())
+            if start is not None and end < start:
                 return ask(S.period, texts.CAMPAIGN_PERIOD_REVERSED.format(
                     start=texts.fmt_date(start), end=texts.fmt_date(end)), skip_row())
-            data["period"] = [start.isoformat(), end.isoformat()]
+            data["period"] = [start.isoformat() if start else None, end.isoformat()]
         return self.ask_units(ctx)
 
     # --- participating units

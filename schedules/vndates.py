@@ -17,6 +17,11 @@ when it sent something), and any other date is the upcoming one, at most ~10 mon
 Times (parse_user_time): "8:00", "8h", "08h30", "8g30", "8 giờ 30 [phút]"; a trailing "chiều"/"tối" adds 12
 hours to an hour below 12 ("3 giờ chiều" = 15:00), "sáng" changes nothing.
 
+Periods (parse_user_period): "từ A đến B", "từ ngày A đến hết ngày B", "A – B", "A - B", "A tới B", and an
+end alone ("đến hết tháng 5/2027", "đến 31/5/2027": no start). Each side is any date shape above; an end
+may also be a month ("tháng 5/2027", "hết tháng 5 năm 2027": its last day). A yearless end falls on or
+after the start. The first impossible side decides the error ("impossible"), so one text explains it.
+
 Errors are DateInputError(reason) with reason in REASONS; the caller picks the sentence from bot/texts.
 dateparser is deliberately not used: it guesses, and it must never accept 31/02.
 """
@@ -39,6 +44,13 @@ _WORDS_DATE = re.compile(rf"^(?:(?:ngay|mung|mong)\s*)?(\d{{1,2}})\s*thang\s*(\d
 _CLOCK_TIME = re.compile(r"^(\d{1,2})\s*:\s*(\d{2})$")                         # 8:00, 20:15
 _WORDS_TIME = re.compile(r"^(\d{1,2})\s*(?:h|g|gio)\s*(?:(\d{1,2})\s*(?:p|phut)?)?$")  # 8h, 08h30, 8 giờ 30 phút
 _DAY_PART = re.compile(r"\s*(sang|chieu|toi)$")   # "3 giờ chiều" = 15:00
+
+
+_PERIOD_OPENING = re.compile(r"^(?:thoi gian\s*(?:thuc hien)?\s*:?\s*)?(?:tu\s+)?")
+_PERIOD_SEPARATOR = re.compile(r"\s*(?:–|—|-|\bden\b|\btoi\b)\s*")
+_END_ONLY = re.compile(r"^(?:den|toi)\s+(.+)$")
+_END_WORDS = re.compile(r"^(?:het\s+)?(?:ngay\s+)?(?=\d)|^het\s+(?=thang)")
+_MONTH_ONLY = re.compile(rf"^thang\s*(\d{{1,2}})(?:\s*(?:/|-|\.|nam)\s*{_YEAR})?$")
 
 
 class DateInputError(ValueError):
@@ -66,6 +78,43 @@ def parse_user_date(text: str, *, today: date) -> date:
     if abs(year - today.year) > YEAR_WINDOW:
         raise DateInputError("year_out_of_range")
     return _make_date(year, month, day)
+
+
+def parse_user_period(text: str, *, today: date) -> tuple[date | None, date]:
+    """A period typed in chat: (start or None, end); see the module docstring."""
+    cleaned = _PERIOD_OPENING.sub("", normalize(text).replace("–", "-").replace("—", "-"), count=1)
+    if not cleaned:
+        raise DateInputError("empty")
+    end_only = _END_ONLY.match(cleaned)
+    if end_only:
+        return None, _period_end(end_only[1], None, today)
+    problem = "unreadable"
+    for sep in _PERIOD_SEPARATOR.finditer(cleaned):   # every separator: "05-09-2026-31-05-2027" works too
+        try:
+            start = parse_user_date(cleaned[:sep.start()], today=today)
+            return start, _period_end(cleaned[sep.end():], start, today)
+        except DateInputError as exc:
+            problem = "impossible" if "impossible" in (exc.reason, problem) else problem
+    raise DateInputError(problem)
+
+
+def _period_end(text: str, start: date | None, today: date) -> date:
+    text = _END_WORDS.sub("", text.strip(), count=1)
+    month = _MONTH_ONLY.match(text)
+    if month:
+        number = int(month[1])
+        if not 1 <= number <= 12:
+            raise DateInputError("impossible")
+        year = _full_year(month[2]) if month[2] else _month_year(number, start or today)
+        return date(year, number, calendar.monthrange(year, number)[1])
+    end = parse_user_date(text, today=start or today)
+    if start and end < start and not re.search(r"\d{4}|/\d{2}$", text):
+        end = _make_date(end.year + 1, end.month, end.day)   # a yearless end after the start
+    return end
+
+
+def _month_year(month: int, after: date) -> int:
+    return after.year if month >= after.month else after.year + 1
 
 
 def parse_user_time(text: str) -> time:

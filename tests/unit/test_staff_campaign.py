@@ -173,7 +173,12 @@ def test_period_parsing():
     today = date(2026, 9, 20)
     assert parse_period("05/09/2026 - 31/05/2027", today) == (date(2026, 9, 5), date(2027, 5, 31))
     assert parse_period("05-09-2026-31-05-2027", today) == (date(2026, 9, 5), date(2027, 5, 31))
-    assert parse_period("từ 5/9/2026 đến 31/5/2027".removeprefix("từ "), today) == (date(2026, 9, 5), date(2027, 5, 31))
+    assert parse_period("từ 5/9/2026 đến 31/5/2027", today) == (date(2026, 9, 5), date(2027, 5, 31))
+    assert parse_period("từ ngày 1/1/2027 đến hết ngày 25/5/2027", today) == (date(2027, 1, 1), date(2027, 5, 25))
+    assert parse_period("Từ ngày 5 tháng 9 năm 2026 đến ngày 31 tháng 5 năm 2027", today) == (
+        date(2026, 9, 5), date(2027, 5, 31))
+    assert parse_period("đến hết tháng 5/2027", today) == (None, date(2027, 5, 31))
+    assert parse_period("từ 1/1/2027 đến hết tháng 5", today) == (date(2027, 1, 1), date(2027, 5, 31))
     assert parse_period("05/09/2026", today) is None
     assert parse_period("31/02/2026 - 31/05/2027", today) is None
 
@@ -302,3 +307,19 @@ def test_cli_campaign_create_milestone_attach_list(thidua, db, world, tmp_path):
         assert s.get(StoredFile, camp.plan_file_id).original_name == "ke-hoach.pdf"
         actions = [e.action for e in s.exec(select(AuditEvent).where(AuditEvent.actor == "cli")).all()]
         assert actions.count("campaign_created") == 3 and "campaign_plan_attached" in actions
+
+
+async def test_period_step_accepts_tu_den_and_explains_an_impossible_date(settings, db, world):
+    chat = staff_chat(settings)
+    with time_machine.travel(NOW, tick=False):
+        await chat.send("/taomoi")
+        await chat.send("Phong trào thi đua học kỳ II")
+        await chat.send("12/KH-GDĐT")
+        await chat.send("15/09/2026")
+        await chat.send("từ 31/2/2027 đến 25/5/2027")
+        assert chat.text.startswith(texts.CAMPAIGN_DATE_PROBLEMS["impossible"].format(text="từ 31/2/2027 đến 25/5/2027"))
+        await chat.send("từ ngày 1/1/2027 đến hết ngày 25/5/2027")
+        assert texts.CAMPAIGN_ASK_UNITS in chat.text
+        await chat.press(texts.CAMPAIGN_UNITS_ALL.format(n=4))
+    with db() as s:
+        assert s.exec(select(Campaign)).all() == []   # nothing saved before the summary is confirmed

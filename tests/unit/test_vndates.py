@@ -3,7 +3,7 @@ from datetime import date, time
 
 import pytest
 
-from schedules.vndates import DateInputError, normalize, parse_user_date, parse_user_time
+from schedules.vndates import DateInputError, normalize, parse_user_date, parse_user_period, parse_user_time
 
 TODAY = date(2024, 1, 10)
 
@@ -129,3 +129,35 @@ def test_parse_user_time_refusals(text, reason):
     with pytest.raises(DateInputError) as info:
         parse_user_time(text)
     assert info.value.reason == reason
+
+
+# --- periods ------------------------------------------------------------------------------------------------
+
+PERIOD_TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize("typed, period", [
+    ("từ 1/1/2027 đến 25/5/2027", (date(2027, 1, 1), date(2027, 5, 25))),
+    ("1/1/2027 – 25/5/2027", (date(2027, 1, 1), date(2027, 5, 25))),
+    ("1/1/2027 tới 25/5/2027", (date(2027, 1, 1), date(2027, 5, 25))),
+    ("05-09-2026-31-05-2027", (date(2026, 9, 5), date(2027, 5, 31))),
+    ("từ ngày 1/1/2027 đến hết ngày 25/5/2027", (date(2027, 1, 1), date(2027, 5, 25))),
+    ("Từ ngày 5 tháng 9 năm 2026 đến ngày 31 tháng 5 năm 2027", (date(2026, 9, 5), date(2027, 5, 31))),
+    ("đến hết tháng 5/2027", (None, date(2027, 5, 31))),
+    ("đến 31/5/2027", (None, date(2027, 5, 31))),
+    ("từ 1/1/2027 đến hết tháng 5", (date(2027, 1, 1), date(2027, 5, 31))),
+    ("từ 15/12 đến 20/1", (date(2026, 12, 15), date(2027, 1, 20))),    # a yearless end after the start
+    ("Thời gian thực hiện: từ 1/1/2027 đến 25/5/2027", (date(2027, 1, 1), date(2027, 5, 25))),
+])
+def test_parse_user_period(typed, period):
+    assert parse_user_period(typed, today=PERIOD_TODAY) == period
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("từ 31/2/2027 đến 1/3/2027", "impossible"), ("1/1/2027 đến 32/5/2027", "impossible"),
+    ("đến hết tháng 13/2027", "impossible"), ("cả năm", "unreadable"), ("", "empty"),
+])
+def test_parse_user_period_refuses(typed, reason):
+    with pytest.raises(DateInputError) as exc:
+        parse_user_period(typed, today=PERIOD_TODAY)
+    assert exc.value.reason == reason
