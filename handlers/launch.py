@@ -25,7 +25,6 @@ from handlers.io import Choice, Inbound, OutFile, OutMessage
 
 CAPTION_BUDGET = 1000      # the launch text is the caption of the plan document (Telegram: 1024)
 MESSAGE_BUDGET = 3800      # Telegram: 4096 per message; long lists are split
-ERROR_STATUSES = (OutboxStatus.failed, OutboxStatus.blocked)
 LAUNCHABLE = ("draft", "launched")
 
 
@@ -85,8 +84,13 @@ def launch_message(session: Session, campaign: Campaign, tz: ZoneInfo, broadcast
 
 def progress_text(title: str, counts: dict[str, int], total: int, final: bool = False) -> str:
     template = texts.LAUNCH_PROGRESS_DONE if final else texts.LAUNCH_PROGRESS
-    errors = sum(counts.get(s, 0) for s in ERROR_STATUSES)
-    return template.format(title=title, sent=counts.get(OutboxStatus.sent, 0), total=total, errors=errors)
+    return template.format(title=title, total=total, **launch_counts(counts))
+
+
+def launch_counts(counts: dict[str, int]) -> dict[str, int]:
+    """The three numbers staff see, in the progress line and in the report alike."""
+    return dict(sent=counts.get(OutboxStatus.sent, 0), blocked=counts.get(OutboxStatus.blocked, 0),
+                failed=counts.get(OutboxStatus.failed, 0))
 
 
 def split_messages(head: str, lines: list[str], budget: int = MESSAGE_BUDGET) -> list[str]:
@@ -107,9 +111,7 @@ def _person_line(unit: Unit, contact: Contact) -> str:
 
 
 def final_report(session: Session, broadcast: Broadcast, title: str, counts: dict[str, int]) -> list[OutMessage]:
-    head = texts.LAUNCH_REPORT.format(title=title, sent=counts.get(OutboxStatus.sent, 0), total=broadcast.total,
-                                      failed=counts.get(OutboxStatus.failed, 0),
-                                      blocked=counts.get(OutboxStatus.blocked, 0))
+    head = texts.LAUNCH_REPORT.format(title=title, total=broadcast.total, **launch_counts(counts))
     lines = []
     for status, heading in ((OutboxStatus.blocked, texts.LAUNCH_REPORT_BLOCKED_HEAD),
                             (OutboxStatus.failed, texts.LAUNCH_REPORT_FAILED_HEAD)):

@@ -142,8 +142,9 @@ LAUNCH_NOBODY_ALL_SENT = "mọi người liên hệ đã nhận tin phát độn
 LAUNCH_SEND = "Gửi"
 LAUNCH_CANCEL = "Huỷ"
 LAUNCH_CANCELLED = "Đã huỷ, chưa gửi gì."
-LAUNCH_PROGRESS = "📤 Phát động «{title}»: đã gửi {sent}/{total} · lỗi {errors}"
-LAUNCH_PROGRESS_DONE = "✅ Phát động «{title}»: đã gửi {sent}/{total} · lỗi {errors} — hoàn tất."
+# the progress line and the report show the same three numbers, with the same words
+LAUNCH_PROGRESS = "📤 Phát động «{title}»: đã gửi {sent}/{total} · đã chặn bot {blocked} · gửi lỗi {failed}"
+LAUNCH_PROGRESS_DONE = "✅ Phát động «{title}»: đã gửi {sent}/{total} · đã chặn bot {blocked} · gửi lỗi {failed} — hoàn tất."
 LAUNCH_REPORT = (
     "Báo cáo phát động «{title}»:\n"
     "• Đã gửi tới: {sent}/{total} người liên hệ\n"

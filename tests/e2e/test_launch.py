@@ -47,7 +47,8 @@ async def test_launch_reaches_every_contact_and_reports_the_blocked_one(e2e, set
     assert "• Đã gửi tới: 3/4 người liên hệ" in report.text and "• Đã chặn bot: 1" in report.text
     assert "• Trường Tiểu học số 3 — Cô Mai" in report.text
     progress = next(m for m in staff.messages() if "Phát động «" in (m.text or ""))
-    assert progress.edits and progress.text.endswith("đã gửi 3/4 · lỗi 1 — hoàn tất.")
+    assert progress.edits and progress.text.endswith("đã gửi 3/4 · đã chặn bot 1 · gửi lỗi 0 — hoàn tất.")
+    assert "• Gửi lỗi: 0\n• Đã chặn bot: 1" in report.text      # the same numbers as the progress line
     with db() as s:
         assert s.get(Contact, contacts[BLOCKED].id).reachable is False
         assert s.get(Contact, contacts[1001].id).reachable is True

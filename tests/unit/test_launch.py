@@ -66,7 +66,7 @@ async def test_send_queues_one_launch_per_contact_and_is_idempotent(settings, db
     chat = await launch(settings, world)
     await chat.press(texts.LAUNCH_SEND)
     # the only answer is the progress message, queued under a known key so later counts can edit it
-    assert [m.text for m in chat.last] == ["📤 Phát động «Phong trào thi đua năm học 2026-2027»: đã gửi 0/3 · lỗi 0"]
+    assert [m.text for m in chat.last] == ["📤 Phát động «Phong trào thi đua năm học 2026-2027»: đã gửi 0/3 · đã chặn bot 0 · gửi lỗi 0"]
     with db() as s:
         b = s.exec(select(Broadcast)).one()
         assert (b.campaign_id, b.total, b.staff_chat_id, b.staff_channel) == (world["campaign"].id, 3, str(STAFF_ID), "test")
@@ -78,7 +78,7 @@ async def test_send_queues_one_launch_per_contact_and_is_idempotent(settings, db
         assert [(c.label, c.data) for c in msg.flat_choices()] == [(texts.LAUNCH_ACK_BUTTON, f"g|ack|{b.id}")]
         progress = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == f"bprogress:{b.id}")).one()
         assert progress.id < rows[0].id and progress.chat_id == str(STAFF_ID)
-        assert "đã gửi 0/3 · lỗi 0" in progress.payload["text"]
+        assert "đã gửi 0/3 · đã chặn bot 0 · gửi lỗi 0" in progress.payload["text"]
         camp = s.get(Campaign, world["campaign"].id)
         assert camp.status == "launched" and camp.launched_at is not None
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "campaign_launched")).one().actor.startswith("staff:")
@@ -188,7 +188,7 @@ async def test_monitor_edits_progress_then_reports_once(settings, db, world):
     assert monitor.step() == 0                     # nothing new: no second edit
     with db() as s:
         edit = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == f"bprogress:{bid}:1")).one()
-        assert edit.payload["edit_key"] == f"bprogress:{bid}" and "đã gửi 1/3 · lỗi 0" in edit.payload["text"]
+        assert edit.payload["edit_key"] == f"bprogress:{bid}" and "đã gửi 1/3 · đã chặn bot 0 · gửi lỗi 0" in edit.payload["text"]
         outbox.record_result(s, rows[1].id, SendResult(False, blocked=True, error="Forbidden"))
     monitor.on_result(rows[1], SendResult(False))
     assert monitor.step() == 0                     # the previous edit has not gone out yet
@@ -199,7 +199,7 @@ async def test_monitor_edits_progress_then_reports_once(settings, db, world):
     assert monitor.step() == 2                     # final edit + report
     with db() as s:
         final = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == f"bprogress:{bid}:done")).one()
-        assert "đã gửi 1/3 · lỗi 2 — hoàn tất" in final.payload["text"]
+        assert "đã gửi 1/3 · đã chặn bot 1 · gửi lỗi 1 — hoàn tất" in final.payload["text"]
         report = OutMessage.from_json(s.exec(select(OutboxMessage).where(
             OutboxMessage.idempotency_key == f"breport:{bid}:0")).one().payload)
         assert s.get(Broadcast, bid).finished_at is not None
