@@ -169,7 +169,7 @@ def _new_invite(session, unit: Unit, username: str, days: int, max_uses: int):
     invite, token = invites.create_unit_invite(session, unit, days=days, max_uses=max_uses)
     return InviteLine(code=unit.code, name=unit.name, level=unit.level, cluster=unit.cluster,
                       liaison_name=unit.liaison_name, liaison_phone=unit.liaison_phone,
-                      link=deep_link(username, token), token=token, expires_at=invite.expires_at,
+                      link=deep_link(username, token), token=invites.display_code(token), expires_at=invite.expires_at,
                       max_uses=invite.max_uses)
 
 

@@ -1,4 +1,14 @@
-"""Invite tokens: random (>=128 bits), stored only as a hash, expiring, revocable, limited in uses.
+"""Invite codes: random, stored only as a hash, expiring, revocable, limited in uses.
+
+A code is typed by hand on Zalo (no deep links there), so it is short and survives phone keyboards:
+8 characters from CODE_ALPHABET, shown as "BCGH-K2M9", accepted in any case, with or without spaces or
+dashes. The alphabet has no vowels (so neither Telex's "aa" -> "â", "ow" -> "ơ" nor VNI's "a1" -> "á" nor a
+tone key s/f/r/x/j can touch it: those marks only attach to a vowel), none of d, w (Telex's "dd" -> "đ",
+"w" -> "ư"), z, and none of the look-alikes 0/O, 1/I/L. 19 symbols ^ 8 = 1.7e10 codes; with attempts
+rate-limited per chat (below), invites expiring after DEFAULT_DAYS and a few hundred live at once, guessing
+one takes millions of tries. Every code has a letter and a digit, so no word or number a school types is
+mistaken for one (Vietnamese syllables all have a vowel). Codes issued before (22 characters of base64url,
+case-sensitive) are still accepted.
 
 Binding is race-free across processes: the chat's Contact (or the user's Staff row) is inserted with
 INSERT ... ON CONFLICT DO NOTHING and then read, and a use of the invite is claimed with a conditional UPDATE
@@ -28,24 +38,49 @@ from db.models import AuditEvent, Contact, Invite, Staff, Unit
 DEFAULT_DAYS = 30
 DEFAULT_MAX_USES = 3
 
-TOKEN_BYTES = 16                                         # 128 bits
-TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"   # base64url, what secrets.token_urlsafe uses
-TOKEN_LENGTH = math.ceil(TOKEN_BYTES * 4 / 3)            # 22: base64 without padding
-_CODE = re.compile(f"[{re.escape(TOKEN_ALPHABET)}]{{{TOKEN_LENGTH}}}")
+CODE_ALPHABET = "BCGHKMNPQTV23456789"
+CODE_LENGTH = 8
+_SHORT = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+_TYPING_SEPARATORS = re.compile(r"[\s\-_.–—]+")
+
+LEGACY_TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"   # base64url, secrets.token_urlsafe(16)
+LEGACY_TOKEN_LENGTH = math.ceil(16 * 4 / 3)                          # 22
+_LEGACY = re.compile(f"[{re.escape(LEGACY_TOKEN_ALPHABET)}]{{{LEGACY_TOKEN_LENGTH}}}")
+
+
+def canonical_code(text: str | None) -> str | None:
+    """The code a person meant, or None: 'bcgh k2m9', 'BCGH-K2M9' -> 'BCGHK2M9'; a legacy token as is."""
+    raw = (text or "").strip()
+    if _LEGACY.fullmatch(raw):
+        return raw
+    short = _TYPING_SEPARATORS.sub("", raw).upper()
+    return short if _SHORT.fullmatch(short) and _has_letter_and_digit(short) else None
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.strip().encode()).hexdigest()
+    return hashlib.sha256((canonical_code(token) or token.strip()).encode()).hexdigest()
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)  # 22 url-safe characters, fits Telegram's 64-char start parameter
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if _has_letter_and_digit(code):
+            return code
+
+
+def display_code(code: str) -> str:
+    """'BCGHK2M9' -> 'BCGH-K2M9': two groups are easier to read aloud and to type."""
+    return f"{code[:4]}-{code[4:]}" if _SHORT.fullmatch(code) else code
 
 
 def looks_like_code(text: str | None) -> bool:
-    """Text a person typed that has the shape of an invite code: 22 characters of A-Z a-z 0-9 - _ (no spaces,
-    no diacritics). Ordinary chat ("xin chào", "Trường TH Kim Đồng") never matches, so it is never an attempt."""
-    return bool(_CODE.fullmatch((text or "").strip()))
+    """Text a person typed that has the shape of an invite code. Ordinary chat ("xin chào", "Trường TH Kim
+    Đồng", a phone number) never matches, so it never counts as a failed attempt."""
+    return canonical_code(text) is not None
+
+
+def _has_letter_and_digit(code: str) -> bool:
+    return any(c.isalpha() for c in code) and any(c.isdigit() for c in code)
 
 
 def create_unit_invite(session: Session, unit: Unit, days: int = DEFAULT_DAYS,

@@ -1,7 +1,6 @@
 """Binding a chat with an invite: race-free across processes, and invite attempts rate-limited per chat."""
 from __future__ import annotations
 
-import secrets
 import threading
 from datetime import datetime, timedelta
 
@@ -13,7 +12,7 @@ from sqlmodel import select
 from bot import texts
 from db import invites
 from db.engine import get_engine, session_scope
-from db.models import AuditEvent, Contact, Invite, OutboxMessage, Staff
+from db.models import AuditEvent, Contact, Invite, OutboxMessage, Staff, Unit
 from tests.support import seed
 from tests.support.flowchat import FlowChat
 
@@ -122,7 +121,7 @@ def test_a_staff_invite_brings_back_a_deactivated_account(settings, db):
 # ------------------------------------------------------------------------------------------------ attempt limits
 
 def wrong_code() -> str:
-    return secrets.token_urlsafe(invites.TOKEN_BYTES)
+    return invites.new_token()
 
 
 def audit_rows(db, action: str, chat: str, channel: str = "test") -> list[AuditEvent]:
@@ -136,12 +135,48 @@ def replies_to(db, chat: str) -> list[OutboxMessage]:
         return list(s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat)).all())
 
 
-def test_the_code_alphabet_is_the_token_format():
-    assert all(invites.looks_like_code(invites.new_token()) for _ in range(200))
-    assert invites.TOKEN_LENGTH == 22 and invites.looks_like_code("  AAAAAAAAAAAAAAAAAAAAAA ")
+def test_new_codes_are_short_and_have_the_typeable_shape():
+    codes = [invites.new_token() for _ in range(500)]
+    assert all(len(c) == invites.CODE_LENGTH and invites.looks_like_code(c) for c in codes)
+    assert len(set(codes)) == len(codes)
+    assert all(any(ch.isdigit() for ch in c) and any(ch.isalpha() for ch in c) for c in codes)
     for text in ("xin chào thầy cô", "alo", "TrườngTiểuHọcKimĐồngQ1", "Trường Tiểu học Kim Đồng", "0912345678",
-                 "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstuvw", "abcdefghij.klmnopqrstu", ""):
+                 "23456789", "BCGHKMNP", "abcdefghijklmnopqrstu", "abcdefghijklmnopqrstuvw", "abcdefghij.klmnopqrstu",
+                 "BCGH-K2M", "BCGH-K2M9X", ""):
         assert not invites.looks_like_code(text), text
+
+
+def test_the_alphabet_survives_vietnamese_keyboards_and_look_alikes():
+    """Telex rewrites aa/aw/ee/oo/ow/uw/dd and w, and s f r x j z add or drop tones after a vowel; VNI puts
+    tones with digits after a vowel. Without vowels, d, w and the tone keys nothing can be rewritten."""
+    alphabet = set(invites.CODE_ALPHABET)
+    assert not alphabet & set("AEIOUY")                      # no vowel for a mark to attach to
+    assert not alphabet & set("DWSFRXJZ")                    # Telex's đ, ư and tone keys
+    assert not alphabet & set("01OIL")                       # look-alikes when read aloud or copied by hand
+    assert all(ch.isupper() or ch.isdigit() for ch in alphabet)
+
+
+@pytest.mark.parametrize("typed", ["bcgh-k2m9", "BCGH K2M9", " bcghk2m9 ", "Bcgh–k2m9", "BCGH_K2M9"])
+def test_a_code_is_accepted_in_any_case_with_or_without_separators(typed):
+    assert invites.canonical_code(typed) == "BCGHK2M9"
+    assert invites.hash_token(typed) == invites.hash_token("BCGHK2M9")
+
+
+def test_codes_issued_before_keep_working_case_sensitively():
+    legacy = "AbCdEfGhIjKlMnOpQrStUv"
+    assert invites.looks_like_code(f"  {legacy} ") and invites.canonical_code(legacy) == legacy
+    assert invites.hash_token(legacy) != invites.hash_token(legacy.lower())
+
+
+async def test_a_zalo_user_types_the_code_as_printed_in_lower_case(settings, db):
+    unit = seed.unit("TH09", "Trường Tiểu học Hoà Bình")
+    with db() as s:
+        _, code = invites.create_unit_invite(s, s.get(Unit, unit.id))
+    chat = FlowChat(settings, 909, "Cô Hằng", channel="zalo", has_buttons=False)
+    await chat.send(invites.display_code(code).lower().replace("-", " "))
+    assert "Trường Tiểu học Hoà Bình" in chat.text
+    with db() as s:
+        assert s.exec(select(Contact).where(Contact.chat_id == "909")).one().unit_id == unit.id
 
 
 async def test_a_flood_of_wrong_codes_is_bounded(settings, db):
