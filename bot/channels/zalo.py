@@ -45,8 +45,8 @@ def to_inbound(update: ZaloUpdate) -> Inbound:
 
 def render_text(message: OutMessage, files: list[ResolvedFile], public_url: str, secret: bytes) -> str:
     """Buttons as numbered lines, documents and links as plain URLs (Zalo shows no link labels)."""
-    parts = [message.text]
     choices = message.flat_choices()
+    parts = [texts.for_typing(message.text, [c.label for c in choices])]   # no buttons: "gõ số 1", not "bấm"
     if choices:
         parts.append(texts.TYPE_NUMBER_HINT + "\n" + "\n".join(f"{i}. {c.label}" for i, c in enumerate(choices, 1)))
     for f in files:

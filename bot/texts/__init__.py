@@ -12,4 +12,5 @@ from bot.texts.cli import *  # noqa: F401,F403
 from bot.texts.plan import *  # noqa: F401,F403
 from bot.texts.staff_review import *  # noqa: F401,F403
 from bot.texts.service import *  # noqa: F401,F403
+from bot.texts.choices import *  # noqa: F401,F403
 from bot.texts.documents import *  # noqa: F401,F403

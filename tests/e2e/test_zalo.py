@@ -69,6 +69,7 @@ async def test_a_reminder_reaches_a_zalo_contact_and_typing_1_starts_the_submiss
     await reminder_tick(e2e_zalo.settings.tz, e2e_zalo.runtime.dispatcher.wake)
     reminder = await mai.expect_reply(contains="Nhắc hạn nộp")
     assert "1. " + texts.REMINDER_SUBMIT_NOW in reminder.text       # the button became a numbered line
+    assert "bấm" not in reminder.text.lower() and f"Gõ số 1 («{texts.REMINDER_SUBMIT_NOW}»)" in reminder.text
     await e2e_zalo.outbox_idle()
     await mai.send("1")
     assert "Báo cáo sơ kết" in (await mai.expect_reply(contains="Hãy gửi")).text
