@@ -110,9 +110,9 @@ class ZaloChatUser:
         self.env.record(f"{self.name} (Zalo)", text)
         await self.sandbox.send_text(self.user_id, text)
 
-    async def send_photo(self, data: bytes, caption: str | None = None) -> None:
+    async def send_photo(self, data: bytes, caption: str | None = None, shape: str = "photo_url") -> None:
         self.env.record(f"{self.name} (Zalo)", "[ảnh chụp]")
-        await self.sandbox.send_photo(self.user_id, data, caption=caption)
+        await self.sandbox.send_photo(self.user_id, data, caption=caption, shape=shape)
 
     async def expect_reply(self, contains: str | None = None, timeout: float = DEFAULT_TIMEOUT):
         msg = await self.sandbox.wait_for_message(self.user_id, contains=contains, after=self.seen, timeout=timeout)

@@ -240,10 +240,19 @@ class ZaloSandbox:
     async def send_text(self, user_id: str, text: str) -> dict:
         return await self._user_event(user_id, "message.text.received", {"text": text})
 
-    async def send_photo(self, user_id: str, data: bytes, caption: str | None = None) -> dict:
+    async def send_photo(self, user_id: str, data: bytes, caption: str | None = None, shape: str = "photo_url") -> dict:
+        """An image message in one of the shapes seen in the wild (bot/channels/zalo_api.py): "photo_url"
+        (current traffic, the default), "photo" (the docs' string), "photo_list", "photo_object",
+        "attachments"."""
         photo_id = uuid.uuid4().hex
         self._photos[photo_id] = data
-        fields: dict[str, Any] = {"photo": f"{self.base_url}/photos/{photo_id}.jpg"}
+        url = f"{self.base_url}/photos/{photo_id}.jpg"
+        fields: dict[str, Any] = {
+            "photo_url": {"photo_url": url}, "photo": {"photo": url},
+            "photo_list": {"photo": [{"url": url, "width": 1280, "height": 960}]},
+            "photo_object": {"photo": {"url": url}},
+            "attachments": {"attachments": [{"type": "image", "payload": {"url": url}}]},
+        }[shape]
         if caption is not None:
             fields["caption"] = caption
         return await self._user_event(user_id, "message.image.received", fields)

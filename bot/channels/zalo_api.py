@@ -6,7 +6,15 @@ Quirks handled here (see /work/shared/research/zalo-bot-api.md):
 - getUpdates returns ONE update (no list, no offset); an idle long poll is HTTP 408;
 - getWebhookInfo without a webhook is HTTP 404;
 - updates are re-delivered: de-duplicate by ``message_id``;
-- text and captions are limited to 1..2000 characters.
+- text and captions are limited to 1..2000 characters;
+- update shapes vary between the documentation and live traffic, so reading is tolerant (`normalize_update`):
+  the image is `photo_url` in current traffic and in python-zalo-bot, `photo` as a string in the official
+  docs (Vietnamese copy: github.com/lamdt1/ckvn-bot docs/zalo-bot-doc.md, "message.image.received:
+  photo, caption"), an array or an object in other clients (a PHP SDK normalises `photo` to an array),
+  `url`, or `attachments[]` with a payload URL; the sender's name is `display_name` in the docs and
+  `name` in openclaw's client (extensions/zalo/src: `from: {id, name?}`) or `first_name` in a documented
+  getUpdates sample, which also has no `event_name` (it is then inferred from the content);
+  getUpdates' `timeout` is documented as a string.
 """
 
 from __future__ import annotations
@@ -197,7 +205,8 @@ class ZaloBotClient:
     async def get_updates(self, timeout: float = 30) -> dict | None:
         """One raw update body, or None when the long poll ended idle (HTTP 408)."""
         try:
-            result = await self.call("getUpdates", {"timeout": timeout}, http_timeout=timeout + 10)
+            result = await self.call("getUpdates", {"timeout": str(int(timeout))},   # a string, as documented
+                                     http_timeout=timeout + 10)
         except ZaloApiError as exc:
             if exc.error_code == 408:
                 return None
@@ -343,10 +352,59 @@ def normalize_update(body: Any) -> ZaloUpdate | None:
     if not isinstance(body, dict):
         return None
     message = body.get("message")
-    event_name = body.get("event_name")
-    if not event_name or not isinstance(message, dict):
+    if not isinstance(message, dict):
         return None
-    return _update_from_message(str(event_name), message, body)
+    event_name = _text(body.get("event_name")) or _infer_event(message)
+    return _update_from_message(event_name, message, body)
+
+
+def _infer_event(message: dict) -> str:
+    """A sample update of the docs has no event_name: tell the kind from what the message carries."""
+    if _text(message.get("text")):
+        return "message.text.received"
+    if _photo_url(message, image_event=True):
+        return "message.image.received"
+    if message.get("sticker"):
+        return "message.sticker.received"
+    return "message.unsupported.received"
+
+
+def _photo_url(message: dict, image_event: bool) -> str | None:
+    """Every image shape seen in the docs and public clients (module docstring); the first URL found."""
+    candidates = [message.get("photo_url"), message.get("photo")]
+    if image_event:
+        candidates.append(message.get("url"))   # on a sticker event `url` is the sticker's, not a photo
+    attachments = message.get("attachments")
+    if isinstance(attachments, list):
+        candidates += [a for a in attachments if not isinstance(a, dict) or a.get("type") in (None, "image", "photo")]
+    for candidate in candidates:
+        url = _url_in(candidate)
+        if url:
+            return url
+    return None
+
+
+def _url_in(value: Any, depth: int = 0) -> str | None:
+    if isinstance(value, str):
+        return value if value.startswith(("http://", "https://")) else None
+    if depth > 2:
+        return None
+    if isinstance(value, list):
+        return next((u for v in value if (u := _url_in(v, depth + 1))), None)
+    if isinstance(value, dict):
+        for key in ("url", "photo_url", "href", "thumbnail", "payload"):
+            if (u := _url_in(value.get(key), depth + 1)):
+                return u
+    return None
+
+
+def _sender_name(sender: dict) -> str:
+    if _text(sender.get("display_name")):
+        return sender["display_name"]
+    if _text(sender.get("name")):
+        return sender["name"]
+    parts = [sender.get("first_name"), sender.get("last_name")]
+    return " ".join(p for p in parts if isinstance(p, str) and p)
 
 
 def _update_from_message(event_name: str, message: dict, raw: dict) -> ZaloUpdate:
@@ -362,10 +420,9 @@ def _update_from_message(event_name: str, message: dict, raw: dict) -> ZaloUpdat
         message_id=_as_id(message.get("message_id")),
         user_id=user_id,
         chat_id=_as_id(chat.get("id")) or user_id,  # private chats: chat.id == from.id
-        display_name=_text(sender.get("display_name")) or "",
+        display_name=_sender_name(sender),
         text=_text(message.get("text")),
-        # The docs say "photo"; python-zalo-bot reads "photo_url": accept both.
-        photo_url=_text(message.get("photo")) or _text(message.get("photo_url")),
+        photo_url=_photo_url(message, image_event=event_name == "message.image.received"),
         caption=_text(message.get("caption")),
         date=_date_from_epoch(message.get("date")),
         chat_type=_text(chat.get("chat_type")) or "PRIVATE",

@@ -115,9 +115,9 @@ async def test_a_zalo_contact_submits_scanned_pages_as_photos(e2e_zalo):
     ask = await nga.expect_reply(contains="Hãy gửi tệp")
     assert "/tai-len/" in ask.text and "xong" in ask.text          # photos, or the upload page for PDF/Word
     page1, page2 = sample_jpeg("trang 1"), sample_jpeg("trang 2")
-    await nga.send_photo(page1)
+    await nga.send_photo(page1)                                     # photo_url: current traffic
     await nga.expect_reply(contains="1 tệp")
-    await nga.send_photo(page2)
+    await nga.send_photo(page2, shape="photo_list")                 # photo as an array of objects
     await nga.expect_reply(contains="2 tệp")
     await nga.send("xong")
     await nga.expect_reply(contains="ghi chú")

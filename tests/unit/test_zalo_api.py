@@ -270,7 +270,7 @@ def test_normalize_update_reads_photo_or_photo_url():
 
 
 @pytest.mark.parametrize("body", [None, [], {}, {"ok": False, "error_code": 408}, {"ok": True, "result": []},
-                                  {"event_name": "x"}, {"message": {}}])
+                                  {"event_name": "x"}])
 def test_normalize_update_rejects_junk(body):
     assert normalize_update(body) is None
 
@@ -413,3 +413,53 @@ async def test_channel_download_streams_a_photo_and_stops_over_the_limit(sandbox
             await channel.download(IncomingFile(url.replace(".jpg", "x.jpg")), received.append, 100_000)
     finally:
         await channel.stop()
+
+
+# --- update shapes seen in the docs and in public clients (written in our own words) --------------------------
+
+PHOTO = "https://photo-stal-9.zdn.vn/abc/def.jpg"
+
+
+def _image(fields: dict, **envelope) -> dict:
+    message = {"from": {"id": "u1", "display_name": "Cô Lan"}, "chat": {"id": "u1", "chat_type": "PRIVATE"},
+               "message_id": "m1", "date": 1749632637199, **fields}
+    return {"ok": True, "result": {"event_name": "message.image.received", "message": message, **envelope}}
+
+
+@pytest.mark.parametrize("fields", [
+    {"photo_url": PHOTO}, {"photo": PHOTO}, {"photo": [{"url": PHOTO, "width": 1280}]}, {"photo": [PHOTO]},
+    {"photo": {"url": PHOTO}}, {"url": PHOTO}, {"attachments": [{"type": "image", "payload": {"url": PHOTO}}]},
+])
+def test_every_image_shape_gives_the_photo_url(fields):
+    from bot.channels.zalo_api import normalize_update
+    update = normalize_update(_image({**fields, "caption": "trang 1"}))
+    assert update.photo_url == PHOTO and update.caption == "trang 1"
+
+
+def test_a_sticker_url_is_not_taken_for_a_photo():
+    from bot.channels.zalo_api import normalize_update
+    body = _image({"sticker": "bfe1", "url": "https://zalo-api.zadn.vn/sticker.webp"})
+    body["result"]["event_name"] = "message.sticker.received"
+    assert normalize_update(body).photo_url is None
+
+
+def test_the_documented_getupdates_sample_without_event_name_and_with_first_name_is_read():
+    from bot.channels.zalo_api import normalize_update
+    body = {"ok": True, "result": {"message": {
+        "from": {"id": "6ede9afa66b88fe6d6a9", "first_name": "Ted", "is_bot": False},
+        "chat": {"id": "6ede9afa66b88fe6d6a9", "chat_type": "PRIVATE"},
+        "text": "Xin chào", "message_id": "2d758cb5e222177a4e35", "date": 1750316131602}}}
+    update = normalize_update(body)
+    assert (update.event_name, update.text, update.display_name) == ("message.text.received", "Xin chào", "Ted")
+    body["result"]["message"]["from"] = {"id": "6ede9afa66b88fe6d6a9", "name": "Cô Hoa"}
+    assert normalize_update(body).display_name == "Cô Hoa"
+    del body["result"]["message"]["text"]
+    body["result"]["message"]["photo_url"] = PHOTO
+    assert normalize_update(body).event_name == "message.image.received"
+
+
+def test_a_message_without_a_sender_is_unreadable_even_without_event_name():
+    from bot.channels.zalo_api import UnreadableUpdate, read_update
+    with pytest.raises(UnreadableUpdate):
+        normalize_update({"message": {}})
+    assert read_update({"message": {}}) is None      # logged once and skipped by the poller
