@@ -20,6 +20,7 @@ from db.models import MilestoneKind, StaffRole
 from handlers.staff_campaign import CODE_SEPARATOR, milestone_line, parse_date, parse_period
 
 ROLES = [r.value for r in StaffRole]
+MAX_QUOTA = 50
 KINDS = [k.value for k in MilestoneKind]
 
 
@@ -75,6 +76,12 @@ def _register_campaign(sub: argparse._SubParsersAction) -> None:
     att.set_defaults(func=cmd_campaign_attach)
 
     camp.add_parser("list", help=texts.CAMPAIGN_HELP_LIST).set_defaults(func=cmd_campaign_list)
+
+    rounds = camp.add_parser("nominations", help=texts.CAMPAIGN_HELP_NOMINATIONS)
+    rounds.add_argument("campaign_id", type=int, help=texts.CAMPAIGN_HELP_ID)
+    rounds.add_argument("--quota", type=int, help=texts.CAMPAIGN_HELP_QUOTA)
+    rounds.add_argument("--late", choices=["yes", "no"], help=texts.CAMPAIGN_HELP_LATE)
+    rounds.set_defaults(func=cmd_campaign_nominations)
 
 
 def _today():
@@ -233,6 +240,26 @@ def cmd_campaign_attach(args: argparse.Namespace) -> int:
         admin.attach_plan(session, args.campaign_id, stored.id)
         people.audit(session, "cli", "campaign_plan_attached", f"campaign:{args.campaign_id}", file=stored.id)
     print(texts.CAMPAIGN_CLI_ATTACHED.format(name=args.file.name, size=len(data), id=args.campaign_id))
+    return 0
+
+
+def cmd_campaign_nominations(args: argparse.Namespace) -> int:
+    """Show or set the campaign's nomination rules: the quota per unit and round, and late entries."""
+    if args.quota is not None and not 1 <= args.quota <= MAX_QUOTA:
+        return fail(texts.CAMPAIGN_CLI_BAD_QUOTA.format(max=MAX_QUOTA), 2)
+    open_database()
+    with session_scope() as session:
+        campaign = campaign_ops.get(session, args.campaign_id)
+        if campaign is None:
+            return fail(texts.CAMPAIGN_CLI_NOT_FOUND.format(id=args.campaign_id))
+        if args.quota is not None or args.late is not None:
+            admin.set_nomination_rules(session, campaign, quota=args.quota,
+                                       late=None if args.late is None else args.late == "yes")
+            people.audit(session, "cli", "campaign_nomination_rules", f"campaign:{campaign.id}",
+                         quota=campaign.nomination_quota, late=campaign.late_nominations)
+        print(texts.CAMPAIGN_CLI_NOMINATION_RULES.format(
+            id=campaign.id, quota=campaign.nomination_quota,
+            late=texts.CAMPAIGN_LATE_NOMINATIONS[campaign.late_nominations]))
     return 0
 
 

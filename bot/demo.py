@@ -229,6 +229,26 @@ async def nominate(demo: Demo) -> None:
     await hoa.expect_reply(contains="Số tiếp nhận: DC-")
 
 
+@scene("Phòng duyệt đề cử, xuất danh sách; /tiendo ghi Nguyễn Trãi «Đã duyệt» cho đợt đề cử")
+async def review_nomination(demo: Demo) -> None:
+    staff = demo.env.users[STAFF_ID]
+    await staff.send("/dscu")
+    listing = await staff.expect_reply(contains="Đề cử")
+    if "Chọn đợt" in listing.content:
+        await staff.press_nth(0, listing)
+        listing = await staff.expect_reply(contains="Trang 1/")
+    await staff.press("1", listing)
+    await staff.press("Duyệt", await staff.expect_reply(contains="Nguyễn Thị Thu Hà"))
+    await staff.expect_reply(contains="Đã duyệt đề cử")
+    await demo.env.users[SCHOOLS[2][4]].expect_reply(contains="DUYỆT")
+    await staff.press("Xuất Excel", await staff.expect_reply(contains="Đợt đang nhận"))
+    await staff.expect_reply(contains="Danh sách đề cử")
+    await staff.press("Đóng", await staff.expect_reply(contains="Đợt đang nhận"))
+    await staff.send("/tiendo")
+    await staff.expect_reply(contains="")
+    await staff.expect_reply(contains="Đã duyệt 1")
+
+
 @scene("Đầu mối trên Zalo xem việc cần làm (lựa chọn hiện thành dòng đánh số)")
 async def zalo_todo(demo: Demo) -> None:
     yen = demo.env.zalo_users[ZALO_SCHOOL[4]]

@@ -177,3 +177,15 @@ def milestone_counts(session: Session) -> dict[int, int]:
     rows = session.exec(select(Milestone.campaign_id, func.count()).where(Milestone.deleted_at.is_(None))
                         .group_by(Milestone.campaign_id)).all()
     return dict(rows)
+
+
+def set_nomination_rules(session: Session, campaign: Campaign, *, quota: int | None = None,
+                         late: bool | None = None) -> Campaign:
+    """The nomination quota per unit and round, and whether rounds take late entries until closed."""
+    if quota is not None:
+        campaign.nomination_quota = quota
+    if late is not None:
+        campaign.late_nominations = late
+    session.add(campaign)
+    session.flush()
+    return campaign

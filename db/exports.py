@@ -1,6 +1,6 @@
 """Reads for exports: a session that never writes, for builds that run in a worker thread.
 
-The build itself (db.progress.export_data) is a handful of SELECTs; it runs in its own short read-only
+The build itself (db.export_facts.export_data) is a handful of SELECTs; it runs in its own short read-only
 session, released before any file is read or written, so no transaction stays open during the disk work.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from sqlmodel import Session
 
-from db import progress as progress_db
+from db import export_facts
 from db.engine import get_engine
 
 
@@ -24,7 +24,7 @@ def read_only() -> Iterator[Session]:
             session.rollback()
 
 
-def export_data(campaign_id: int) -> progress_db.ExportData | None:
+def export_data(campaign_id: int) -> export_facts.ExportData | None:
     """Everything the workbook and the archive need, read in its own short read-only session."""
     with read_only() as session:
-        return progress_db.export_data(session, campaign_id)
+        return export_facts.export_data(session, campaign_id)

@@ -161,6 +161,7 @@ class Campaign(SQLModel, table=True):
     # {"offsets_days": [-7,-3,-1,0,1,3], "send_at": "08:00", "skip_weekends": false}
     reminder_policy: dict | None = _json(None)
     nomination_quota: int = 1
+    late_nominations: bool = True         # a round keeps taking (late-marked) entries past its deadline until closed
     details: dict | None = _json(None)    # parsed extras: contact, awards, dossier...
     created_by_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = _ts(default_factory=utcnow)
@@ -185,6 +186,7 @@ class Milestone(SQLModel, table=True):
     series_id: int | None = Field(default=None, foreign_key="milestone.id", index=True)
     period_label: str | None = None       # Quý I/2024, 6 tháng đầu năm 2024...
     source_text: str | None = None
+    closed_at: datetime | None = _ts(default=None)     # staff closed it: no more entries, no more reminders
     deleted_at: datetime | None = _ts(default=None)
     created_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)
@@ -239,6 +241,7 @@ class Nomination(SQLModel, table=True):
     innovation: str | None = None
     award_form: str | None = None
     status: str = NominationStatus.submitted
+    late: bool = False                    # came in after the round's deadline (accepted late, like reports)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     submitted_at: datetime = _ts(default_factory=utcnow)
     reviewed_at: datetime | None = _ts(default=None)

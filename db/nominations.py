@@ -5,6 +5,8 @@ does, and a `returned` one does not either: the office sent it back, so the unit
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -109,9 +111,33 @@ def deadline_passed(milestone: Milestone, now: datetime, tz: ZoneInfo) -> bool:
     return days_between(milestone.due_at, now, tz) < 0
 
 
+OPEN, LATE, CLOSED = "open", "late", "closed"
+
+
+def round_state(milestone: Milestone, campaign: Campaign, now: datetime, tz: ZoneInfo) -> str:
+    """open (before the deadline), late (past it, and the campaign takes late entries until staff close the
+    round: the default) or closed (staff closed it, the campaign is no longer running, or it refuses late)."""
+    if milestone.closed_at is not None or campaign.status != "launched":
+        return CLOSED
+    if not deadline_passed(milestone, now, tz):
+        return OPEN
+    return LATE if campaign.late_nominations else CLOSED
+
+
 def open_periods(session: Session, campaign_id: int, now: datetime, tz: ZoneInfo) -> list[Milestone]:
-    """Nomination instances whose deadline has not passed: the only ones a unit may still nominate for."""
-    return [m for m in nomination_milestones(session, campaign_id) if not deadline_passed(m, now, tz)]
+    """Rounds that still take entries (open or late): the only ones a unit may nominate for."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        return []
+    return [m for m in nomination_milestones(session, campaign_id) if round_state(m, campaign, now, tz) != CLOSED]
+
+
+def set_round_closed(session: Session, milestone: Milestone, closed: bool, now: datetime) -> None:
+    """Close a round (no more entries, no more reminders) or open it again."""
+    milestone.closed_at = now if closed else None
+    milestone.updated_at = now
+    session.add(milestone)
+    session.flush()
 
 
 def campaigns_open_for(session: Session, unit_id: int, now: datetime, tz: ZoneInfo) -> list[Campaign]:
@@ -121,8 +147,21 @@ def campaigns_open_for(session: Session, unit_id: int, now: datetime, tz: ZoneIn
     return [c for c in rows if open_periods(session, c.id, now, tz)]
 
 
+_PERIOD_IN_TITLE = re.compile(r"\b(?:quý|học kỳ|học kì|tháng|năm học|năm|đợt|giai đoạn)\b.*$", re.IGNORECASE)
+_ROUND_WORD = re.compile(r"^\s*đề\s+cử\s+", re.IGNORECASE)
+
+
 def period_label(m: Milestone) -> str:
-    return m.period_label or m.title
+    """What names the round after the word "đề cử" in every text ("Đề cử {period}"), so that it is said once:
+    the period label, else the period the title ends with ("… tiên tiến quý I/2024" → "quý I/2024"), else the
+    title without a leading "Đề cử"."""
+    if m.period_label:
+        return m.period_label
+    title = unicodedata.normalize("NFC", m.title).strip()
+    found = _PERIOD_IN_TITLE.search(title)
+    if found and found.start() > 0:
+        return found.group(0)
+    return _ROUND_WORD.sub("", title) or title
 
 
 def active_for(session: Session, unit_id: int, milestone_id: int) -> Sequence[Nomination]:
@@ -138,18 +177,6 @@ def active_of_unit(session: Session, unit_id: int) -> Sequence[Nomination]:
 
 def quota_left(session: Session, campaign: Campaign, unit_id: int, milestone_id: int) -> int:
     return max(0, (campaign.nomination_quota or 1) - len(active_for(session, unit_id, milestone_id)))
-
-
-def owing_unit_ids_for_nomination(session: Session, milestone: Milestone) -> list[int]:
-    """Units of the campaign with no live nomination for this period (none, or only withdrawn/returned ones).
-
-    Reminders use it in place of db.submissions.owing_unit_ids for milestones of kind `nomination`.
-    """
-    unit_ids = list(session.exec(select(CampaignUnit.unit_id).where(
-        CampaignUnit.campaign_id == milestone.campaign_id).order_by(CampaignUnit.unit_id)))
-    done = set(session.exec(select(Nomination.unit_id).where(
-        Nomination.milestone_id == milestone.id, Nomination.status.in_(ACTIVE))).all())
-    return [u for u in unit_ids if u not in done]
 
 
 # --------------------------------------------------------------------------------------------- nominations

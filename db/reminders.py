@@ -13,7 +13,8 @@ from sqlalchemy import JSON, DateTime, Integer, String, and_, case, cast, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from db.models import (Campaign, CampaignUnit, Contact, Milestone, MilestoneKind, Nomination, NominationStatus,
+from db import standing
+from db.models import (Campaign, CampaignUnit, Contact, Milestone, MilestoneKind, Nomination,
                        OutboxMessage, OutboxStatus, Recurrence, ReminderRun, Staff, Submission, Unit)
 from schedules.planning import to_local
 from schedules.recurrence import period_instances
@@ -22,7 +23,7 @@ REMINDER_KIND = "reminder"
 DIGEST_KIND = "digest"
 # Not in OutboxStatus yet (db/models.py is not ours): a queued reminder that became pointless.
 CANCELLED = "cancelled"
-OWING_STATUSES = ("missing", "returned")
+OWING_STATUSES = standing.OWING
 RECURRING = (Recurrence.month, Recurrence.quarter, Recurrence.half_year, Recurrence.year)
 MAX_DUE_SHIFT_DAYS = 31
 _ID_CHUNK = 5000          # ids per UPDATE ... WHERE id IN (...): well under every driver's parameter limit   # a template due further than this from its period's end is read as "end of period"
@@ -53,8 +54,9 @@ def _prefix_range(column, prefix: str):
 # ------------------------------------------------------------------------------------- what to remind about
 
 def nudged_milestone_filter():
-    """Open milestones units must act on: not deleted, not an event, not a recurring template."""
-    return ((Milestone.deleted_at.is_(None)) & (Milestone.units_act == True)  # noqa: E712
+    """Open milestones units must act on: not deleted or closed, not an event, not a recurring template."""
+    return ((Milestone.deleted_at.is_(None)) & Milestone.closed_at.is_(None)
+            & (Milestone.units_act == True)  # noqa: E712
             & (Milestone.kind != MilestoneKind.event) & (Milestone.recurrence.notin_(RECURRING)))
 
 
@@ -73,27 +75,14 @@ class UnitState:
 
 
 def latest_work(milestone: Milestone):
-    """A subquery (unit_id, status, reviewed_at): each unit's latest work on the milestone: its newest
-    submission version, or for a nomination milestone its latest nomination that was not withdrawn."""
-    if milestone.kind == MilestoneKind.nomination:
-        newer = Nomination.__table__.alias("newer")
-        latest_id = (select(newer.c.id).where(
-            newer.c.milestone_id == milestone.id, newer.c.unit_id == Nomination.unit_id,
-            newer.c.status != NominationStatus.withdrawn)
-            .order_by(newer.c.submitted_at.desc(), newer.c.id.desc()).limit(1).scalar_subquery())
-        return select(Nomination.unit_id, Nomination.status, Nomination.reviewed_at).where(
-            Nomination.milestone_id == milestone.id, Nomination.id == latest_id).subquery("work")
-    newest = (select(Submission.unit_id, func.max(Submission.version).label("v"))
-              .where(Submission.milestone_id == milestone.id).group_by(Submission.unit_id).subquery("newest"))
-    return (select(Submission.unit_id, Submission.status, Submission.reviewed_at)
-            .join(newest, (Submission.unit_id == newest.c.unit_id) & (Submission.version == newest.c.v))
-            .where(Submission.milestone_id == milestone.id).subquery("work"))
+    """A subquery (unit_id, status, reviewed_at, ...): where each unit stands on the milestone (db.standing)."""
+    return standing.work([milestone])
 
 
 def unit_states(session: Session, milestone: Milestone, unit_ids: Iterable[int] | None = None
                 ) -> dict[int, UnitState]:
-    """unit_id -> status of its latest work on the milestone (submissions, or nominations for a nomination
-    milestone, like db.reports). Columns only, one query: it runs on tens of thousands of units."""
+    """unit_id -> where it stands on the milestone (db.standing). Columns only, one query: it runs on tens of
+    thousands of units."""
     work = latest_work(milestone)
     q = select(work.c.unit_id, work.c.status, work.c.reviewed_at)
     if unit_ids is not None:

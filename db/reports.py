@@ -10,9 +10,8 @@ from sqlmodel import Session, select
 
 from db import reminders
 from db import files as file_ops
-from db import submissions
-from db.models import (Campaign, CampaignUnit, Milestone, MilestoneKind, Nomination, NominationStatus, StoredFile,
-                       Submission, SubmissionFile)
+from db import standing, submissions
+from db.models import Campaign, CampaignUnit, Milestone, MilestoneKind, StoredFile, Submission, SubmissionFile
 
 REFERENCE_PREFIX = "BC"
 
@@ -26,6 +25,7 @@ class UnitMilestone:
     version: int | None = None      # latest submission version (None for nominations and missing ones)
     comment: str | None = None      # review comment of the latest version
     nominations: int = 0            # nomination milestones: live nominations of the unit
+    late: bool = False              # the latest work came in after the deadline
 
     @property
     def is_event(self) -> bool:
@@ -53,36 +53,14 @@ def _unit_rows(session: Session, unit_id: int, milestone_id: int | None = None) 
     return list(session.exec(q.order_by(Milestone.due_at, Milestone.id)).all())
 
 
-def _nomination_state(session: Session, unit_id: int, milestone_ids: list[int]) -> dict[int, tuple[int, Nomination]]:
-    """milestone id -> (live nominations, the latest one)."""
-    if not milestone_ids:
-        return {}
-    rows = session.exec(select(Nomination).where(
-        Nomination.unit_id == unit_id, Nomination.milestone_id.in_(milestone_ids),
-        Nomination.status != NominationStatus.withdrawn).order_by(Nomination.submitted_at, Nomination.id)).all()
-    state: dict[int, tuple[int, Nomination]] = {}
-    for n in rows:
-        count = state.get(n.milestone_id, (0, n))[0]
-        state[n.milestone_id] = (count + 1, n)
-    return state
-
-
 def unit_milestones(session: Session, unit_id: int, milestone_id: int | None = None) -> list[UnitMilestone]:
-    """Every milestone the unit acts on, with its status, in three queries whatever the count."""
+    """Every milestone the unit acts on, with where it stands (db.standing), in two queries whatever the count."""
     rows = _unit_rows(session, unit_id, milestone_id)
-    ids = [m.id for _, m in rows]
-    latest = submissions.latest(session, ids, [unit_id])
-    nominated = _nomination_state(session, unit_id, [m.id for _, m in rows if m.kind == MilestoneKind.nomination])
+    found = standing.standings(session, [m for _, m in rows], [unit_id])
     items = []
     for campaign, m in rows:
-        if m.kind == MilestoneKind.nomination:
-            count, last = nominated.get(m.id, (0, None))
-            items.append(UnitMilestone(campaign, m, last.status if last else submissions.MISSING, None,
-                                       last.review_comment if last else None, count))
-            continue
-        sub = latest.get((unit_id, m.id))
-        items.append(UnitMilestone(campaign, m, submissions.status_of(sub), sub.version if sub else None,
-                                   sub.review_comment if sub else None))
+        st = standing.of(found, unit_id, m.id)
+        items.append(UnitMilestone(campaign, m, st.status, st.version, st.comment, st.live, st.late))
     return items
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from db.models import CampaignUnit, Milestone, StoredFile, Submission, SubmissionFile
+from db.models import StoredFile, Submission, SubmissionFile
 
 MISSING = "missing"
 
@@ -29,13 +29,6 @@ def latest(session: Session, milestone_ids: Iterable[int], unit_ids: Iterable[in
 
 def status_of(sub: Submission | None) -> str:
     return sub.status if sub is not None else MISSING
-
-
-def owing_unit_ids(session: Session, milestone: Milestone) -> list[int]:
-    """Units of the campaign that have not submitted this milestone, or whose submission was returned."""
-    unit_ids = list(session.exec(select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == milestone.campaign_id)))
-    subs = latest(session, [milestone.id], unit_ids)
-    return [u for u in unit_ids if status_of(subs.get((u, milestone.id))) in (MISSING, "returned")]
 
 
 def next_version(session: Session, unit_id: int, milestone_id: int) -> int:

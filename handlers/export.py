@@ -2,7 +2,7 @@
 
 Two halves, so that no transaction or lock is held while gigabytes move:
 
-- plan (database): db.progress.export_data, a handful of SELECTs in a short read-only session;
+- plan (database): db.export_facts.export_data, a handful of SELECTs in a short read-only session;
 - write_export (disk only): the workbook and the archive streamed into files (handlers.exports_build),
   member by member, chunk by chunk, so memory stays flat whatever the archive's size.
 
@@ -35,7 +35,7 @@ from db import people
 from db.engine import session_scope
 from db.models import Campaign
 from db.outbox import Outgoing, enqueue_many
-from db.progress import ExportData
+from db.export_facts import ExportData
 from handlers import background
 from handlers.engine import STAFF, Ctx, Step, command, done, flow
 from handlers.exports_build import ZipEntry, milestone_label, unique_names, write_xlsx, write_zip
@@ -103,7 +103,7 @@ def zip_entries(data: ExportData, data_dir: Path, tz: ZoneInfo) -> tuple[list[Zi
             at = submitted.get(f.unit_code)
             entries.append(ZipEntry(f.unit_code, f.unit_name, label, f.original_name,
                                     functools.partial(file_store.iter_chunks, data_dir, f), size,
-                                    texts.local(at, tz).replace(tzinfo=None) if at else None))
+                                    texts.local(at, tz).replace(tzinfo=None) if at else None, f.folder))
     return entries, missing
 
 

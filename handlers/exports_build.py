@@ -19,7 +19,8 @@ from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from db.progress import MISSING, ExportData, ExportMilestone, ExportRow
+from db.export_facts import ExportData, ExportMilestone, ExportRow
+from db.standing import MISSING
 
 SHEET_MAX = 31
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -198,11 +199,16 @@ def write_xlsx(fh: BinaryIO, data: ExportData, tz: ZoneInfo, now_utc: datetime) 
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    names = unique_names([sheet_name(milestone_label(m)) for m in data.milestones], SHEET_MAX,
-                         reserved=[texts.EXPORT_SUMMARY_SHEET])
-    _write_summary(wb.create_sheet(texts.EXPORT_SUMMARY_SHEET), data, names, tz, now_utc)
-    for m, name in zip(data.milestones, names):
+    rounds = [m for m in data.milestones if m.is_round]
+    names = unique_names([sheet_name(milestone_label(m)) for m in data.milestones]
+                         + [sheet_name(texts.EXPORT_ROUND_SHEET.format(period=m.period_label or m.title)) for m in rounds],
+                         SHEET_MAX, reserved=[texts.EXPORT_SUMMARY_SHEET])
+    milestone_names, round_names = names[:len(data.milestones)], names[len(data.milestones):]
+    _write_summary(wb.create_sheet(texts.EXPORT_SUMMARY_SHEET), data, milestone_names, tz, now_utc)
+    for m, name in zip(data.milestones, milestone_names):
         _write_milestone(wb.create_sheet(name), m, tz)
+    for m, name in zip(rounds, round_names):
+        _write_round(wb.create_sheet(name), m, tz)
     wb.save(fh)
 
 
@@ -254,6 +260,25 @@ def _write_milestone(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
                    _note(r), r.reviewer or ""])
 
 
+def _write_round(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
+    """The round's nominations one by one: the list a Hội đồng TĐKT works from."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    _widths(ws, [6, 12, 32, 12, 28, 24, 60, 26, 12, 12, 7, 16])
+    ws.freeze_panes = "A2"
+    headers = texts.EXPORT_ROUND_HEADERS
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(m.nominations) + 1}"
+    ws.append([_styled(ws, h, bold=True) for h in headers])
+    for i, n in enumerate(m.nominations, start=1):
+        summary = _styled(ws, n.achievements)
+        summary.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.append([i, n.unit_code, n.unit_name, n.cluster or "", n.nominee_name, n.position or "", summary,
+                   n.award_form or "", texts.EXPORT_STATUS.get(n.status, n.status),
+                   _styled(ws, _local(n.submitted_at, tz).date(), number_format="DD/MM/YYYY"),
+                   texts.EXPORT_LATE_YES if n.late else "", n.reference])
+
+
 def _note(r: ExportRow) -> str:
     parts = [r.note or ""]
     if r.status == "returned" and r.review_comment:
@@ -288,6 +313,7 @@ class ZipEntry:
     chunks: Callable[[], Iterator[bytes]]     # opened when the member is written (FileNotFoundError: skipped)
     size: int = 0                             # expected bytes (zip64 decision, progress)
     modified: datetime | None = None          # office-local wall-clock time for the member
+    folder: str | None = None                 # a sub-folder under the milestone: a nominee, a dossier item
 
 
 def compression_for(name: str) -> int:
@@ -296,7 +322,7 @@ def compression_for(name: str) -> int:
 
 
 def zip_paths(entries: list[ZipEntry]) -> list[str]:
-    """`<mã>_<tên>/<mốc>/<tên tệp>`, sanitised, with equal names in one folder told apart (also folders that
+    """`<mã>_<tên>/<mốc>[/<mục>]/<tên tệp>`, sanitised, with equal names in one folder told apart (also folders that
     only became equal once cut to length: two long milestone titles that differ at the end)."""
     unit_names = {}
     for e in entries:
@@ -306,7 +332,8 @@ def zip_paths(entries: list[ZipEntry]) -> list[str]:
     milestone_labels = list(dict.fromkeys(e.milestone for e in entries))
     milestone_folder = dict(zip(milestone_labels, unique_file_names(milestone_labels, "moc", keep_ext=False,
                                                                     max_chars=FOLDER_MAX_CHARS)))
-    folders = [f"{unit_folder[e.unit_code]}/{milestone_folder[e.milestone]}" for e in entries]
+    folders = [f"{unit_folder[e.unit_code]}/{milestone_folder[e.milestone]}"
+               + (f"/{safe_part(e.folder, 'muc')}" if e.folder else "") for e in entries]
     by_folder: dict[str, list[int]] = {}
     for i, folder in enumerate(folders):
         by_folder.setdefault(folder.casefold(), []).append(i)

@@ -136,16 +136,25 @@ def _rows(choices: list[Choice], per_row: int = 1) -> list[list[Choice]]:
     return [choices[i:i + per_row] for i in range(0, len(choices), per_row)]
 
 
-def _open_milestone(ctx: Ctx, milestone_id: int | None) -> Milestone | None:
-    """The milestone, if it is a nomination period this contact's unit may still nominate for."""
+def _round_for_unit(ctx: Ctx, milestone_id: int | None) -> tuple[Milestone | None, str | None]:
+    """(the round, None) if this contact's unit may nominate for it now, else (None, why not): not a round of a
+    campaign the unit takes part in, or a round that no longer takes entries (said as such)."""
     m = campaigns.milestone(ctx.session, milestone_id) if milestone_id else None
-    if m is None or m.kind != MilestoneKind.nomination or nominations.deadline_passed(m, ctx.now, ctx.tz):
-        return None
-    campaign = campaigns.get(ctx.session, m.campaign_id)
-    if campaign is None or campaign.status != "launched" or not campaigns.takes_part(ctx.session, campaign.id,
-                                                                                    ctx.contact.unit_id):
-        return None
-    return m
+    campaign = campaigns.get(ctx.session, m.campaign_id) if m is not None else None
+    if (m is None or m.kind != MilestoneKind.nomination or campaign is None or campaign.status == "draft"
+            or not campaigns.takes_part(ctx.session, campaign.id, ctx.contact.unit_id)):
+        return None, texts.NOMINATION_NOT_ALLOWED
+    if nominations.round_state(m, campaign, ctx.now, ctx.tz) == nominations.CLOSED:
+        return None, _closed_text(ctx, m)
+    return m, None
+
+
+def _open_milestone(ctx: Ctx, milestone_id: int | None) -> Milestone | None:
+    return _round_for_unit(ctx, milestone_id)[0]
+
+
+def _closed_text(ctx: Ctx, m: Milestone) -> str:
+    return texts.NOMINATION_ROUND_CLOSED.format(period=nominations.period_label(m), due=_due(ctx, m))
 
 
 def _due(ctx: Ctx, m: Milestone) -> str:
@@ -166,6 +175,7 @@ def _summary(ctx: Ctx, data: dict) -> str:
         type=texts.NOMINATION_TYPE_LABELS[data["type"]],
         name_label=texts.NOMINATION_NAME_LABEL_COLLECTIVE if collective else texts.NOMINATION_NAME_LABEL_INDIVIDUAL,
         name=data["name"], position=data.get("position") or texts.NOMINATION_NONE, unit=data["unit"],
+        position_label=texts.NOMINATION_POSITION_LABELS[data["type"]],
         count=vn_number(len(data["achievements"])), achievements=data["achievements"],
         innovation=data.get("innovation") or texts.NOMINATION_NONE, award=data.get("award") or texts.NOMINATION_NONE,
         files=", ".join(f["name"] for f in data.get("files", [])) or texts.NOMINATION_NONE)
@@ -190,8 +200,8 @@ class NominateFlow(Flow):
     async def begin(self, ctx: Ctx, data: dict, milestone_id: int | None = None, **_) -> Step:
         data["unit_id"], data["files"] = ctx.contact.unit_id, []
         if milestone_id is not None:
-            m = _open_milestone(ctx, milestone_id)
-            return self._period_chosen(ctx, data, m) if m else done(texts.NOMINATION_NOT_ALLOWED)
+            m, refusal = _round_for_unit(ctx, milestone_id)
+            return self._period_chosen(ctx, data, m) if m else done(refusal)
         existing = nominations.active_of_unit(ctx.session, ctx.contact.unit_id)
         if not existing:
             return self._ask_campaign(ctx, data)
@@ -249,7 +259,11 @@ class NominateFlow(Flow):
         data["campaign_id"], data["milestone_id"] = m.campaign_id, m.id
         campaign = campaigns.get(ctx.session, m.campaign_id)
         if nominations.quota_left(ctx.session, campaign, ctx.contact.unit_id, m.id) > 0:
-            return self._ask(ctx, data, S.type)
+            step = self._ask(ctx, data, S.type)
+            if nominations.deadline_passed(m, ctx.now, ctx.tz):
+                step.replies.insert(0, OutMessage(texts.NOMINATION_LATE_NOTE.format(
+                    period=nominations.period_label(m), due=_due(ctx, m))))
+            return step
         existing = nominations.active_for(ctx.session, ctx.contact.unit_id, m.id)
         buttons = [Choice(texts.NOMINATION_BTN_REPLACE.format(name=n.nominee_name), f"r:{n.id}") for n in existing]
         return goto(S.quota, OutMessage(texts.NOMINATION_QUOTA_FULL.format(
@@ -433,9 +447,9 @@ class NominateFlow(Flow):
         return self._ask(ctx, data, S(inp.choice))
 
     def _save(self, ctx: Ctx, data: dict) -> Step:
-        m = campaigns.milestone(ctx.session, data["milestone_id"])
-        if nominations.deadline_passed(m, ctx.now, ctx.tz):  # the deadline may pass while the contact types
-            return done(texts.NOMINATION_DEADLINE_PASSED.format(period=nominations.period_label(m), due=_due(ctx, m)))
+        m, refusal = _round_for_unit(ctx, data["milestone_id"])
+        if m is None:  # the round may close (or the deadline pass) while the contact types
+            return done(refusal)
         unit_id = ctx.contact.unit_id
         old = nominations.get(ctx.session, data["replace_id"]) if data.get("replace_id") else None
         if old is not None and (old.unit_id, old.milestone_id, old.status in nominations.ACTIVE) != (unit_id, m.id, True):
@@ -456,7 +470,8 @@ class NominateFlow(Flow):
             unit_id=ctx.contact.unit_id, period_label=nominations.period_label(m), nominee_type=data["type"],
             nominee_name=data["name"], position=data.get("position"), nominee_unit=data["unit"],
             achievements=data["achievements"], innovation=data.get("innovation"), award_form=data.get("award"),
-            contact_id=ctx.contact.id, submitted_at=ctx.now), store_refs(ctx, data.get("files", [])))
+            contact_id=ctx.contact.id, submitted_at=ctx.now, late=nominations.deadline_passed(m, ctx.now, ctx.tz)),
+            store_refs(ctx, data.get("files", [])))
         ctx.audit("nomination_submitted", f"nomination:{new.id}", reference=new.reference,
                   replaces=old.reference if old else None)
         return new
@@ -466,6 +481,7 @@ class NominateFlow(Flow):
             reference=n.reference, period=nominations.period_label(m), campaign=campaign_title, name=n.nominee_name,
             type=texts.NOMINATION_TYPE_LABELS[n.nominee_type], files=len(nominations.files_of(ctx.session, n.id)),
             at=texts.fmt_datetime(n.submitted_at, ctx.tz))
+        text += texts.NOMINATION_RECEIPT_LATE.format(due=_due(ctx, m)) if n.late else ""
         return text + (texts.NOMINATION_RECEIPT_REPLACED.format(reference=old.reference) if old else "")
 
     # --- withdrawal

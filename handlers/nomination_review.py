@@ -4,10 +4,12 @@ Every decision and export is audited; the unit's contacts hear of a decision thr
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from bot import texts
 from db import campaigns, files, nominations, people, scope
+from db import reminders as reminder_store
 from db.models import Campaign, Milestone, Nomination, NominationStatus
 from db.outbox import Outgoing
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
@@ -117,16 +119,23 @@ class NominationReviewFlow(Flow):
                 status=_status_label(n.status), reference=n.reference) for i, n in enumerate(shown)]
             text = texts.NOMINATION_REVIEW_LIST.format(period=nominations.period_label(m), campaign=campaign,
                                                        page=page + 1, pages=pages, total=len(rows), lines="\n".join(lines))
-        return goto(S.list, *before, OutMessage(text, choices=self._list_buttons(shown, page, pages)))
+        text += "\n" + self._round_line(ctx, m)
+        closed = m.closed_at is not None
+        return goto(S.list, *before, OutMessage(text, choices=self._list_buttons(shown, page, pages, closed)))
 
-    def _list_buttons(self, shown: list[Nomination], page: int, pages: int) -> list[list[Choice]]:
+    def _round_line(self, ctx: Ctx, m: Milestone) -> str:
+        state = nominations.round_state(m, campaigns.get(ctx.session, m.campaign_id), ctx.now, ctx.tz)
+        return texts.NOMINATION_REVIEW_ROUND_STATE[state].format(due=texts.fmt_date(m.due_at, ctx.tz))
+
+    def _list_buttons(self, shown: list[Nomination], page: int, pages: int, closed: bool) -> list[list[Choice]]:
         numbers = [Choice(str(page * PAGE_SIZE + i + 1), f"o:{n.id}") for i, n in enumerate(shown)]
         rows = [numbers[i:i + 4] for i in range(0, len(numbers), 4)]
         nav = ([Choice(texts.NOMINATION_REVIEW_BTN_PREV, "prev")] if page > 0 else []) + (
             [Choice(texts.NOMINATION_REVIEW_BTN_NEXT, "next")] if page < pages - 1 else [])
         return rows + ([nav] if nav else []) + [
             [Choice(texts.NOMINATION_REVIEW_BTN_XLSX, "xlsx"), Choice(texts.NOMINATION_REVIEW_BTN_DOCX, "docx")],
-            [Choice(texts.NOMINATION_REVIEW_BTN_CLOSE, "close")]]
+            [Choice(texts.NOMINATION_REVIEW_BTN_UNLOCK if closed else texts.NOMINATION_REVIEW_BTN_LOCK,
+                    "unlock" if closed else "lock"), Choice(texts.NOMINATION_REVIEW_BTN_CLOSE, "close")]]
 
     async def on_list(self, ctx: Ctx, data: dict, inp) -> Step:
         choice = inp.choice or ""
@@ -139,6 +148,8 @@ class NominationReviewFlow(Flow):
             return self._list(ctx, data)
         if choice in ("xlsx", "docx"):
             return self._list(ctx, data, self._export(ctx, data, choice))
+        if choice in ("lock", "unlock"):
+            return self._list(ctx, data, self._lock(ctx, data, choice == "lock"))
         n = self._nomination(ctx, data, choice.removeprefix("o:")) if choice.startswith("o:") else None
         if n is None:
             return self._list(ctx, data)
@@ -176,6 +187,7 @@ class NominationReviewFlow(Flow):
             period=n.period_label or "", type=_type_label(n),
             name_label=texts.NOMINATION_NAME_LABEL_COLLECTIVE if collective else texts.NOMINATION_NAME_LABEL_INDIVIDUAL,
             name=n.nominee_name, position=n.position or none, nominee_unit=n.nominee_unit or none,
+            position_label=texts.NOMINATION_POSITION_LABELS.get(n.nominee_type, texts.NOMINATION_POSITION_LABELS["individual"]),
             achievements=n.achievements, innovation=n.innovation or none, award=n.award_form or none,
             files=file_count, at=texts.fmt_datetime(n.submitted_at, ctx.tz), review=review)
 
@@ -222,6 +234,26 @@ class NominationReviewFlow(Flow):
             ctx.notify(Outgoing(f"nomreview:{n.id}:{n.status}:{decided}:{c.id}", c.channel, c.chat_id, OutMessage(text),
                                 kind="review", contact_id=c.id))
         return len(contacts)
+
+    # --- closing a round
+
+    def _lock(self, ctx: Ctx, data: dict, close: bool) -> str:
+        """Close the round (no more entries, pending reminders cancelled) or open it again."""
+        m = self._period(ctx, data)
+        period = nominations.period_label(m)
+        if (m.closed_at is not None) == close:   # pressed twice, or by a colleague meanwhile
+            return texts.NOMINATION_REVIEW_LOCKED_ALREADY if close else texts.NOMINATION_REVIEW_UNLOCKED.format(
+                period=period)
+        nominations.set_round_closed(ctx.session, m, close, ctx.now)
+        cancelled = 0
+        if close:
+            everything_queued = ctx.now + timedelta(seconds=1)
+            cancelled = reminder_store.cancel_queued_before(ctx.session, m.id, everything_queued, "round_closed")
+        ctx.audit("nomination_round_closed" if close else "nomination_round_reopened", f"milestone:{m.id}",
+                  cancelled=cancelled)
+        if close:
+            return texts.NOMINATION_REVIEW_LOCKED.format(period=period, cancelled=cancelled)
+        return texts.NOMINATION_REVIEW_UNLOCKED.format(period=period)
 
     # --- exports
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from bot import texts
 from db import campaigns as campaign_ops
 from db import progress as progress_db
-from db.models import Broadcast, Campaign, Contact, Milestone, Unit
+from db.models import Broadcast, Campaign, Contact, Milestone, MilestoneKind, Unit
 from db.outbox import Outgoing, enqueue_many
 from handlers.engine import STAFF, Ctx, Step, action_choice, command, done, flow, goto
 from handlers.io import Choice, Inbound, OutMessage
@@ -53,7 +53,10 @@ def audience(session: Session, milestone: Milestone) -> Audience:
 def nudge_text(campaign: Campaign, milestone: Milestone, unit: Unit | None, status: str, now: datetime,
                tz: ZoneInfo) -> str:
     unit_name = unit.name if unit else texts.NUDGE_SAMPLE_UNIT
-    reason = texts.NUDGE_REASON_RETURNED if status == "returned" else texts.NUDGE_REASON_MISSING
+    if milestone.kind == MilestoneKind.nomination:
+        reason = texts.NUDGE_REASON_NOMINEE_RETURNED if status == "returned" else texts.NUDGE_REASON_NO_NOMINEE
+    else:
+        reason = texts.NUDGE_REASON_RETURNED if status == "returned" else texts.NUDGE_REASON_MISSING
     return texts.NUDGE_MESSAGE.format(unit=unit_name, milestone=milestone.title, campaign=campaign.title,
                                       due=due_text(milestone, tz), days=texts.days_phrase(days_left(milestone, now, tz)),
                                       reason=reason)
@@ -62,7 +65,8 @@ def nudge_text(campaign: Campaign, milestone: Milestone, unit: Unit | None, stat
 def enqueue_nudge(session: Session, broadcast: Broadcast, campaign: Campaign, milestone: Milestone, aud: Audience,
                   now: datetime, tz: ZoneInfo) -> int:
     """Queue one message per contact; returns how many were new (0 when this broadcast was already queued)."""
-    button = [[action_choice(texts.NUDGE_BTN_SUBMIT, "submit", milestone.id)]]
+    label = texts.NUDGE_BTN_NOMINATE if milestone.kind == MilestoneKind.nomination else texts.NUDGE_BTN_SUBMIT
+    button = [[action_choice(label, "submit", milestone.id)]]
     items = [Outgoing(f"nudge:{broadcast.id}:{c.id}", c.channel, c.chat_id,
                       OutMessage(nudge_text(campaign, milestone, *aud.owing[c.unit_id], now, tz), choices=button),
                       kind="nudge", contact_id=c.id, broadcast_id=broadcast.id)

@@ -202,7 +202,7 @@ class ProgressFlow(CampaignStaffFlow):
         if isinstance(loaded, Step):
             return loaded
         campaign, milestones = loaded
-        counts = progress_db.status_counts(ctx.session, campaign.id, [m.id for m in milestones])
+        counts = progress_db.status_counts(ctx.session, campaign.id, milestones)
         ctx.audit("progress_viewed", f"campaign:{campaign.id}")
         replies = [self.chart(ctx, campaign, milestones, counts)] if with_chart else []
         lines = [texts.PROGRESS_HEAD.format(title=campaign.title, units=progress_db.unit_count(ctx.session, campaign.id))]
@@ -252,9 +252,9 @@ class ProgressFlow(CampaignStaffFlow):
 
     @staticmethod
     def unit_line(ctx: Ctx, n: int, item, late: bool) -> str:
+        unit, standing = item
         if late:
-            unit, sub = item
             return texts.PROGRESS_LATE_LINE.format(n=n, code=unit.code, name=unit.name,
                                                    cluster=cluster_suffix(unit.cluster),
-                                                   at=texts.fmt_datetime(sub.submitted_at, ctx.tz))
-        return texts.PROGRESS_UNIT_LINE.format(n=n, code=item.code, name=item.name, cluster=cluster_suffix(item.cluster))
+                                                   at=texts.fmt_datetime(standing.submitted_at, ctx.tz))
+        return texts.PROGRESS_UNIT_LINE.format(n=n, code=unit.code, name=unit.name, cluster=cluster_suffix(unit.cluster))

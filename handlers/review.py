@@ -183,7 +183,7 @@ class ReviewFlow(CampaignStaffFlow):
         if skip_single and len(milestones) == 1:
             data.update(milestone_id=milestones[0].id, page=0, show_all=False)
             return self.queue(ctx, data)
-        waiting = progress_db.awaiting_counts(ctx.session, campaign.id, [m.id for m in milestones])
+        waiting = progress_db.awaiting_counts(ctx.session, campaign.id, milestones)
         labels = [texts.REVIEW_MILESTONE_LABEL.format(title=short(m.title, 40), n=waiting[m.id]) for m in milestones]
         return goto(S.milestone, milestone_menu(milestones, labels, note or texts.PROGRESS_PICK_MILESTONE,
                                                 extra=[Choice(texts.PROGRESS_BTN_DONE, "done")]))

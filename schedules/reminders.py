@@ -107,6 +107,8 @@ def find_work(session, now: datetime, tz: ZoneInfo) -> list[Work]:
     for milestone, campaign in store.open_milestones(session):
         policy = policy_of(campaign)
         planned = plan_reminders(milestone.due_at, policy, tz)
+        if milestone.kind == MilestoneKind.nomination and not campaign.late_nominations:
+            planned = [r for r in planned if r.offset_days <= 0]   # a round that refuses late entries
         fingerprint = plan_fingerprint(milestone, policy)
         done_fingerprint, last_run = runs.get(milestone.id, (None, None))
         since = last_run if done_fingerprint == fingerprint else None
@@ -128,11 +130,18 @@ def reminder_message(milestone: Milestone, campaign: Campaign, now: datetime, tz
     """Wording by the days left when it is sent (a caught-up reminder says the truth about today)."""
     days = days_between(milestone.due_at, now, tz)
     template = texts.REMINDER_BEFORE if days > 0 else texts.REMINDER_ON_DAY if days == 0 else texts.REMINDER_AFTER
-    text = template.format(
-        milestone=milestone_label(milestone), campaign=campaign.title, due=texts.fmt_date(milestone.due_at, tz),
-        days=abs(days), state=texts.REMINDER_STATE_RETURNED if returned else texts.REMINDER_STATE_MISSING,
-    )
-    return OutMessage(text, choices=[[action_choice(texts.REMINDER_SUBMIT_NOW, "submit", milestone.id)]])
+    if milestone.kind == MilestoneKind.nomination:
+        state = texts.REMINDER_STATE_NOMINEE_RETURNED if returned else texts.REMINDER_STATE_NO_NOMINEE
+        if days < 0:
+            state += " " + texts.REMINDER_STATE_LATE_TAKEN
+        button, verb = texts.REMINDER_NOMINATE_NOW, texts.REMINDER_VERB_NOMINATE
+    else:
+        state = texts.REMINDER_STATE_RETURNED if returned else texts.REMINDER_STATE_MISSING
+        button, verb = texts.REMINDER_SUBMIT_NOW, texts.REMINDER_VERB_SUBMIT
+    text = template.format(milestone=milestone_label(milestone), campaign=campaign.title,
+                           due=texts.fmt_date(milestone.due_at, tz), days=abs(days), state=state, button=button,
+                           verb=verb)
+    return OutMessage(text, choices=[[action_choice(button, "submit", milestone.id)]])
 
 
 # ---------------------------------------------------------------------------------- planning one milestone

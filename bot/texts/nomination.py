@@ -11,7 +11,13 @@ NOMINATION_FILE_TOO_MANY = "Mỗi lần chỉ nhận tối đa {max} tệp; các
 
 NOMINATION_TITLE = "đề cử gương điển hình tiên tiến"
 NOMINATION_NONE_OPEN = "Hiện không có đợt đề cử gương điển hình nào đang mở cho đơn vị của bạn."
-NOMINATION_NOT_ALLOWED = "Đợt đề cử này không dành cho đơn vị của bạn, hoặc không còn mở."
+NOMINATION_NOT_ALLOWED = "Không tìm thấy đợt đề cử này trong các phong trào thi đua mà đơn vị của bạn tham gia."
+NOMINATION_ROUND_CLOSED = (
+    "Đợt đề cử {period} (hạn {due}) đã khoá: Phòng/Sở không nhận thêm đề cử cho đợt này. "
+    "Nếu cần, hãy liên hệ Phòng/Sở."
+)
+NOMINATION_LATE_NOTE = "Lưu ý: đợt {period} đã quá hạn ({due}). Phòng/Sở vẫn nhận, đề cử sẽ được ghi là nộp muộn."
+NOMINATION_RECEIPT_LATE = "\nĐề cử đến sau hạn {due} nên được ghi là nộp muộn."
 NOMINATION_EXISTING = "Các đề cử đang có hiệu lực của đơn vị:\n{lines}\n\nBạn muốn làm gì?"
 NOMINATION_BTN_NEW = "Đề cử mới"
 NOMINATION_BTN_WITHDRAW = "Rút một đề cử"
@@ -32,7 +38,8 @@ NOMINATION_ASK_NAME_INDIVIDUAL = "Họ và tên người được đề cử:"
 NOMINATION_ASK_NAME_COLLECTIVE = "Tên tập thể được đề cử (ví dụ: Tổ Toán – Tin):"
 NOMINATION_NAME_BAD = "Tên cần từ 2 đến {max} ký tự. Hãy gõ lại."
 NOMINATION_ASK_POSITION = "Chức vụ của người được đề cử (ví dụ: Giáo viên, Tổ trưởng chuyên môn):"
-NOMINATION_ASK_POSITION_COLLECTIVE = "Chức vụ/đặc điểm của tập thể (có thể bỏ qua):"
+NOMINATION_ASK_POSITION_COLLECTIVE = "Đặc điểm của tập thể (ví dụ: Tổ chuyên môn gồm 12 giáo viên; có thể bỏ qua):"
+NOMINATION_POSITION_LABELS = {"individual": "Chức vụ", "collective": "Đặc điểm"}
 NOMINATION_POSITION_BAD = "Chức vụ tối đa {max} ký tự. Hãy gõ lại."
 NOMINATION_ASK_UNIT = "Đơn vị công tác của {name}? Gõ tên đơn vị, hoặc bấm «Dùng tên đơn vị» để dùng: {unit}"
 NOMINATION_BTN_OWN_UNIT = "Dùng tên đơn vị"
@@ -59,7 +66,7 @@ NOMINATION_SUMMARY = (
     "• Đợt: {period}\n"
     "• Loại: {type}\n"
     "• {name_label}: {name}\n"
-    "• Chức vụ: {position}\n"
+    "• {position_label}: {position}\n"
     "• Đơn vị: {unit}\n"
     "• Tóm tắt thành tích ({count}/2.000 ký tự): {achievements}\n"
     "• Mô hình, giải pháp: {innovation}\n"
@@ -75,11 +82,10 @@ NOMINATION_BTN_EDIT = "Sửa"
 NOMINATION_BTN_CANCEL = "Huỷ"
 NOMINATION_ASK_EDIT = "Bạn muốn sửa mục nào?"
 NOMINATION_EDIT_FIELDS = {
-    "type": "Loại", "name": "Tên", "position": "Chức vụ", "unit": "Đơn vị", "achievements": "Tóm tắt",
+    "type": "Loại", "name": "Tên", "position": "Chức vụ/Đặc điểm", "unit": "Đơn vị", "achievements": "Tóm tắt",
     "innovation": "Mô hình", "award": "Hình thức", "files": "Minh chứng",
 }
 NOMINATION_CANCELLED = "Đã huỷ đề cử. Không có gì được lưu."
-NOMINATION_DEADLINE_PASSED = "Đã quá hạn đề cử {period} ({due}). Đề cử không được ghi nhận; nếu cần, hãy liên hệ Phòng/Sở."
 NOMINATION_QUOTA_CHANGED = "Trong lúc bạn soạn, đơn vị đã có đủ đề cử cho {period}. Hãy gõ /decu để thay thế một đề cử."
 NOMINATION_RECEIPT = (
     "Đã nhận đề cử. Số tiếp nhận: {reference}\n"
@@ -146,6 +152,19 @@ NOMINATION_REVIEW_PERIOD_BUTTON = "{label} ({count} đề cử)"
 NOMINATION_REVIEW_LIST = "Đề cử {period} — {campaign}\nTrang {page}/{pages} · {total} đề cử\n\n{lines}"
 NOMINATION_REVIEW_EMPTY = "Đề cử {period} — {campaign}\nChưa có đơn vị nào đề cử."
 NOMINATION_REVIEW_LINE = "{n}. {unit}: {name} ({type}) — {status} · {reference}"
+NOMINATION_REVIEW_ROUND_STATE = {
+    "open": "Đợt đang nhận đề cử (hạn {due}).",
+    "late": "Đã quá hạn {due}; đợt vẫn nhận đề cử muộn cho đến khi khoá.",
+    "closed": "Đợt đã khoá: không nhận thêm đề cử (hạn {due}).",
+}
+NOMINATION_REVIEW_BTN_LOCK = "Khoá đợt"
+NOMINATION_REVIEW_BTN_UNLOCK = "Mở lại đợt"
+NOMINATION_REVIEW_LOCKED = (
+    "Đã khoá đợt {period}: các đơn vị không gửi thêm đề cử được và không còn được nhắc "
+    "({cancelled} tin nhắc đang chờ đã huỷ)."
+)
+NOMINATION_REVIEW_LOCKED_ALREADY = "Đợt này đã được khoá trước đó."
+NOMINATION_REVIEW_UNLOCKED = "Đợt {period} đang mở: các đơn vị gửi được đề cử (sau hạn thì ghi là nộp muộn)."
 NOMINATION_REVIEW_BTN_PREV = "◀ Trước"
 NOMINATION_REVIEW_BTN_NEXT = "Sau ▶"
 NOMINATION_REVIEW_BTN_XLSX = "Xuất Excel"
@@ -158,7 +177,7 @@ NOMINATION_REVIEW_DETAIL = (
     "Đợt: {period}\n"
     "Loại: {type}\n"
     "{name_label}: {name}\n"
-    "Chức vụ: {position}\n"
+    "{position_label}: {position}\n"
     "Đơn vị công tác: {nominee_unit}\n"
     "Tóm tắt thành tích: {achievements}\n"
     "Mô hình, giải pháp: {innovation}\n"
@@ -186,7 +205,7 @@ NOMINATION_EXPORT_SENT = "Danh sách đề cử {period} — {count} đề cử 
 NOMINATION_EXPORT_TITLE = "DANH SÁCH ĐỀ NGHỊ TUYÊN DƯƠNG GƯƠNG ĐIỂN HÌNH TIÊN TIẾN {period}"
 NOMINATION_EXPORT_SUBTITLE = "(Kèm theo Tờ trình số ……/TTr-…… ngày …… tháng …… năm ……)"
 NOMINATION_EXPORT_CAMPAIGN = "Phong trào: {campaign}"
-NOMINATION_EXPORT_HEADERS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Tóm tắt thành tích",
+NOMINATION_EXPORT_HEADERS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ / Đặc điểm", "Đơn vị", "Tóm tắt thành tích",
                              "Hình thức đề nghị"]
 NOMINATION_EXPORT_SHEET = "Danh sách đề cử"
 

@@ -2,27 +2,34 @@
 
 # ------------------------------------------------------------------------------ reminders to a unit's chat
 # {milestone}: title (and period), {campaign}: campaign title, {due}: dd/mm/yyyy, {days}: a number.
+# {verb} and {button}: what the unit does (nộp / gửi đề cử) and the button that starts it.
 REMINDER_SUBMIT_NOW = "Nộp ngay"
+REMINDER_NOMINATE_NOW = "Đề cử ngay"
+REMINDER_VERB_SUBMIT = "nộp"
+REMINDER_VERB_NOMINATE = "gửi đề cử"
 REMINDER_BEFORE = (
     "⏰ Nhắc hạn nộp: {milestone}\n"
-    "Chiến dịch: {campaign}\n"
+    "Phong trào: {campaign}\n"
     "Hạn nộp: {due} — còn {days} ngày.\n"
-    "{state} Bấm «Nộp ngay» để nộp."
+    "{state} Bấm «{button}» để {verb}."
 )
 REMINDER_ON_DAY = (
     "⏰ Hôm nay là hạn chót: {milestone}\n"
-    "Chiến dịch: {campaign}\n"
+    "Phong trào: {campaign}\n"
     "Hạn nộp: {due} (hôm nay).\n"
-    "{state} Hãy nộp trong hôm nay — bấm «Nộp ngay»."
+    "{state} Hãy {verb} trong hôm nay — bấm «{button}»."
 )
 REMINDER_AFTER = (
     "❗ Đã quá hạn {days} ngày: {milestone}\n"
-    "Chiến dịch: {campaign}\n"
+    "Phong trào: {campaign}\n"
     "Hạn nộp đã qua: {due}.\n"
-    "{state} Hãy nộp sớm nhất có thể — bấm «Nộp ngay»."
+    "{state} Hãy {verb} sớm nhất có thể — bấm «{button}»."
 )
 REMINDER_STATE_MISSING = "Đơn vị chưa nộp."
 REMINDER_STATE_RETURNED = "Bài nộp trước đã bị trả lại, đơn vị cần nộp lại."
+REMINDER_STATE_NO_NOMINEE = "Đơn vị chưa gửi đề cử nào."
+REMINDER_STATE_NOMINEE_RETURNED = "Đề cử trước của đơn vị đã bị trả lại, cần gửi đề cử khác."
+REMINDER_STATE_LATE_TAKEN = "Phòng/Sở vẫn nhận đề cử gửi muộn cho đến khi khoá đợt."
 REMINDER_MILESTONE_WITH_PERIOD = "{title} ({period})"
 
 # ------------------------------------------------------------------------------------ staff daily digest

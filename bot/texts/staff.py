@@ -200,5 +200,14 @@ CAMPAIGN_HELP_DUE = "hạn chót (17:00 ngày đó), ví dụ 15/7, 15/07/2027, 
 CAMPAIGN_HELP_DOCS = 'hồ sơ cần nộp, cách nhau bởi dấu chấm phẩy: "Báo cáo tổng kết;Biểu mẫu"'
 CAMPAIGN_HELP_ALLOW_PAST = "chấp nhận hạn chót đã qua"
 CAMPAIGN_HELP_ATTACH = "đính kèm tệp văn bản kế hoạch"
+CAMPAIGN_HELP_NOMINATIONS = "xem hoặc đặt quy định đề cử: số đề cử tối đa mỗi đơn vị mỗi đợt, có nhận đề cử muộn không"
+CAMPAIGN_HELP_QUOTA = "số đề cử tối đa của mỗi đơn vị trong một đợt"
+CAMPAIGN_HELP_LATE = "yes: nhận đề cử sau hạn (ghi là muộn) cho đến khi khoá đợt; no: hết hạn là thôi nhận"
+CAMPAIGN_CLI_BAD_QUOTA = "Số đề cử tối đa phải từ 1 đến {max}."
+CAMPAIGN_CLI_NOMINATION_RULES = "Kế hoạch #{id}: mỗi đơn vị đề cử tối đa {quota} gương mỗi đợt; {late}."
+CAMPAIGN_LATE_NOMINATIONS = {
+    True: "sau hạn vẫn nhận đề cử (ghi là muộn) cho đến khi Phòng/Sở khoá đợt",
+    False: "hết hạn thì không nhận thêm đề cử",
+}
 CAMPAIGN_HELP_FILE = "đường dẫn tệp kế hoạch (PDF, Word...)"
 CAMPAIGN_HELP_LIST = "danh sách chiến dịch"

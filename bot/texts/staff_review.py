@@ -115,6 +115,9 @@ NUDGE_MESSAGE = (
 )
 NUDGE_REASON_MISSING = "Phòng/Sở chưa nhận được bài nộp của đơn vị."
 NUDGE_REASON_RETURNED = "Bài nộp của đơn vị đã bị trả lại, cần sửa và nộp lại."
+NUDGE_REASON_NO_NOMINEE = "Phòng/Sở chưa nhận được đề cử nào của đơn vị."
+NUDGE_REASON_NOMINEE_RETURNED = "Đề cử của đơn vị đã bị trả lại, cần gửi đề cử khác."
+NUDGE_BTN_NOMINATE = "Đề cử ngay"
 NUDGE_SAMPLE_UNIT = "<tên đơn vị>"
 NUDGE_BTN_SUBMIT = "Nộp ngay"
 
@@ -154,6 +157,9 @@ EXPORT_STATUS = {
     "accepted": "Đã duyệt",
     "returned": "Bị trả lại",
 }
+EXPORT_ROUND_SHEET = "Danh sách đề cử {period}"
+EXPORT_ROUND_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Họ và tên / Tên tập thể", "Chức vụ / Đặc điểm",
+                        "Tóm tắt thành tích", "Hình thức đề nghị", "Trạng thái", "Ngày nộp", "Muộn", "Số hiệu"]
 EXPORT_CLI_HELP = "xuất tổng hợp một chiến dịch ra .xlsx và .zip"
 EXPORT_CLI_OUT_HELP = "thư mục ghi tệp (mặc định: thư mục hiện tại)"
 EXPORT_CLI_NOT_FOUND = "Không có chiến dịch số {campaign_id}."

@@ -6,10 +6,11 @@ import time_machine
 from sqlmodel import select
 
 from bot import texts
+from db import standing
 from db import files as file_store
 from db import nominations
 from db.clock import utcnow
-from db.models import AuditEvent, AwardForm, Nomination, NominationFile, StoredFile
+from db.models import AuditEvent, AwardForm, Campaign, Milestone, Nomination, NominationFile, StoredFile
 from tests.support import seed
 from tests.support.flowchat import FlowChat
 from bot.samples import sample_pdf, sample_png
@@ -119,7 +120,7 @@ async def test_collective_without_position_and_edit_before_confirm(settings, db,
     chat = world["chat"]
     await chat.send("/decu")
     await fill(chat, kind="Tập thể", name="Tổ Toán – Tin", position=None, award="Tập thể lao động xuất sắc", files=())
-    assert "Chức vụ: (không có)" in chat.text and "Minh chứng: (không có)" in chat.text
+    assert "Đặc điểm: (không có)" in chat.text and "Minh chứng: (không có)" in chat.text
     await chat.press("Sửa")
     await chat.press("Tên")
     await chat.send("Tổ Khoa học tự nhiên")
@@ -200,7 +201,8 @@ def late_evening(db, settings, milestone) -> datetime:
     return evening
 
 
-async def test_refused_at_confirm_when_deadline_passed_meanwhile(settings, db, world):
+async def test_past_the_deadline_meanwhile_the_entry_is_kept_and_marked_late(settings, db, world):
+    """Default: a round takes late entries until staff close it, marked late like reports."""
     chat = world["chat"]
     evening = late_evening(db, settings, world["q1"])
     with time_machine.travel(evening, tick=False):
@@ -208,9 +210,38 @@ async def test_refused_at_confirm_when_deadline_passed_meanwhile(settings, db, w
         await fill(chat)
     with time_machine.travel(evening + timedelta(minutes=15), tick=False):
         await chat.press("Xác nhận")
-    assert "Đã quá hạn đề cử Quý I/2027" in chat.text
+    due = texts.fmt_date(evening, settings.tz)
+    assert "Số tiếp nhận: DC-" in chat.text and texts.NOMINATION_RECEIPT_LATE.format(due=due) in chat.text
+    with db() as s:
+        assert s.exec(select(Nomination)).one().late is True
+
+
+async def test_refused_at_confirm_when_the_campaign_takes_no_late_entries(settings, db, world):
+    chat = world["chat"]
+    evening = late_evening(db, settings, world["q1"])
+    with db() as s:
+        s.get(Campaign, world["q1"].campaign_id).late_nominations = False
+    with time_machine.travel(evening, tick=False):
+        await chat.send("/decu")
+        await fill(chat)
+    with time_machine.travel(evening + timedelta(minutes=15), tick=False):
+        await chat.press("Xác nhận")
+    assert chat.text == texts.NOMINATION_ROUND_CLOSED.format(period="Quý I/2027",
+                                                             due=texts.fmt_date(evening, settings.tz))
+    assert "không dành cho" not in chat.text
     with db() as s:
         assert s.exec(select(Nomination)).all() == []
+
+
+async def test_a_round_closed_by_staff_refuses_and_says_closed(settings, db, world):
+    chat = world["chat"]
+    with db() as s:
+        nominations.set_round_closed(s, s.get(Milestone, world["q1"].id), True, datetime.utcnow())
+    await chat.press_data(f"g|nominate|{world['q1'].id}")      # an old reminder's button
+    assert chat.text.startswith("Đợt đề cử Quý I/2027") and "đã khoá" in chat.text
+    assert "không dành cho" not in chat.text
+    await chat.send("/decu")                                    # only the open round is offered
+    assert "Quý II/2027" in chat.text
 
 
 async def test_due_day_itself_is_still_open(settings, db, world):
@@ -236,7 +267,7 @@ async def test_withdraw_before_deadline(settings, db, world):
     assert "Đã rút đề cử DC-" in chat.text
     with db() as s:
         assert s.exec(select(Nomination)).one().status == "withdrawn"
-        assert nominations.owing_unit_ids_for_nomination(s, world["q1"]) == [world["unit"].id, world["other"].id]
+        assert standing.owing_unit_ids(s, world["q1"]) == [world["unit"].id, world["other"].id]
     await chat.send("/decu")  # nothing active: straight to the periods
     assert chat.labels()[0].startswith("Quý I/2027")
 
@@ -272,11 +303,19 @@ async def test_withdraw_refused_when_deadline_passes_before_confirming(settings,
         assert s.exec(select(Nomination)).one().status == "submitted"
 
 
-async def test_past_deadline_period_not_offered(settings, world):
+async def test_past_deadline_round_offered_as_late_unless_the_campaign_refuses(settings, db, world):
     chat = world["chat"]
     with time_machine.travel(world["q1"].due_at + timedelta(days=1), tick=False):
         await chat.send("/decu")
-        # one open period left: asked straight away
+        assert [label.split(" ")[0:2] for label in chat.labels()] == [["Quý", "I/2027"], ["Quý", "II/2027"]]
+        await chat.press(chat.labels()[0])
+        assert "đã quá hạn" in chat.text and "nộp muộn" in chat.text     # told before typing that it is late
+        await chat.send("/huy")
+    with db() as s:
+        s.get(Campaign, world["q1"].campaign_id).late_nominations = False
+    with time_machine.travel(world["q1"].due_at + timedelta(days=1), tick=False):
+        await chat.send("/decu")
+        # one open round left: asked straight away
         assert "Quý II/2027" in chat.text and chat.labels() == ["Tập thể", "Cá nhân"]
     with time_machine.travel(world["q2"].due_at + timedelta(days=1), tick=False):
         await chat.send("/huy")
@@ -302,13 +341,13 @@ async def test_hand_over_with_milestone_and_authorisation(settings, db, world):
 async def test_owing_units_for_nomination(settings, db, world):
     chat = world["chat"]
     with db() as s:
-        assert nominations.owing_unit_ids_for_nomination(s, world["q1"]) == [world["unit"].id, world["other"].id]
+        assert standing.owing_unit_ids(s, world["q1"]) == [world["unit"].id, world["other"].id]
     await chat.send("/decu")
     await fill(chat)
     await chat.press("Xác nhận")
     with db() as s:
-        assert nominations.owing_unit_ids_for_nomination(s, world["q1"]) == [world["other"].id]
-        assert nominations.owing_unit_ids_for_nomination(s, world["q2"]) == [world["unit"].id, world["other"].id]
+        assert standing.owing_unit_ids(s, world["q1"]) == [world["other"].id]
+        assert standing.owing_unit_ids(s, world["q2"]) == [world["unit"].id, world["other"].id]
 
 
 async def test_unbound_chat_cannot_nominate(settings, world):
@@ -433,3 +472,16 @@ async def test_a_truncated_evidence_file_gets_the_guarded_readers_reply(settings
     await chat.press("Chiến sĩ thi đua cơ sở")
     await chat.upload("giay_khen.pdf", text_pdf()[:150], "application/pdf")
     assert chat.text.startswith(texts.DOCUMENT_CORRUPT.format(name="giay_khen.pdf"))
+
+
+@pytest.mark.parametrize("title, period, expected", [
+    ("Đề cử gương điển hình tiên tiến quý I/2024", None, "quý I/2024"),    # the period the title ends with
+    ("Đề cử gương điển hình", None, "gương điển hình"),                    # never "Đề cử Đề cử …"
+    ("Đề cử", "Quý II/2027", "Quý II/2027"),                               # the period label wins
+    ("Đăng ký danh hiệu thi đua năm học 2026-2027", None, "năm học 2026-2027"),
+])
+def test_a_round_is_named_once_after_the_word_de_cu(title, period, expected):
+    from db.models import Milestone as M
+    label = nominations.period_label(M(title=title, period_label=period, campaign_id=1))
+    assert label == expected
+    assert "đề cử đề cử" not in texts.NOMINATION_EXPORT_SENT.format(period=label, count=1, fmt=".xlsx").casefold()

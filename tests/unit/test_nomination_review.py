@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot import texts
+from db import standing
 from db import files as file_store
 from db import nominations
 from db.models import AuditEvent, Nomination, OutboxMessage
@@ -16,7 +17,7 @@ from tests.support import seed
 from tests.support.flowchat import FlowChat
 from bot.samples import sample_pdf
 
-HEADERS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Tóm tắt thành tích", "Hình thức đề nghị"]
+HEADERS = ["STT", "Họ và tên / Tên tập thể", "Chức vụ / Đặc điểm", "Đơn vị", "Tóm tắt thành tích", "Hình thức đề nghị"]
 
 
 def make_nomination(db, settings, unit, milestone, name, *, reference, status="submitted", evidence=()):
@@ -105,7 +106,7 @@ async def test_return_with_comment_and_unit_told(settings, db, world):
     with db() as s:
         n = s.exec(select(Nomination).where(Nomination.reference == "DC-2027-000002")).one()
         assert (n.status, n.review_comment) == ("returned", "Thiếu minh chứng về sáng kiến.")
-        assert nominations.owing_unit_ids_for_nomination(s, world["q1"]) == [world["units"][1].id, world["units"][9].id]
+        assert standing.owing_unit_ids(s, world["q1"]) == [world["units"][1].id, world["units"][9].id]
     # the unit of nomination 2 has no contact: nobody to tell. Unit 1's contacts hear about a return to them:
     await chat.press("1")
     await chat.press("Trả lại")
@@ -188,3 +189,35 @@ def test_builders_from_plain_rows():
     assert values[-1] == (1, "Tổ Toán – Tin", None, "Trường THCS Nguyễn Du", "Dẫn đầu phong trào\nchuyển đổi số", "Giấy khen")
     table = Document(io.BytesIO(build_docx("DANH SÁCH", [], rows))).tables[0]
     assert table.rows[1].cells[4].text == "Dẫn đầu phong trào\nchuyển đổi số"
+
+
+async def test_staff_close_a_round_and_open_it_again(settings, db, world):
+    """Khoá đợt: no more entries, pending reminders cancelled, the scheduler leaves it alone; Mở lại undoes it."""
+    from datetime import datetime
+
+    from db import reminders as reminder_store
+    from db.models import Milestone
+
+    q1 = world["q1"]
+    with db() as s:   # a reminder already queued for the round
+        s.add(OutboxMessage(idempotency_key=reminder_store.reminder_key(q1.id, world["units"][1].id, 1, -3),
+                            channel="telegram", chat_id="1", kind=reminder_store.REMINDER_KIND, payload={"text": "x"},
+                            status="pending", created_at=datetime.utcnow(), not_before=datetime.utcnow()))
+    chat = world["staff"]
+    await open_period(chat)
+    assert texts.NOMINATION_REVIEW_ROUND_STATE["open"].split(" (")[0] in chat.text
+    await chat.press(texts.NOMINATION_REVIEW_BTN_LOCK)
+    assert texts.NOMINATION_REVIEW_LOCKED.format(period="Quý I/2027", cancelled=1) in chat.text
+    assert texts.NOMINATION_REVIEW_BTN_UNLOCK in chat.labels()
+    with db() as s:
+        assert s.get(Milestone, q1.id).closed_at is not None
+        assert [m.id for m, _ in reminder_store.open_milestones(s)] == [world["q2"].id]
+        assert s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).one().status == "cancelled"
+        assert [a.action for a in s.exec(select(AuditEvent)).all()][-1] == "nomination_round_closed"
+    school = FlowChat(settings, 801, channel="test")
+    await school.press_data(f"g|nominate|{q1.id}")
+    assert "đã khoá" in school.text
+    await chat.press(texts.NOMINATION_REVIEW_BTN_UNLOCK)
+    assert texts.NOMINATION_REVIEW_UNLOCKED.format(period="Quý I/2027") in chat.text
+    with db() as s:
+        assert s.get(Milestone, q1.id).closed_at is None

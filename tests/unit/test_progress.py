@@ -67,7 +67,7 @@ def campaign(settings):
 def test_counts_per_milestone_use_the_latest_version(campaign, db):
     m1, m2, office_step = campaign["milestones"]
     with db() as s:
-        counts = progress_db.status_counts(s, campaign["campaign"].id, [m1.id, m2.id])
+        counts = progress_db.status_counts(s, campaign["campaign"].id, [m1, m2])
     c1, c2 = counts[m1.id], counts[m2.id]
     assert (c1.total, c1.submitted, c1.accepted, c1.returned, c1.missing, c1.late) == (30, 5, 2, 1, 22, 1)
     assert (c2.submitted, c2.accepted, c2.returned, c2.missing, c2.late) == (0, 0, 0, 30, 0)
@@ -81,9 +81,9 @@ def test_missing_and_late_units_are_paged(campaign, db):
         beyond = progress_db.missing_units(s, m1, 7, 20)   # clamped to the last page
         late = progress_db.late_units(s, m1, 0, 20)
     assert (first.total, first.pages, len(first.items), len(second.items)) == (22, 2, 20, 2)
-    assert [u.code for u in first.items][:2] == ["TH08", "TH09"]
-    assert [u.code for u in second.items] == ["TH28", "TH29"]
-    assert beyond.page == 1 and [u.code for u in beyond.items] == ["TH28", "TH29"]
+    assert [u.code for u, _ in first.items][:2] == ["TH08", "TH09"]
+    assert [u.code for u, _ in second.items] == ["TH28", "TH29"]
+    assert beyond.page == 1 and [u.code for u, _ in beyond.items] == ["TH28", "TH29"]
     assert [(u.code, sub.late) for u, sub in late.items] == [("TH06", True)]
 
 

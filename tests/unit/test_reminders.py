@@ -390,11 +390,14 @@ def test_a_planned_milestone_costs_the_same_queries_for_3_or_43_units(world):
     assert len([r for r in reminder_rows() if store.parse_reminder_key(r.idempotency_key)[3] == -3]) == 43
 
 
-def test_a_nomination_milestone_follows_the_latest_nomination_that_was_not_withdrawn(settings):
-    a, b, d = (seed.unit(f"TH-{x}", f"Trường {x}") for x in "ABD")
-    for u, chat in ((a, 101), (b, 201), (d, 401)):
+def test_a_nomination_milestone_follows_the_units_live_nomination_before_a_returned_one(settings):
+    """db.standing's rule for rounds: a live entry (submitted/accepted) stands before a returned one, withdrawn
+    ones do not count; so a school whose first nominee was approved is not chased for its second (quota 2)."""
+    a, b, d, e = (seed.unit(f"TH-{x}", f"Trường {x}") for x in "ABDE")
+    for u, chat in ((a, 101), (b, 201), (d, 401), (e, 501)):
         seed.contact(u.id, chat)
-    campaign, (m,) = seed.campaign("Thi đua 2026", unit_ids=[a.id, b.id, d.id], launched_at=utc(2026, 10, 1, 9),
+    campaign, (m,) = seed.campaign("Thi đua 2026", unit_ids=[a.id, b.id, d.id, e.id],
+                                   launched_at=utc(2026, 10, 1, 9),
                                    milestones=[{"title": "Đăng ký danh hiệu", "kind": "nomination",
                                                 "due_at": utc(*DUE, 17)}])
 
@@ -407,16 +410,17 @@ def test_a_nomination_milestone_follows_the_latest_nomination_that_was_not_withd
     nominate(a.id, 1, "submitted", utc(2026, 10, 2))
     nominate(a.id, 2, "withdrawn", utc(2026, 10, 3))             # A's latest real one is still submitted
     nominate(b.id, 1, "accepted", utc(2026, 10, 2))
-    nominate(b.id, 2, "returned", utc(2026, 10, 4), reviewed_at=utc(2026, 10, 10))   # the latest wins
+    nominate(b.id, 2, "returned", utc(2026, 10, 4), reviewed_at=utc(2026, 10, 10))   # the approved one stands
     nominate(d.id, 1, "withdrawn", utc(2026, 10, 2))             # D only withdrew: it still owes one
+    nominate(e.id, 1, "returned", utc(2026, 10, 2), reviewed_at=utc(2026, 10, 10))   # E must send another
     assert tick_at(2026, 10, 12, 8, 0) == 2
     by_chat = {r.chat_id: OutMessage.from_json(r.payload).text for r in reminder_rows()}
-    assert set(by_chat) == {"201", "401"}
-    assert texts.REMINDER_STATE_RETURNED in by_chat["201"]
-    assert texts.REMINDER_STATE_MISSING in by_chat["401"]
+    assert set(by_chat) == {"401", "501"}
+    assert texts.REMINDER_STATE_NOMINEE_RETURNED in by_chat["501"]
+    assert texts.REMINDER_STATE_NO_NOMINEE in by_chat["401"] and f"«{texts.REMINDER_NOMINATE_NOW}»" in by_chat["401"]
     with session_scope() as s:
         states = store.unit_states(s, s.get(Milestone, m.id))
-    assert {u: st.status for u, st in states.items()} == {a.id: "submitted", b.id: "returned"}
+    assert {u: st.status for u, st in states.items()} == {a.id: "submitted", b.id: "accepted", e.id: "returned"}
 
 
 # ------------------------------------------------------------------------------------ catch-up after downtime

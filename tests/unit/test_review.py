@@ -3,6 +3,7 @@ import pytest
 from sqlmodel import select
 
 from bot import texts
+from db import standing
 from db import progress as progress_db
 from db import submissions as sub_ops
 from db.clock import utcnow
@@ -103,14 +104,14 @@ async def test_return_needs_a_comment_then_unit_owes_again_until_resubmitted(wor
     assert f"Hạn nộp: {texts.fmt_date(m.due_at, settings.tz)} (còn 4 ngày)" in row.payload["text"]
     assert row.payload["choices"] == [[{"label": "Nộp lại", "data": f"g|submit|{m.id}"}]]
     with db() as s:
-        assert world["ll"].id in sub_ops.owing_unit_ids(s, s.get(Milestone, m.id))
+        assert world["ll"].id in standing.owing_unit_ids(s, s.get(Milestone, m.id))
 
     # the school sends version 2: owed no more, shows as awaiting review again
     v2 = add_submission(settings, world["ll"].id, m.id, version=2, files=[("bc_sua.pdf", PDF_2)])
     with db() as s:
         milestone = s.get(Milestone, m.id)
-        assert world["ll"].id not in sub_ops.owing_unit_ids(s, milestone)
-        assert progress_db.status_counts(s, m.campaign_id, [m.id])[m.id].submitted == 2
+        assert world["ll"].id not in standing.owing_unit_ids(s, milestone)
+        assert progress_db.status_counts(s, m.campaign_id, [milestone])[m.id].submitted == 2
         queue = progress_db.review_queue(s, milestone, 0, 10)
     assert [(sub.id, sub.version) for sub, _ in queue.items][-1] == (v2.id, 2)
 

@@ -325,3 +325,19 @@ async def test_period_step_accepts_tu_den_and_explains_an_impossible_date(settin
         await chat.press(texts.CAMPAIGN_UNITS_ALL.format(n=4))
     with db() as s:
         assert s.exec(select(Campaign)).all() == []   # nothing saved before the summary is confirmed
+
+
+def test_cli_campaign_nominations_shows_and_sets_quota_and_late_rule(thidua, db, world):
+    campaign, _ = seed.campaign(unit_ids=[u.id for u in world["units"]], milestones=[
+        dict(kind="nomination", title="Đề cử gương điển hình", period_label="Quý I/2027", due_in_days=10)])
+    code, out, _ = thidua("campaign", "nominations", str(campaign.id))
+    assert code == 0 and out.strip() == texts.CAMPAIGN_CLI_NOMINATION_RULES.format(
+        id=campaign.id, quota=1, late=texts.CAMPAIGN_LATE_NOMINATIONS[True])
+    code, out, _ = thidua("campaign", "nominations", str(campaign.id), "--quota", "2", "--late", "no")
+    assert code == 0 and texts.CAMPAIGN_LATE_NOMINATIONS[False] in out
+    assert thidua("campaign", "nominations", str(campaign.id), "--quota", "0")[0] == 2
+    assert thidua("campaign", "nominations", "9999")[0] != 0
+    with db() as s:
+        row = s.get(Campaign, campaign.id)
+        assert (row.nomination_quota, row.late_nominations) == (2, False)
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "campaign_nomination_rules")).one()

@@ -1,0 +1,182 @@
+"""What the consolidated workbook and the archive hold, read from db.standing in a handful of queries.
+
+Every milestone a unit acts on has one row per participating unit (missing ones included) with the status
+db.standing gives it, so the export says what /tiendo says. A nomination round also lists its nominations
+one by one (the sheet the office attaches to its tờ trình) and puts their evidence in the archive.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from db import campaigns as campaign_ops
+from db import standing
+from db.models import (Milestone, MilestoneKind, Nomination, NominationFile, NominationStatus, Staff, StoredFile,
+                       SubmissionFile, Unit)
+
+_CHUNK = 500   # ids per IN list: modest for large offices
+
+
+@dataclass
+class ExportRow:
+    """One participating unit for one milestone (missing units included), as plain values."""
+    code: str
+    name: str
+    cluster: str | None
+    status: str                       # missing | submitted | accepted | returned
+    submitted_at: datetime | None     # naive UTC
+    late: bool = False
+    files: int = 0
+    version: int | None = None
+    note: str | None = None
+    review_comment: str | None = None
+    reviewer: str | None = None
+
+
+@dataclass
+class ExportFile:
+    unit_code: str
+    unit_name: str
+    stored_file_id: int
+    sha256: str
+    original_name: str
+    folder: str | None = None         # a sub-folder under the milestone (a nominee's evidence)
+
+
+@dataclass
+class NominationLine:
+    """One nomination of a round, as the office lists it."""
+    unit_code: str
+    unit_name: str
+    cluster: str | None
+    reference: str
+    nominee_type: str                 # individual | collective
+    nominee_name: str
+    position: str | None              # chức vụ (individual) or đặc điểm (collective)
+    achievements: str
+    award_form: str | None
+    status: str
+    late: bool
+    submitted_at: datetime
+
+
+@dataclass
+class ExportMilestone:
+    id: int
+    title: str
+    period_label: str | None
+    due_at: datetime
+    kind: str = MilestoneKind.other
+    rows: list[ExportRow] = field(default_factory=list)
+    files: list[ExportFile] = field(default_factory=list)
+    nominations: list[NominationLine] = field(default_factory=list)
+
+    @property
+    def is_round(self) -> bool:
+        return self.kind == MilestoneKind.nomination
+
+
+@dataclass
+class ExportData:
+    campaign_id: int
+    title: str
+    doc_number: str | None
+    unit_count: int
+    milestones: list[ExportMilestone]
+
+
+def export_data(session: Session, campaign_id: int) -> ExportData | None:
+    """Everything the workbook and the zip need."""
+    campaign = campaign_ops.get(session, campaign_id)
+    if campaign is None:
+        return None
+    milestones = campaign_ops.milestones(session, campaign_id, units_act_only=True)
+    units = campaign_ops.units(session, campaign_id)
+    found = standing.standings(session, milestones)
+    report_work = [st.work_id for (_, mid), st in found.items() if not _is_round(milestones, mid)]
+    files = _submission_files(session, report_work)
+    rounds = _round_nominations(session, [m.id for m in milestones if m.kind == MilestoneKind.nomination])
+    reviewers = _staff_names(session, {st.reviewer_id for st in found.values()})
+    by_id = {u.id: u for u in units}
+    out = []
+    for m in milestones:
+        em = ExportMilestone(m.id, m.title, m.period_label, m.due_at, m.kind)
+        for u in units:
+            st = standing.of(found, u.id, m.id)
+            if m.kind == MilestoneKind.nomination:
+                entries = rounds.get((u.id, m.id), [])
+                em.rows.append(_row(u, st, sum(len(fs) for _, fs in entries), reviewers))
+                for n, fs in entries:
+                    em.nominations.append(_line(by_id[n.unit_id], n))
+                    em.files += [ExportFile(u.code, u.name, f.id, f.sha256, f.original_name, n.nominee_name)
+                                 for f in fs]
+                continue
+            unit_files = files.get(st.work_id, []) if st.work_id else []
+            em.rows.append(_row(u, st, len(unit_files), reviewers))
+            em.files += [ExportFile(u.code, u.name, f.id, f.sha256, f.original_name) for f in unit_files]
+        out.append(em)
+    return ExportData(campaign.id, campaign.title, campaign.doc_number, len(units), out)
+
+
+def _is_round(milestones: list[Milestone], milestone_id: int) -> bool:
+    return any(m.id == milestone_id and m.kind == MilestoneKind.nomination for m in milestones)
+
+
+def _row(u: Unit, st: standing.Standing, files: int, reviewers: dict[int, str]) -> ExportRow:
+    if st.status == standing.MISSING:
+        return ExportRow(u.code, u.name, u.cluster, standing.MISSING, None)
+    return ExportRow(u.code, u.name, u.cluster, st.status, st.submitted_at, st.late, files, st.version, st.note,
+                     st.comment, reviewers.get(st.reviewer_id))
+
+
+def _line(u: Unit, n: Nomination) -> NominationLine:
+    return NominationLine(u.code, u.name, u.cluster, n.reference, n.nominee_type, n.nominee_name, n.position,
+                          n.achievements, n.award_form, n.status, n.late, n.submitted_at)
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def _submission_files(session: Session, submission_ids: list[int]) -> dict[int, list[StoredFile]]:
+    out: dict[int, list[StoredFile]] = defaultdict(list)
+    for chunk in _chunks(submission_ids):
+        rows = session.exec(select(SubmissionFile.submission_id, StoredFile)
+                            .join(StoredFile, StoredFile.id == SubmissionFile.stored_file_id)
+                            .where(SubmissionFile.submission_id.in_(chunk))
+                            .order_by(SubmissionFile.submission_id, SubmissionFile.position)).all()
+        for sid, f in rows:
+            out[sid].append(f)
+    return out
+
+
+def _round_nominations(session: Session, milestone_ids: list[int]
+                       ) -> dict[tuple[int, int], list[tuple[Nomination, list[StoredFile]]]]:
+    """(unit, round) -> its nominations that still stand (submitted, accepted or returned), with evidence."""
+    if not milestone_ids:
+        return {}
+    noms = session.exec(select(Nomination).where(
+        Nomination.milestone_id.in_(milestone_ids), Nomination.status != NominationStatus.withdrawn)
+        .order_by(Nomination.submitted_at, Nomination.id)).all()
+    evidence: dict[int, list[StoredFile]] = defaultdict(list)
+    for chunk in _chunks([n.id for n in noms]):
+        for nid, f in session.exec(select(NominationFile.nomination_id, StoredFile)
+                                   .join(StoredFile, StoredFile.id == NominationFile.stored_file_id)
+                                   .where(NominationFile.nomination_id.in_(chunk))
+                                   .order_by(NominationFile.nomination_id, NominationFile.position)).all():
+            evidence[nid].append(f)
+    out: dict[tuple[int, int], list[tuple[Nomination, list[StoredFile]]]] = defaultdict(list)
+    for n in noms:
+        out[(n.unit_id, n.milestone_id)].append((n, evidence.get(n.id, [])))
+    return out
+
+
+def _staff_names(session: Session, staff_ids: set[int | None]) -> dict[int, str]:
+    ids = [i for i in staff_ids if i is not None]
+    if not ids:
+        return {}
+    return {s.id: s.name for s in session.exec(select(Staff).where(Staff.id.in_(ids))).all()}

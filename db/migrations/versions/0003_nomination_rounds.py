@@ -1,0 +1,30 @@
+"""Nomination rounds that take late entries until staff close them.
+
+Revision ID: 0003
+Revises: 0002
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('late_nominations', sa.Boolean(), nullable=False, server_default=sa.true()))
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('closed_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('nomination', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('late', sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('nomination', schema=None) as batch_op:
+        batch_op.drop_column('late')
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.drop_column('closed_at')
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_column('late_nominations')
