@@ -43,7 +43,7 @@ class ExportFile:
     stored_file_id: int
     sha256: str
     original_name: str
-    folder: str | None = None         # a sub-folder under the milestone (a nominee's evidence)
+    folder: str | None = None         # a sub-folder under the milestone: a dossier item, a nominee's evidence
 
 
 @dataclass
@@ -116,7 +116,7 @@ def export_data(session: Session, campaign_id: int) -> ExportData | None:
                 continue
             unit_files = files.get(st.work_id, []) if st.work_id else []
             em.rows.append(_row(u, st, len(unit_files), reviewers))
-            em.files += [ExportFile(u.code, u.name, f.id, f.sha256, f.original_name) for f in unit_files]
+            em.files += [ExportFile(u.code, u.name, f.id, f.sha256, f.original_name, item) for f, item in unit_files]
         out.append(em)
     return ExportData(campaign.id, campaign.title, campaign.doc_number, len(units), out)
 
@@ -142,15 +142,16 @@ def _chunks(ids: list[int]):
         yield ids[start:start + _CHUNK]
 
 
-def _submission_files(session: Session, submission_ids: list[int]) -> dict[int, list[StoredFile]]:
-    out: dict[int, list[StoredFile]] = defaultdict(list)
+def _submission_files(session: Session, submission_ids: list[int]) -> dict[int, list[tuple[StoredFile, str | None]]]:
+    """submission id -> its files in order, each with the dossier item it answers (None for reports)."""
+    out: dict[int, list[tuple[StoredFile, str | None]]] = defaultdict(list)
     for chunk in _chunks(submission_ids):
-        rows = session.exec(select(SubmissionFile.submission_id, StoredFile)
+        rows = session.exec(select(SubmissionFile.submission_id, StoredFile, SubmissionFile.document_label)
                             .join(StoredFile, StoredFile.id == SubmissionFile.stored_file_id)
                             .where(SubmissionFile.submission_id.in_(chunk))
                             .order_by(SubmissionFile.submission_id, SubmissionFile.position)).all()
-        for sid, f in rows:
-            out[sid].append(f)
+        for sid, f, item in rows:
+            out[sid].append((f, item))
     return out
 
 

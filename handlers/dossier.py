@@ -74,7 +74,12 @@ class DossierFlow(Flow):
         buttons.append([Choice(texts.DOSSIER_BTN_SUBMIT, "submit"), Choice(texts.DOSSIER_BTN_CANCEL, "cancel")])
         text = texts.DOSSIER_CHECKLIST.format(title=m.title, due=texts.fmt_date(m.due_at, ctx.tz),
                                               lines="\n".join(lines))
+        data["checklist_turn"] = ctx.next_turn()
         return goto(S.checklist, *before, OutMessage(text, choices=buttons))
+
+    def accepts_earlier(self, data: dict, turn: int, value: str) -> bool:
+        """The checklist stays on screen while a line is filled: its buttons pick another line, or submit."""
+        return turn == data.get("checklist_turn") and (value.startswith("d:") or value in ("submit", "cancel"))
 
     async def on_checklist(self, ctx: Ctx, data: dict, inp) -> Step:
         labels = _labels(self._milestone(ctx, data))
@@ -85,9 +90,12 @@ class DossierFlow(Flow):
             return self._submit(ctx, data, labels)
         index = choice.removeprefix("d:")
         if choice.startswith("d:") and index.isdigit() and int(index) < len(labels):
-            data["current"] = int(index)
-            return self._ask_files(labels[int(index)], data)
+            return self._pick_line(ctx, data, labels, int(index))
         return self._checklist(ctx, data, texts.DOSSIER_PICK_LINE if inp.files else texts.EXPECT_CHOICE)
+
+    def _pick_line(self, ctx: Ctx, data: dict, labels: list[str], index: int) -> Step:
+        data["current"] = index
+        return self._ask_files(labels[index], data)
 
     def _upload_buttons(self, data: dict) -> list[list[Choice]]:
         row = [Choice(texts.DOSSIER_BTN_DONE, "done")]
@@ -103,6 +111,8 @@ class DossierFlow(Flow):
         label = _labels(self._milestone(ctx, data))[data["current"]]
         if inp.choice == "done":
             return self._checklist(ctx, data)
+        if inp.choice in ("submit", "cancel") or (inp.choice or "").startswith("d:"):
+            return await self.on_checklist(ctx, data, inp)   # a button of the checklist still on screen
         if inp.choice == "clear":
             data["docs"][key] = []
             return self._checklist(ctx, data, texts.DOSSIER_CLEARED.format(label=label))

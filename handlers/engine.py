@@ -131,7 +131,7 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
             inp.args = arg
             return await _run_entry(ctx, entry)
         turn, _, value = inp.choice.partition("|")
-        if not conv.flow or turn != f"f{conv.turn}":
+        if not conv.flow or (turn != f"f{conv.turn}" and not _still_meant(conv, turn, value)):
             return [OutMessage(texts.STALE_BUTTON)]
         inp.choice = value
 
@@ -151,6 +151,13 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
 
     fallback = COMMANDS.get("_default")
     return _as_messages(await fallback.handler(ctx)) if fallback else [OutMessage(texts.NOT_UNDERSTOOD)]
+
+
+def _still_meant(conv: ConversationState, turn: str, value: str) -> bool:
+    flow = FLOWS.get(conv.flow)
+    number = turn[1:]
+    return (flow is not None and turn.startswith("f") and number.isdigit()
+            and flow.accepts_earlier(conv.data or {}, int(number), value))
 
 
 def _cancel(ctx: Ctx) -> str:

@@ -87,6 +87,11 @@ class Flow:
     async def begin(self, ctx: "Ctx", data: dict, **kwargs: Any) -> Step:
         raise NotImplementedError
 
+    def accepts_earlier(self, data: dict, turn: int, value: str) -> bool:
+        """Whether a button of an earlier turn of this flow still means something now (a checklist that stays
+        on screen while its items are filled). Default: no, an older button is stale."""
+        return False
+
     async def handle(self, ctx: "Ctx", state: str, data: dict, inp: Inbound) -> Step:
         method = getattr(self, f"on_{state}", None)
         if method is None:  # a state from an older version of the flow: start over cleanly
@@ -111,6 +116,10 @@ class Ctx:
     # Rows loaded with the chat (its unit): held here because the session's identity map only holds weak
     # references, and `unit` below then finds it there instead of querying again.
     _loaded: list[Any] = field(default_factory=list)
+
+    def next_turn(self) -> int:
+        """The turn the step buttons of the replies being built now will carry (see engine._stamp_choices)."""
+        return self.conv.turn + 1
 
     @property
     def unit(self) -> Unit | None:

@@ -228,9 +228,9 @@ class ReviewFlow(CampaignStaffFlow):
         unit = people.unit(ctx.session, sub.unit_id)
         files = sub_ops.files_of(ctx.session, sub.id)
         replies = [] if note else [
-            OutMessage(texts.REVIEW_FILE_CAPTION.format(unit=unit.name, n=i, count=len(files), name=f.original_name),
+            OutMessage(_caption(unit.name, i, len(files), f.original_name, link.document_label),
                        files=[OutFile(stored_file_id=f.id, name=f.original_name)])
-            for i, (_, f) in enumerate(files, start=1)]
+            for i, (link, f) in enumerate(files, start=1)]
         lines = [self.detail(ctx, sub, unit, len(files))]
         if sub.status != SUBMITTED:
             lines.append(self.already(ctx, sub))
@@ -261,3 +261,9 @@ class ReviewFlow(CampaignStaffFlow):
 
 def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt else None
+
+
+def _caption(unit: str, n: int, count: int, name: str, item: str | None) -> str:
+    """A dossier's file says which checklist item it answers."""
+    caption = texts.REVIEW_FILE_CAPTION.format(unit=unit, n=n, count=count, name=name)
+    return texts.REVIEW_FILE_ITEM.format(caption=caption, item=item) if item else caption

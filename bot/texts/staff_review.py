@@ -50,6 +50,7 @@ REVIEW_BTN_SHOW_WAITING = "Chỉ bài chờ duyệt"
 REVIEW_UNIT_LABEL = "{code} · {name}"
 REVIEW_UNIT_LABEL_STATUS = "{code} · {name} ({status})"
 REVIEW_FILE_CAPTION = "{unit} — tệp {n}/{count}: {name}"
+REVIEW_FILE_ITEM = "{caption}\nMục hồ sơ: {item}"
 REVIEW_DETAIL = (
     "{unit} (mã {code})\n"
     "Mốc: {milestone}\n"

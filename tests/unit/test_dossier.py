@@ -156,3 +156,30 @@ async def test_dossier_refused_for_other_units_and_other_kinds(settings, world):
     assert chat.text == texts.DOSSIER_NOT_ALLOWED
     await chat.press_data("g|dossier|abc")
     assert chat.text == texts.DOSSIER_NOT_ALLOWED
+
+
+async def test_another_lines_button_switches_line_before_xong_and_files_stay_where_chosen(settings, db, world):
+    """The checklist stays on screen while a line is filled; its buttons pick another line (not "stale")."""
+    chat = world["chat"]
+    await chat.send("/thu_hoso")
+    await chat.send(str(world["dossier"].id))
+    checklist = {c.label: c.data for m in chat.last for c in m.flat_choices()}
+    await chat.press(next(label for label in checklist if label.startswith("1. ")))
+    await chat.upload("to_trinh.pdf", sample_pdf("tt"))
+    await chat.press_data(next(d for label, d in checklist.items() if label.startswith("2. ")))
+    assert texts.STALE_BUTTON not in chat.text and DEFAULT[1] in chat.text       # asked for line 2's files
+    await chat.upload("bien_ban.pdf", sample_pdf("bb"))
+    await chat.press_data(next(d for label, d in checklist.items() if label.startswith("3. ")))
+    await chat.upload("bao_cao.pdf", sample_pdf("bc"))
+    await chat.press_data(next(d for label, d in checklist.items() if label.startswith("4. ")))
+    await chat.upload("minh_chung.pdf", sample_pdf("mc"))
+    await chat.press_data(checklist["Nộp hồ sơ"])
+    assert "Số tiếp nhận" in chat.text or "BC-" in chat.text, chat.text
+    with db() as s:
+        rows = s.exec(select(SubmissionFile, StoredFile).join(
+            StoredFile, StoredFile.id == SubmissionFile.stored_file_id).order_by(SubmissionFile.position)).all()
+    assert [(sf.document_label, f.original_name) for sf, f in rows] == list(zip(
+        DEFAULT, ["to_trinh.pdf", "bien_ban.pdf", "bao_cao.pdf", "minh_chung.pdf"]))
+    # a checklist button of an earlier run of the flow stays stale
+    await chat.press_data(checklist["Nộp hồ sơ"])
+    assert chat.text == texts.STALE_BUTTON

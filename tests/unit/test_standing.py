@@ -148,3 +148,34 @@ def test_the_workbook_has_a_nominations_sheet_per_round(settings, world):
     status_sheet = next(ws for ws in wb.worksheets if ws.title.startswith("Đề cử gương"))
     statuses = {r[1]: r[4] for r in status_sheet.iter_rows(min_row=2, values_only=True)}
     assert statuses["TH00"] == "Đã duyệt" and statuses["TH03"] == "Chưa nộp"
+
+
+def test_the_archive_files_dossiers_by_item_and_rounds_by_nominee(settings, world):
+    from bot.samples import sample_pdf
+    from db import files as file_store
+    from db.models import NominationFile, Submission, SubmissionFile
+    from handlers.export import zip_entries
+    from handlers.exports_build import zip_paths
+    from sqlmodel import select
+
+    dossier, round_ = world["milestones"][1], world["milestones"][2]
+    with session_scope() as s:
+        sub = s.exec(select(Submission).where(Submission.milestone_id == dossier.id,
+                                              Submission.unit_id == world["units"][4].id)).one()
+        for pos, (item, name) in enumerate([("Tờ trình đề nghị khen thưởng", "tt.pdf"),
+                                            ("Báo cáo thành tích", "bc.pdf")]):
+            f = file_store.store(s, settings.thidua_data_dir, sample_pdf(name), name, "application/pdf")
+            s.add(SubmissionFile(submission_id=sub.id, stored_file_id=f.id, position=pos, document_label=item))
+        nominee = s.exec(select(Nomination).where(Nomination.milestone_id == round_.id,
+                                                  Nomination.unit_id == world["units"][0].id)).one()
+        f = file_store.store(s, settings.thidua_data_dir, sample_pdf("mc"), "minh_chung.pdf", "application/pdf")
+        s.add(NominationFile(nomination_id=nominee.id, stored_file_id=f.id))
+    with session_scope() as s:
+        facts = export_facts.export_data(s, world["campaign"].id)
+    entries, missing = zip_entries(facts, settings.thidua_data_dir, settings.tz)
+    paths = zip_paths(entries)
+    assert missing == 0
+    assert "TH04_Trường số 4/Hồ sơ khen thưởng/Tờ trình đề nghị khen thưởng/tt.pdf" in paths
+    assert "TH04_Trường số 4/Hồ sơ khen thưởng/Báo cáo thành tích/bc.pdf" in paths
+    assert any(p.startswith("TH00_Trường số 0/Đề cử gương điển hình") and p.endswith("/Gương 1/minh_chung.pdf")
+               for p in paths), paths
