@@ -61,6 +61,7 @@ class NominationLine:
     status: str
     late: bool
     submitted_at: datetime
+    forwarded: bool = False           # the office proposes it upward (đề nghị cấp trên)
 
 
 @dataclass
@@ -134,7 +135,8 @@ def _row(u: Unit, st: standing.Standing, files: int, reviewers: dict[int, str]) 
 
 def _line(u: Unit, n: Nomination) -> NominationLine:
     return NominationLine(u.code, u.name, u.cluster, n.reference, n.nominee_type, n.nominee_name, n.position,
-                          n.achievements, n.award_form, n.status, n.late, n.submitted_at)
+                          n.achievements, n.award_form, n.status, n.late, n.submitted_at,
+                          n.forwarded_at is not None and n.status == NominationStatus.accepted)
 
 
 def _chunks(ids: list[int]):

@@ -256,7 +256,7 @@ def _write_milestone(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
         at = _local(r.submitted_at, tz) if r.submitted_at else None
         ws.append([i, r.code, r.name, r.cluster or "", texts.EXPORT_STATUS.get(r.status, r.status),
                    _styled(ws, at, number_format="DD/MM/YYYY HH:MM"),
-                   texts.EXPORT_LATE_YES if r.late else "", r.files if r.status != MISSING else None,
+                   texts.EXPORT_YES if r.late else "", r.files if r.status != MISSING else None,
                    _note(r), r.reviewer or ""])
 
 
@@ -265,7 +265,7 @@ def _write_round(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    _widths(ws, [6, 12, 32, 12, 28, 24, 60, 26, 12, 12, 7, 16])
+    _widths(ws, [6, 12, 32, 12, 28, 24, 60, 26, 12, 12, 7, 16, 12])
     ws.freeze_panes = "A2"
     headers = texts.EXPORT_ROUND_HEADERS
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(m.nominations) + 1}"
@@ -276,7 +276,7 @@ def _write_round(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
         ws.append([i, n.unit_code, n.unit_name, n.cluster or "", n.nominee_name, n.position or "", summary,
                    n.award_form or "", texts.EXPORT_STATUS.get(n.status, n.status),
                    _styled(ws, _local(n.submitted_at, tz).date(), number_format="DD/MM/YYYY"),
-                   texts.EXPORT_LATE_YES if n.late else "", n.reference])
+                   texts.EXPORT_YES if n.late else "", n.reference, texts.EXPORT_YES if n.forwarded else ""])
 
 
 def _note(r: ExportRow) -> str:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot import texts
-from db import campaigns, files, nominations, people, scope
+from db import campaigns, council, files, nominations, people, scope
 from db import reminders as reminder_store
 from db.models import Campaign, Milestone, Nomination, NominationStatus
 from db.outbox import Outgoing
@@ -28,6 +28,7 @@ class S(StrEnum):
     list = "list"
     detail = "detail"
     comment = "comment"
+    board = "board"
 
 
 def _visible_campaigns(ctx: Ctx) -> list[Campaign]:
@@ -133,6 +134,7 @@ class NominationReviewFlow(Flow):
         nav = ([Choice(texts.NOMINATION_REVIEW_BTN_PREV, "prev")] if page > 0 else []) + (
             [Choice(texts.NOMINATION_REVIEW_BTN_NEXT, "next")] if page < pages - 1 else [])
         return rows + ([nav] if nav else []) + [
+            [Choice(texts.NOMINATION_REVIEW_BTN_BOARD, "board")],
             [Choice(texts.NOMINATION_REVIEW_BTN_XLSX, "xlsx"), Choice(texts.NOMINATION_REVIEW_BTN_DOCX, "docx")],
             [Choice(texts.NOMINATION_REVIEW_BTN_UNLOCK if closed else texts.NOMINATION_REVIEW_BTN_LOCK,
                     "unlock" if closed else "lock"), Choice(texts.NOMINATION_REVIEW_BTN_CLOSE, "close")]]
@@ -148,6 +150,8 @@ class NominationReviewFlow(Flow):
             return self._list(ctx, data)
         if choice in ("xlsx", "docx"):
             return self._list(ctx, data, self._export(ctx, data, choice))
+        if choice == "board":
+            return self._board(ctx, data, council.BY_CLUSTER)
         if choice in ("lock", "unlock"):
             return self._list(ctx, data, self._lock(ctx, data, choice == "lock"))
         n = self._nomination(ctx, data, choice.removeprefix("o:")) if choice.startswith("o:") else None
@@ -161,17 +165,23 @@ class NominationReviewFlow(Flow):
 
     # --- one nomination
 
-    def _detail(self, ctx: Ctx, data: dict, n: Nomination) -> Step:
+    def _detail(self, ctx: Ctx, data: dict, n: Nomination, note: str | None = None) -> Step:
         data["nomination_id"] = n.id
-        evidence = nominations.files_of(ctx.session, n.id)
-        ctx.audit("nomination_opened", f"nomination:{n.id}")
-        replies = []
+        evidence = [] if note else nominations.files_of(ctx.session, n.id)   # after a change: no resend
+        if not note:
+            ctx.audit("nomination_opened", f"nomination:{n.id}")
+        replies = [OutMessage(note)] if note else []
         if evidence:
             replies.append(OutMessage(texts.NOMINATION_REVIEW_EVIDENCE.format(reference=n.reference, count=len(evidence)),
                                       files=[OutFile(f.id, f.original_name) for f in evidence]))
         buttons = [[Choice(texts.NOMINATION_REVIEW_BTN_ACCEPT, "accept"), Choice(texts.NOMINATION_REVIEW_BTN_RETURN, "return")],
                    [Choice(texts.NOMINATION_REVIEW_BTN_BACK, "back")]]
-        replies.append(OutMessage(self._detail_text(ctx, n, len(evidence)), choices=buttons))
+        if n.status == NominationStatus.accepted:
+            forwarded = n.forwarded_at is not None
+            buttons.insert(1, [Choice(texts.NOMINATION_REVIEW_BTN_UNFORWARD if forwarded
+                                      else texts.NOMINATION_REVIEW_BTN_FORWARD, "unforward" if forwarded else "forward")])
+        file_count = len(evidence) if not note else len(nominations.files_of(ctx.session, n.id))
+        replies.append(OutMessage(self._detail_text(ctx, n, file_count), choices=buttons))
         return goto(S.detail, *replies)
 
     def _detail_text(self, ctx: Ctx, n: Nomination, file_count: int) -> str:
@@ -189,7 +199,9 @@ class NominationReviewFlow(Flow):
             name=n.nominee_name, position=n.position or none, nominee_unit=n.nominee_unit or none,
             position_label=texts.NOMINATION_POSITION_LABELS.get(n.nominee_type, texts.NOMINATION_POSITION_LABELS["individual"]),
             achievements=n.achievements, innovation=n.innovation or none, award=n.award_form or none,
-            files=file_count, at=texts.fmt_datetime(n.submitted_at, ctx.tz), review=review)
+            files=file_count, at=texts.fmt_datetime(n.submitted_at, ctx.tz), review=review) + (
+            texts.NOMINATION_REVIEW_DETAIL_FORWARDED.format(at=texts.fmt_datetime(n.forwarded_at, ctx.tz))
+            if n.forwarded_at else "")
 
     async def on_detail(self, ctx: Ctx, data: dict, inp) -> Step:
         n = self._nomination(ctx, data, str(data.get("nomination_id")))
@@ -199,6 +211,8 @@ class NominationReviewFlow(Flow):
             return self._list(ctx, data, texts.NOMINATION_REVIEW_WITHDRAWN.format(reference=n.reference))
         if inp.choice == "accept":
             return self._list(ctx, data, self._decide(ctx, n, NominationStatus.accepted, None))
+        if inp.choice in ("forward", "unforward"):
+            return self._forward(ctx, data, n, inp.choice == "forward")
         if inp.choice == "return":
             return goto(S.comment, texts.NOMINATION_REVIEW_ASK_COMMENT.format(reference=n.reference))
         return self._detail(ctx, data, n)
@@ -234,6 +248,36 @@ class NominationReviewFlow(Flow):
             ctx.notify(Outgoing(f"nomreview:{n.id}:{n.status}:{decided}:{c.id}", c.channel, c.chat_id, OutMessage(text),
                                 kind="review", contact_id=c.id))
         return len(contacts)
+
+    # --- bình xét: by cụm or cấp học, and what goes upward
+
+    def _board(self, ctx: Ctx, data: dict, by: str) -> Step:
+        m = self._period(ctx, data)
+        if m is None:
+            return done(texts.NOMINATION_REVIEW_GONE)
+        data["board_by"] = by
+        groups = council.board(ctx.session, m, by)
+        ctx.audit("nomination_board_viewed", f"milestone:{m.id}", by=by)
+        text = board_text(groups, by, nominations.period_label(m), campaigns.get(ctx.session, m.campaign_id).title)
+        other = (council.BY_LEVEL, texts.NOMINATION_BOARD_BTN_BY_LEVEL) if by == council.BY_CLUSTER else (
+            council.BY_CLUSTER, texts.NOMINATION_BOARD_BTN_BY_CLUSTER)
+        return goto(S.board, OutMessage(text, choices=[[Choice(other[1], other[0])],
+                                                       [Choice(texts.NOMINATION_REVIEW_BTN_BACK, "back")]]))
+
+    async def on_board(self, ctx: Ctx, data: dict, inp) -> Step:
+        if inp.choice in (council.BY_CLUSTER, council.BY_LEVEL):
+            return self._board(ctx, data, inp.choice)
+        if inp.choice == "back":
+            return self._list(ctx, data)
+        return self._board(ctx, data, data.get("board_by", council.BY_CLUSTER))
+
+    def _forward(self, ctx: Ctx, data: dict, n: Nomination, forward: bool) -> Step:
+        if n.status != NominationStatus.accepted:
+            return self._detail(ctx, data, n, texts.NOMINATION_REVIEW_FORWARD_ONLY_ACCEPTED)
+        if council.set_forwarded(ctx.session, n, forward, ctx.now):
+            ctx.audit("nomination_forwarded" if forward else "nomination_unforwarded", f"nomination:{n.id}")
+        said = texts.NOMINATION_REVIEW_FORWARDED if forward else texts.NOMINATION_REVIEW_UNFORWARDED
+        return self._detail(ctx, data, n, said.format(reference=n.reference, name=n.nominee_name))
 
     # --- closing a round
 
@@ -281,3 +325,20 @@ class NominationReviewFlow(Flow):
 @command("dscu", STAFF, starts_flow=True)
 async def dscu(ctx: Ctx):
     return await ctx.start_flow("nomination_review")
+
+
+def board_text(groups: list[council.Group], by: str, period: str, campaign: str) -> str:
+    lines = [texts.NOMINATION_BOARD_HEAD[by].format(period=period, campaign=campaign)]
+    n = 0
+    for g in groups:
+        lines.append(texts.NOMINATION_BOARD_GROUP.format(name=g.name or texts.NOMINATION_BOARD_UNNAMED[by],
+                                                         accepted=len(g.entries), quota=g.quota, units=g.units))
+        if not g.entries:
+            lines.append(texts.NOMINATION_BOARD_NONE)
+        for e in g.entries:
+            n += 1
+            lines.append(texts.NOMINATION_BOARD_LINE.format(
+                n=n, unit=e.unit.name, name=e.nomination.nominee_name, type=_type_label(e.nomination),
+                mark=texts.NOMINATION_BOARD_MARK if e.forwarded else ""))
+    lines.append(texts.NOMINATION_BOARD_FOOT.format(count=sum(g.forwarded for g in groups)))
+    return "\n".join(lines)

@@ -165,6 +165,27 @@ NOMINATION_REVIEW_LOCKED = (
 )
 NOMINATION_REVIEW_LOCKED_ALREADY = "Đợt này đã được khoá trước đó."
 NOMINATION_REVIEW_UNLOCKED = "Đợt {period} đang mở: các đơn vị gửi được đề cử (sau hạn thì ghi là nộp muộn)."
+NOMINATION_REVIEW_BTN_BOARD = "Bình xét theo cụm"
+NOMINATION_REVIEW_BTN_FORWARD = "Đề nghị cấp trên"
+NOMINATION_REVIEW_BTN_UNFORWARD = "Bỏ đề nghị cấp trên"
+NOMINATION_REVIEW_FORWARDED = "Đã đánh dấu {reference} ({name}) để đề nghị cấp trên khen thưởng."
+NOMINATION_REVIEW_UNFORWARDED = "Đã bỏ đánh dấu đề nghị cấp trên của {reference} ({name})."
+NOMINATION_REVIEW_FORWARD_ONLY_ACCEPTED = "Chỉ đề cử đã duyệt mới được đề nghị cấp trên."
+NOMINATION_REVIEW_DETAIL_FORWARDED = "\nĐề nghị cấp trên: có (đánh dấu lúc {at})"
+NOMINATION_BOARD_HEAD = {
+    "cluster": "Bình xét đề cử {period} — theo cụm thi đua\n{campaign}",
+    "level": "Bình xét đề cử {period} — theo cấp học\n{campaign}",
+}
+NOMINATION_BOARD_GROUP = "▪ {name}: {accepted}/{quota} đề cử đã duyệt ({units} đơn vị)"
+NOMINATION_BOARD_UNNAMED = {"cluster": "Chưa xếp cụm", "level": "Chưa rõ cấp học"}
+NOMINATION_BOARD_LINE = "   {n}. {unit}: {name} ({type}){mark}"
+NOMINATION_BOARD_MARK = " ★ đề nghị cấp trên"
+NOMINATION_BOARD_NONE = "   (chưa có đề cử được duyệt)"
+NOMINATION_BOARD_FOOT = (
+    "★ Đề nghị cấp trên: {count} đề cử. Mở một đề cử đã duyệt trong danh sách để đánh dấu hoặc bỏ đánh dấu."
+)
+NOMINATION_BOARD_BTN_BY_LEVEL = "Theo cấp học"
+NOMINATION_BOARD_BTN_BY_CLUSTER = "Theo cụm"
 NOMINATION_REVIEW_BTN_PREV = "◀ Trước"
 NOMINATION_REVIEW_BTN_NEXT = "Sau ▶"
 NOMINATION_REVIEW_BTN_XLSX = "Xuất Excel"

@@ -150,7 +150,7 @@ EXPORT_SUMMARY_HEADERS = ["STT", "Mốc", "Hạn nộp", "Số đơn vị", "Ch�
                           "Chưa nộp", "Nộp muộn"]
 EXPORT_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Trạng thái", "Thời điểm nộp", "Muộn", "Số tệp",
                   "Ghi chú", "Người duyệt"]
-EXPORT_LATE_YES = "Có"
+EXPORT_YES = "Có"
 EXPORT_RETURN_REASON = "Lý do trả lại: {comment}"
 EXPORT_STATUS = {
     "missing": "Chưa nộp",
@@ -160,7 +160,8 @@ EXPORT_STATUS = {
 }
 EXPORT_ROUND_SHEET = "Danh sách đề cử {period}"
 EXPORT_ROUND_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Họ và tên / Tên tập thể", "Chức vụ / Đặc điểm",
-                        "Tóm tắt thành tích", "Hình thức đề nghị", "Trạng thái", "Ngày nộp", "Muộn", "Số hiệu"]
+                        "Tóm tắt thành tích", "Hình thức đề nghị", "Trạng thái", "Ngày nộp", "Muộn", "Số hiệu",
+                        "Đề nghị cấp trên"]
 EXPORT_CLI_HELP = "xuất tổng hợp một chiến dịch ra .xlsx và .zip"
 EXPORT_CLI_OUT_HELP = "thư mục ghi tệp (mặc định: thư mục hiện tại)"
 EXPORT_CLI_NOT_FOUND = "Không có chiến dịch số {campaign_id}."

@@ -221,3 +221,40 @@ async def test_staff_close_a_round_and_open_it_again(settings, db, world):
     assert texts.NOMINATION_REVIEW_UNLOCKED.format(period="Quý I/2027") in chat.text
     with db() as s:
         assert s.get(Milestone, q1.id).closed_at is None
+
+
+async def test_board_groups_approved_nominations_by_cluster_and_level_and_marks_forwarded(settings, db, world):
+    """Bình xét: approved ones by cụm (and cấp học) against the quota; 'Đề nghị cấp trên' marks one."""
+    from db import council
+    from db.models import Unit
+
+    with db() as s:
+        for i, u in enumerate(world["units"]):
+            row = s.get(Unit, u.id)
+            row.cluster, row.level = ("Cụm 1" if i < 4 else "Cụm 2" if i < 9 else None), ("THCS" if i % 2 else "Tiểu học")
+        for n in s.exec(select(Nomination).where(Nomination.reference.in_(["DC-2027-000001", "DC-2027-000005"]))):
+            n.status = "accepted"
+    chat = world["staff"]
+    await open_period(chat)
+    await chat.press(texts.NOMINATION_REVIEW_BTN_BOARD)
+    text = chat.text
+    assert texts.NOMINATION_BOARD_GROUP.format(name="Cụm 1", accepted=1, quota=4, units=4) in text
+    assert texts.NOMINATION_BOARD_GROUP.format(name="Cụm 2", accepted=1, quota=5, units=5) in text
+    assert texts.NOMINATION_BOARD_GROUP.format(name="Chưa xếp cụm", accepted=0, quota=1, units=1) in text
+    assert "Nguyễn Thị Mai" in text and "Giáo viên 3" not in text          # only approved ones
+    await chat.press(texts.NOMINATION_BOARD_BTN_BY_LEVEL)
+    assert "theo cấp học" in chat.text and "▪ THCS:" in chat.text and "▪ Tiểu học:" in chat.text
+    await chat.press(texts.NOMINATION_REVIEW_BTN_BACK)
+    await chat.press("1")
+    await chat.press(texts.NOMINATION_REVIEW_BTN_FORWARD)
+    assert texts.NOMINATION_REVIEW_FORWARDED.format(reference="DC-2027-000001", name="Nguyễn Thị Mai") in chat.text
+    assert texts.NOMINATION_REVIEW_BTN_UNFORWARD in chat.labels()
+    with db() as s:
+        assert council.forwarded_count(s, world["q1"].id) == 1
+        groups = council.board(s, s.get(type(world["q1"]), world["q1"].id))
+    assert [e.nomination.reference for g in groups for e in g.entries if e.forwarded] == ["DC-2027-000001"]
+    await chat.press(texts.NOMINATION_REVIEW_BTN_BACK)
+    await chat.press(texts.NOMINATION_REVIEW_BTN_BOARD)
+    assert "Nguyễn Thị Mai (cá nhân)" + texts.NOMINATION_BOARD_MARK in chat.text
+    with db() as s:
+        assert "nomination_forwarded" in [a.action for a in s.exec(select(AuditEvent)).all()]

@@ -1,4 +1,4 @@
-"""Nomination rounds that take late entries until staff close them.
+"""Nomination rounds that take late entries until staff close them; nominations the office forwards upward.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,10 +19,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('closed_at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('nomination', schema=None) as batch_op:
         batch_op.add_column(sa.Column('late', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('forwarded_at', sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('nomination', schema=None) as batch_op:
+        batch_op.drop_column('forwarded_at')
         batch_op.drop_column('late')
     with op.batch_alter_table('milestone', schema=None) as batch_op:
         batch_op.drop_column('closed_at')
