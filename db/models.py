@@ -243,6 +243,7 @@ class Nomination(SQLModel, table=True):
     status: str = NominationStatus.submitted
     late: bool = False                    # came in after the round's deadline (accepted late, like reports)
     forwarded_at: datetime | None = _ts(default=None)   # the office proposes it upward (đề nghị cấp trên)
+    amends_id: int | None = Field(default=None, foreign_key="nomination.id")   # the returned one it corrects
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     submitted_at: datetime = _ts(default_factory=utcnow)
     reviewed_at: datetime | None = _ts(default=None)

@@ -206,6 +206,12 @@ def files_of(session: Session, nomination_id: int) -> Sequence[StoredFile]:
                         .where(NominationFile.nomination_id == nomination_id).order_by(NominationFile.position)).all()
 
 
+def live_amendment(session: Session, nomination_id: int) -> Nomination | None:
+    """The nomination that corrects this (returned) one and still stands, if any."""
+    return session.exec(select(Nomination).where(
+        Nomination.amends_id == nomination_id, Nomination.status.in_(ACTIVE)).order_by(Nomination.id.desc())).first()
+
+
 def for_milestone(session: Session, milestone_id: int, *, include_withdrawn: bool = False,
                   statuses: tuple[str, ...] | None = None) -> Sequence[Nomination]:
     q = select(Nomination).where(Nomination.milestone_id == milestone_id)

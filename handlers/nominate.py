@@ -99,7 +99,8 @@ def files_arriving(inp, data: dict, state: str) -> Arrival | None:
 
 def store_refs(ctx: Ctx, refs: list[dict]) -> list[int]:
     """StoredFile rows for bytes already on disk (written when they arrived)."""
-    return [files.add_blob(ctx.session, files.Blob(r["sha256"], r["size"]), r["name"], r["mime"]).id for r in refs]
+    return [r.get("stored_file_id") or files.add_blob(ctx.session, files.Blob(r["sha256"], r["size"]), r["name"],
+                                                      r["mime"]).id for r in refs]
 
 
 def same_unit(ctx: Ctx, data: dict) -> bool:
@@ -182,6 +183,9 @@ def _summary(ctx: Ctx, data: dict) -> str:
     old = nominations.get(ctx.session, data["replace_id"]) if data.get("replace_id") else None
     if old is not None:
         text += texts.NOMINATION_SUMMARY_REPLACES.format(reference=old.reference, name=old.nominee_name)
+    amended = nominations.get(ctx.session, data["amends_id"]) if data.get("amends_id") else None
+    if amended is not None:
+        text += texts.NOMINATION_SUMMARY_AMENDS.format(reference=amended.reference)
     return text
 
 
@@ -470,10 +474,11 @@ class NominateFlow(Flow):
             unit_id=ctx.contact.unit_id, period_label=nominations.period_label(m), nominee_type=data["type"],
             nominee_name=data["name"], position=data.get("position"), nominee_unit=data["unit"],
             achievements=data["achievements"], innovation=data.get("innovation"), award_form=data.get("award"),
-            contact_id=ctx.contact.id, submitted_at=ctx.now, late=nominations.deadline_passed(m, ctx.now, ctx.tz)),
+            contact_id=ctx.contact.id, submitted_at=ctx.now, late=nominations.deadline_passed(m, ctx.now, ctx.tz),
+            amends_id=data.get("amends_id")),
             store_refs(ctx, data.get("files", [])))
         ctx.audit("nomination_submitted", f"nomination:{new.id}", reference=new.reference,
-                  replaces=old.reference if old else None)
+                  replaces=old.reference if old else None, amends=data.get("amends_id"))
         return new
 
     def _receipt(self, ctx: Ctx, n: Nomination, m: Milestone, campaign_title: str, old: Nomination | None) -> str:
@@ -482,6 +487,8 @@ class NominateFlow(Flow):
             type=texts.NOMINATION_TYPE_LABELS[n.nominee_type], files=len(nominations.files_of(ctx.session, n.id)),
             at=texts.fmt_datetime(n.submitted_at, ctx.tz))
         text += texts.NOMINATION_RECEIPT_LATE.format(due=_due(ctx, m)) if n.late else ""
+        amended = nominations.get(ctx.session, n.amends_id) if n.amends_id else None
+        text += texts.NOMINATION_RECEIPT_AMENDS.format(reference=amended.reference) if amended else ""
         return text + (texts.NOMINATION_RECEIPT_REPLACED.format(reference=old.reference) if old else "")
 
     # --- withdrawal

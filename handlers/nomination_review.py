@@ -12,7 +12,7 @@ from db import campaigns, council, files, nominations, people, scope
 from db import reminders as reminder_store
 from db.models import Campaign, Milestone, Nomination, NominationStatus
 from db.outbox import Outgoing
-from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
+from handlers.engine import STAFF, Ctx, Flow, Step, action_choice, command, done, flow, goto
 from handlers.io import Choice, OutFile, OutMessage
 from handlers.nomination_export import ExportRow, build_docx, build_xlsx
 
@@ -201,7 +201,16 @@ class NominationReviewFlow(Flow):
             achievements=n.achievements, innovation=n.innovation or none, award=n.award_form or none,
             files=file_count, at=texts.fmt_datetime(n.submitted_at, ctx.tz), review=review) + (
             texts.NOMINATION_REVIEW_DETAIL_FORWARDED.format(at=texts.fmt_datetime(n.forwarded_at, ctx.tz))
-            if n.forwarded_at else "")
+            if n.forwarded_at else "") + self._amends_line(ctx, n)
+
+    @staticmethod
+    def _amends_line(ctx: Ctx, n: Nomination) -> str:
+        """Staff see the version this one corrects, and why it was returned."""
+        old = nominations.get(ctx.session, n.amends_id) if n.amends_id else None
+        if old is None:
+            return ""
+        return texts.NOMINATION_REVIEW_DETAIL_AMENDS.format(reference=old.reference,
+                                                            comment=old.review_comment or texts.NOMINATION_NONE)
 
     async def on_detail(self, ctx: Ctx, data: dict, inp) -> Step:
         n = self._nomination(ctx, data, str(data.get("nomination_id")))
@@ -243,10 +252,12 @@ class NominationReviewFlow(Flow):
                 reference=n.reference, name=n.nominee_name, period=n.period_label, comment=n.review_comment,
                 due=texts.fmt_date(m.due_at, ctx.tz))
         contacts = campaigns.contacts_of_unit(ctx.session, n.unit_id)
+        amend = ([[action_choice(texts.NOMINATION_AMEND_BTN, "amend", n.id)]]
+                 if n.status == NominationStatus.returned else [])
         for c in contacts:
             decided = n.reviewed_at.isoformat() if n.reviewed_at else "-"   # each decision is told once
-            ctx.notify(Outgoing(f"nomreview:{n.id}:{n.status}:{decided}:{c.id}", c.channel, c.chat_id, OutMessage(text),
-                                kind="review", contact_id=c.id))
+            ctx.notify(Outgoing(f"nomreview:{n.id}:{n.status}:{decided}:{c.id}", c.channel, c.chat_id,
+                                OutMessage(text, choices=amend), kind="review", contact_id=c.id))
         return len(contacts)
 
     # --- bình xét: by cụm or cấp học, and what goes upward

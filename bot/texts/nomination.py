@@ -73,6 +73,17 @@ NOMINATION_SUMMARY = (
     "• Hình thức đề nghị: {award}\n"
     "• Minh chứng: {files}"
 )
+NOMINATION_SUMMARY_AMENDS = "\n\nĐây là bản sửa của đề cử {reference} đã bị trả lại."
+NOMINATION_RECEIPT_AMENDS = "\nBản sửa của đề cử {reference} (bản cũ vẫn được lưu)."
+NOMINATION_AMEND_TITLE = "sửa đề cử bị trả lại"
+NOMINATION_AMEND_BTN = "Sửa đề cử"
+NOMINATION_AMEND_START = (
+    "Sửa đề cử {reference} ({name}). Phòng/Sở trả lại với lý do: {comment}\n"
+    "Thông tin và minh chứng cũ đã được điền sẵn: bấm «Sửa» để đổi đúng phần cần sửa, rồi «Xác nhận» để gửi lại."
+)
+NOMINATION_AMEND_NOT_RETURNED = "Đề cử {reference} hiện không ở trạng thái bị trả lại nên không cần sửa."
+NOMINATION_AMEND_ALREADY = "Đề cử {reference} đã được sửa và gửi lại thành {new}. Gõ /decu để xem các đề cử của đơn vị."
+NOMINATION_AMEND_UNKNOWN = "Không tìm thấy đề cử này của đơn vị bạn."
 NOMINATION_SUMMARY_REPLACES = "\n\nĐề cử này sẽ THAY THẾ đề cử {reference} ({name})."
 NOMINATION_NAME_LABEL_INDIVIDUAL = "Họ và tên"
 NOMINATION_NAME_LABEL_COLLECTIVE = "Tên tập thể"
@@ -219,8 +230,9 @@ NOMINATION_REVIEW_WITHDRAWN = "Đề cử {reference} đã được đơn vị r
 NOMINATION_REVIEW_NOTICE_ACCEPTED = "Đề cử {reference} ({name}, {period}) đã được Phòng/Sở DUYỆT."
 NOMINATION_REVIEW_NOTICE_RETURNED = (
     "Đề cử {reference} ({name}, {period}) đã bị Phòng/Sở TRẢ LẠI.\nLý do: {comment}\n"
-    "Bạn có thể gõ /decu để gửi đề cử khác trước hạn {due}."
+    "Bấm «Sửa đề cử» để sửa và gửi lại (hạn {due}), hoặc gõ /decu để đề cử người khác."
 )
+NOMINATION_REVIEW_DETAIL_AMENDS = "\nBản sửa của {reference} (bị trả lại: {comment})"
 NOMINATION_EXPORT_EMPTY = "Chưa có đề cử nào (đã nộp hoặc đã duyệt) để xuất."
 NOMINATION_EXPORT_SENT = "Danh sách đề cử {period} — {count} đề cử ({fmt})."
 NOMINATION_EXPORT_TITLE = "DANH SÁCH ĐỀ NGHỊ TUYÊN DƯƠNG GƯƠNG ĐIỂN HÌNH TIÊN TIẾN {period}"

@@ -12,6 +12,7 @@ from db import standing
 from db import files as file_store
 from db import nominations
 from db.models import AuditEvent, Nomination, OutboxMessage
+from handlers.io import OutMessage
 from handlers.nomination_export import ExportRow, build_docx, build_xlsx
 from tests.support import seed
 from tests.support.flowchat import FlowChat
@@ -258,3 +259,42 @@ async def test_board_groups_approved_nominations_by_cluster_and_level_and_marks_
     assert "Nguyễn Thị Mai (cá nhân)" + texts.NOMINATION_BOARD_MARK in chat.text
     with db() as s:
         assert "nomination_forwarded" in [a.action for a in s.exec(select(AuditEvent)).all()]
+
+
+async def test_a_returned_nomination_is_amended_in_place_and_staff_see_both_versions(settings, db, world):
+    chat = world["staff"]
+    await open_period(chat)
+    await chat.press("1")
+    await chat.press("Trả lại")
+    await chat.send("Tóm tắt quá ngắn")
+    with db() as s:
+        notice = s.exec(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key.like(f"nomreview:{world['first'].id}:returned:%:{world['c1'].id}"))).one()
+    message = OutMessage.from_json(notice.payload)
+    [[amend]] = message.choices
+    assert amend.label == texts.NOMINATION_AMEND_BTN
+    school = FlowChat(settings, 801)
+    await school.press_data(amend.data)
+    assert "Tóm tắt quá ngắn" in school.text and "Nguyễn Thị Mai" in school.text      # prefilled, reason shown
+    assert "mc1.pdf, mc2.pdf" in school.text                                        # evidence kept
+    await school.press("Sửa")
+    await school.press(texts.NOMINATION_EDIT_FIELDS["achievements"])
+    await school.send("Giáo viên dạy giỏi cấp thành phố; chủ nhiệm câu lạc bộ STEM 120 học sinh.")
+    await school.press("Xác nhận")
+    assert texts.NOMINATION_RECEIPT_AMENDS.format(reference="DC-2027-000001").strip() in school.text
+    with db() as s:
+        old = s.get(Nomination, world["first"].id)
+        new = s.exec(select(Nomination).where(Nomination.amends_id == old.id)).one()
+        assert old.status == "returned" and new.status == "submitted"
+        assert new.achievements.startswith("Giáo viên dạy giỏi cấp thành phố") and new.nominee_name == old.nominee_name
+        assert [f.sha256 for f in nominations.files_of(s, new.id)] == [f.sha256 for f in nominations.files_of(s, old.id)]
+        assert world["units"][0].id not in standing.owing_unit_ids(s, world["q1"])
+    # the old notice's button again: it was corrected already, not a second copy
+    await school.press_data(amend.data)
+    assert school.text == texts.NOMINATION_AMEND_ALREADY.format(reference="DC-2027-000001", new=new.reference)
+    await chat.send("/huy")
+    await open_period(chat)
+    line = next(line for line in chat.text.splitlines() if new.reference in line)
+    await chat.press(line.split(".", 1)[0])
+    assert texts.NOMINATION_REVIEW_DETAIL_AMENDS.format(reference="DC-2027-000001",
+                                                        comment="Tóm tắt quá ngắn").strip() in chat.text

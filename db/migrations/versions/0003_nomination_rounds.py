@@ -1,4 +1,4 @@
-"""Nomination rounds that take late entries until staff close them; nominations the office forwards upward.
+"""Nomination rounds that take late entries until staff close them, amendments of returned nominations, and the ones the office forwards upward.
 
 Revision ID: 0003
 Revises: 0002
@@ -20,10 +20,14 @@ def upgrade() -> None:
     with op.batch_alter_table('nomination', schema=None) as batch_op:
         batch_op.add_column(sa.Column('late', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('forwarded_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('amends_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_nomination_amends', 'nomination', ['amends_id'], ['id'])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('nomination', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_nomination_amends', type_='foreignkey')
+        batch_op.drop_column('amends_id')
         batch_op.drop_column('forwarded_at')
         batch_op.drop_column('late')
     with op.batch_alter_table('milestone', schema=None) as batch_op:
