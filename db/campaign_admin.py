@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from db import campaigns as campaign_ops
 from db import scope
-from db.models import Campaign, CampaignUnit, Milestone, Office, Staff, Unit
+from db.models import Campaign, CampaignUnit, Milestone, MilestoneKind, Office, Staff, Unit
 
 DUE_HOUR = time(17, 0)   # a due date means 17:00 local time that day
 
@@ -174,7 +174,8 @@ def unit_counts(session: Session) -> dict[int, int]:
 
 
 def milestone_counts(session: Session) -> dict[int, int]:
-    rows = session.exec(select(Milestone.campaign_id, func.count()).where(Milestone.deleted_at.is_(None))
+    rows = session.exec(select(Milestone.campaign_id, func.count()).where(Milestone.deleted_at.is_(None),
+                                                                         campaign_ops.not_template())
                         .group_by(Milestone.campaign_id)).all()
     return dict(rows)
 
@@ -189,3 +190,20 @@ def set_nomination_rules(session: Session, campaign: Campaign, *, quota: int | N
     session.add(campaign)
     session.flush()
     return campaign
+
+
+def add_nomination_rounds(session: Session, campaign: Campaign, every: str, title: str, tz: ZoneInfo
+                          ) -> list[Milestone]:
+    """A recurring nomination milestone (one round per period of the campaign, each due at its period's end),
+    and its rounds. Nothing when the campaign has no period to divide."""
+    from db.reminders import expand_recurring
+    from schedules.recurrence import period_instances
+
+    if not campaign.period_start or not campaign.period_end or campaign.period_start > campaign.period_end:
+        return []
+    first = period_instances(every, campaign.period_start, campaign.period_end)[0]
+    template = add_milestone(session, campaign.id, MilestoneSpec(MilestoneKind.nomination, title, first.period_end), tz)
+    template.recurrence = every
+    session.add(template)
+    session.flush()
+    return expand_recurring(session, template, tz)

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from db.models import Campaign, CampaignUnit, Contact, Milestone, Unit
+from db.models import Campaign, CampaignUnit, Contact, Milestone, Recurrence, Unit
 
 
 def get(session: Session, campaign_id: int) -> Campaign | None:
@@ -37,8 +37,14 @@ def units(session: Session, campaign_id: int) -> Sequence[Unit]:
         CampaignUnit.campaign_id == campaign_id).order_by(Unit.code)).all()
 
 
+def not_template():
+    """A recurring milestone is a template for its rounds (one per period): only the rounds are acted on,
+    counted and shown."""
+    return Milestone.recurrence == Recurrence.none
+
+
 def milestones(session: Session, campaign_id: int, *, units_act_only: bool = False) -> Sequence[Milestone]:
-    q = select(Milestone).where(Milestone.campaign_id == campaign_id, Milestone.deleted_at.is_(None))
+    q = select(Milestone).where(Milestone.campaign_id == campaign_id, Milestone.deleted_at.is_(None), not_template())
     if units_act_only:
         q = q.where(Milestone.units_act == True)  # noqa: E712
     return session.exec(q.order_by(Milestone.due_at, Milestone.id)).all()
@@ -46,7 +52,7 @@ def milestones(session: Session, campaign_id: int, *, units_act_only: bool = Fal
 
 def milestone(session: Session, milestone_id: int) -> Milestone | None:
     m = session.get(Milestone, milestone_id)
-    return m if m is not None and m.deleted_at is None else None
+    return m if m is not None and m.deleted_at is None and m.recurrence == Recurrence.none else None
 
 
 def contacts(session: Session, campaign_id: int, unit_ids: list[int] | None = None,

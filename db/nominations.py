@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from db.models import (AwardForm, Campaign, CampaignUnit, Milestone, MilestoneKind, Nomination, NominationFile,
                        NominationStatus, StoredFile, Submission, SubmissionFile)
+from db import campaigns
 from db import submissions as submission_ops
 from schedules.planning import days_between
 
@@ -103,7 +104,7 @@ def set_award_form_active(session: Session, key: str | int, active: bool) -> Awa
 def nomination_milestones(session: Session, campaign_id: int) -> Sequence[Milestone]:
     return session.exec(select(Milestone).where(
         Milestone.campaign_id == campaign_id, Milestone.kind == MilestoneKind.nomination,
-        Milestone.deleted_at.is_(None)).order_by(Milestone.due_at, Milestone.id)).all()
+        Milestone.deleted_at.is_(None), campaigns.not_template()).order_by(Milestone.due_at, Milestone.id)).all()
 
 
 def deadline_passed(milestone: Milestone, now: datetime, tz: ZoneInfo) -> bool:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from db import reminders
 from db import files as file_ops
+from db import campaigns as campaign_ops
 from db import standing, submissions
 from db.models import Campaign, CampaignUnit, Milestone, MilestoneKind, StoredFile, Submission, SubmissionFile
 
@@ -46,7 +47,7 @@ def _unit_rows(session: Session, unit_id: int, milestone_id: int | None = None) 
     q = (select(Campaign, Milestone)
          .join(CampaignUnit, (CampaignUnit.campaign_id == Campaign.id) & (CampaignUnit.unit_id == unit_id))
          .join(Milestone, Milestone.campaign_id == Campaign.id)
-         .where(Campaign.status == "launched", Milestone.deleted_at.is_(None),
+         .where(Campaign.status == "launched", Milestone.deleted_at.is_(None), campaign_ops.not_template(),
                 Milestone.units_act == True))  # noqa: E712
     if milestone_id is not None:
         q = q.where(Milestone.id == milestone_id)

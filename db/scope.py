@@ -122,7 +122,7 @@ def nomination_campaigns_for_staff(session: Session, staff: Staff) -> list[Campa
     """Launched or closed campaigns with a nomination period, that this staff member may see (newest first)."""
     has_period = select(Milestone.id).where(Milestone.campaign_id == Campaign.id,
                                             Milestone.kind == MilestoneKind.nomination,
-                                            Milestone.deleted_at.is_(None)).exists()
+                                            Milestone.deleted_at.is_(None), campaign_ops.not_template()).exists()
     return list(session.exec(select(Campaign).where(
         Campaign.status.in_(("launched", "closed")), has_period,
         office_clause(staff.office_id, Campaign.office_id)).order_by(Campaign.id.desc())).all())

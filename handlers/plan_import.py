@@ -16,6 +16,7 @@ from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
 from handlers import fetching
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
+from schedules.nomination_rules import nomination_rule
 from schedules.plan_parser import parse_plan, who_category
 from schedules.documents import UnreadableDocument, read_text_document
 from schedules.vndates import DateInputError, parse_user_date
@@ -62,6 +63,10 @@ def _draft_text(data: dict) -> str:
                                                 kind=texts.kind_label(m["kind"]), who=m.get("who") or "",
                                                 text=m.get("text", ""))
         lines.append(line + ("" if _units_act(m) else texts.PLAN_OFFICE_STEP))
+    rule = nomination_rule(d)
+    if rule is not None:
+        lines += ["", texts.PLAN_NOMINATION_RULE.format(
+            quota=rule.quota or 1, every=texts.PLAN_EVERY.get(rule.every, texts.PLAN_ONCE) if rule.every else texts.PLAN_ONCE)]
     if d.get("recurring"):
         lines += ["", texts.PLAN_RECURRING_HEADER]
         lines += [f"• {texts.PLAN_EVERY.get(r['every'], r['every'])}: {r['what']}" for r in d["recurring"]]
@@ -271,9 +276,26 @@ class PlanImport(Flow):
             office_id=ctx.staff.office_id, staff_id=ctx.staff.id, issuer=d.get("issuer"))
         campaign = campaign_admin.create_campaign(ctx.session, spec, ctx.tz)
         campaign.details = {k: d[k] for k in ("contact", "awards", "nomination_quota", "dossier", "recurring") if d.get(k)}
+        rounds = self._apply_nomination_rule(ctx, campaign, d)
         ctx.audit("campaign_created_from_plan", f"campaign:{campaign.id}", file=f["name"],
                   milestones=len(spec.milestones), units=len(spec.unit_ids))
-        return done(texts.PLAN_SAVED.format(id=campaign.id, milestones=len(spec.milestones), units=len(spec.unit_ids)))
+        saved = texts.PLAN_SAVED.format(id=campaign.id, milestones=len(spec.milestones) + len(rounds),
+                                        units=len(spec.unit_ids))
+        return done(saved + (texts.PLAN_ROUNDS_ADDED.format(count=len(rounds)) if rounds else ""))
+
+    @staticmethod
+    def _apply_nomination_rule(ctx: Ctx, campaign, d: dict) -> list:
+        """The plan's quota becomes the campaign's; a recurring obligation becomes one round per period
+        (unless the draft already dates its nomination milestones)."""
+        rule = nomination_rule(d)
+        if rule is None:
+            return []
+        if rule.quota:
+            campaign.nomination_quota = rule.quota
+        dated = any(m["kind"] == "nomination" for m in d["milestones"])
+        if not rule.every or dated:
+            return []
+        return campaign_admin.add_nomination_rounds(ctx.session, campaign, rule.every, texts.PLAN_ROUND_TITLE, ctx.tz)
 
 
 def _iso(value: str | None) -> date | None:

@@ -116,3 +116,48 @@ async def test_a_corrupt_or_encrypted_plan_gets_a_clear_reply_and_nothing_is_sav
     assert chat.text == texts.DOCUMENT_ENCRYPTED.format(name="ke_hoach.pdf")
     with db() as s:
         assert s.exec(select(Campaign)).all() == [] and s.exec(select(StoredFile)).all() == []
+
+
+QUARTERLY_PLAN = """UBND HUYỆN MINH HOÀ
+PHÒNG GIÁO DỤC VÀ ĐÀO TẠO
+Số: 45/KH-PGDĐT
+Minh Hoà, ngày 05 tháng 9 năm 2026
+KẾ HOẠCH
+Tổ chức phong trào thi đua "Dạy tốt, học tốt" năm học 2026-2027
+I. MỤC ĐÍCH, YÊU CẦU
+Phong trào được triển khai từ ngày 01/9/2026 đến ngày 31/5/2027.
+II. NỘI DUNG
+1. Các trường gửi báo cáo sơ kết học kỳ I về Phòng trước ngày 10/01/2027.
+2. Hằng quý, mỗi đơn vị lựa chọn, đề nghị 01 gương điển hình tiên tiến gửi về Phòng Giáo dục và Đào tạo.
+3. Các trường gửi báo cáo tổng kết trước ngày 20/5/2027.
+"""
+
+
+def test_a_plans_quarterly_nomination_obligation_becomes_rounds_with_its_quota():
+    from schedules.nomination_rules import nomination_rule
+    from schedules.plan_parser import parse_plan
+
+    rule = nomination_rule(parse_plan(QUARTERLY_PLAN, today=date(2026, 9, 6)))
+    assert (rule.every, rule.quota) == ("quarter", 1) and "gương điển hình" in rule.text
+
+
+async def test_a_quarterly_obligation_in_the_plan_is_saved_as_one_round_per_quarter(settings, db):
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    await chat.upload("ke_hoach_quy.txt", QUARTERLY_PLAN.encode(), "text/plain")
+    assert texts.PLAN_NOMINATION_RULE.format(quota=1, every=texts.PLAN_EVERY["quarter"]) in chat.text
+    await chat.press(texts.PLAN_BTN_CONTINUE)
+    await chat.press("Cụm: Cụm 1")
+    assert "đợt đề cử gương điển hình" in chat.text
+    with db() as s:
+        campaign = s.exec(select(Campaign)).one()
+        rounds = s.exec(select(Milestone).where(Milestone.campaign_id == campaign.id,
+                                                Milestone.kind == "nomination", Milestone.series_id.is_not(None))
+                        .order_by(Milestone.due_at)).all()
+        assert campaign.nomination_quota == 1
+        from db import campaigns as campaign_ops
+        shown = campaign_ops.milestones(s, campaign.id)          # what /tiendo, /xuat and the launch list
+        assert [m.kind for m in shown].count("nomination") == 4  # the rounds, never their template
+    labels = [m.period_label for m in rounds]
+    assert labels == ["Quý III/2026", "Quý IV/2026", "Quý I/2027", "Quý II/2027"]
+    assert [texts.local(m.due_at, settings.tz).date() for m in rounds][1:3] == [date(2026, 12, 31), date(2027, 3, 31)]
