@@ -124,13 +124,14 @@ class CampaignSpec:
     office_id: int | None = None
     staff_id: int | None = None
     issuer: str | None = None
+    nomination_quota: int = 1           # nominations per unit and round
 
 
 def create_campaign(session: Session, spec: CampaignSpec, tz: ZoneInfo) -> Campaign:
     campaign = Campaign(title=spec.title, doc_number=spec.doc_number, issued_date=spec.issued,
                         period_start=spec.period_start, period_end=spec.period_end, plan_file_id=spec.plan_file_id,
                         office_id=spec.office_id, created_by_staff_id=spec.staff_id, issuer=spec.issuer,
-                        status="draft")
+                        nomination_quota=spec.nomination_quota, status="draft")
     session.add(campaign)
     session.flush()
     # the last guard: another office's schools never take part, whichever flow or command built the spec

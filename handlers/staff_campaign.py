@@ -25,6 +25,9 @@ SKIP, DONE, DEFAULT = "skip", "done", "default"
 CODE_SEPARATOR = re.compile(r"[\s,;]+")
 
 
+MAX_NOMINATION_QUOTA = 50
+
+
 class S(StrEnum):
     title = "title"
     doc_number = "doc_number"
@@ -39,6 +42,7 @@ class S(StrEnum):
     ms_past = "ms_past"
     ms_docs = "ms_docs"
     ms_more = "ms_more"
+    ms_quota = "ms_quota"
     plan = "plan"
     confirm = "confirm"
 
@@ -260,9 +264,24 @@ class CreateCampaign(StaffFlow):   # StaffFlow: a staff member deactivated mid-f
             return self.ask_docs()
         ms = dict(data.pop("ms"), docs=[] if inp.choice == SKIP else doc_lines(inp.text))
         data["milestones"].append(ms)
+        added = texts.CAMPAIGN_MS_ADDED.format(line=milestone_line(ms))
+        if ms["kind"] == "nomination" and "nomination_quota" not in data:
+            return self.ask_quota(added)
+        return self.ask_more(added)
+
+    def ask_more(self, *before: str) -> Step:
         return ask(S.ms_more, texts.CAMPAIGN_ASK_MORE,
-                   [Choice(texts.CAMPAIGN_ADD_MORE, "more"), Choice(texts.CAMPAIGN_NO_MORE, DONE)],
-                   before=(texts.CAMPAIGN_MS_ADDED.format(line=milestone_line(ms)),))
+                   [Choice(texts.CAMPAIGN_ADD_MORE, "more"), Choice(texts.CAMPAIGN_NO_MORE, DONE)], before=before)
+
+    def ask_quota(self, *before: str) -> Step:
+        return ask(S.ms_quota, texts.CAMPAIGN_ASK_QUOTA, [Choice(str(n), str(n)) for n in (1, 2, 3)], before=before)
+
+    async def on_ms_quota(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        raw = (inp.choice or inp.text or "").strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_NOMINATION_QUOTA:
+            return self.ask_quota(texts.CAMPAIGN_BAD_QUOTA.format(max=MAX_NOMINATION_QUOTA))
+        data["nomination_quota"] = int(raw)
+        return self.ask_more(texts.CAMPAIGN_QUOTA_SET.format(quota=int(raw)))
 
     async def on_ms_more(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         if inp.choice == "more":
@@ -311,6 +330,8 @@ class CreateCampaign(StaffFlow):   # StaffFlow: a staff member deactivated mid-f
             units=self.units_description(ctx, data), plan=data.get("plan_name") or texts.CAMPAIGN_NOT_GIVEN,
             milestones="\n".join(f"  {i}. {milestone_line(m)}" for i, m in enumerate(data["milestones"], 1))
             or texts.CAMPAIGN_NO_MILESTONES)
+        if data.get("nomination_quota"):
+            text += texts.CAMPAIGN_SUMMARY_QUOTA.format(quota=data["nomination_quota"])
         return ask(S.confirm, text, [Choice(texts.CAMPAIGN_SAVE, "save"), Choice(texts.CAMPAIGN_DISCARD, "discard")],
                    before=before)
 
@@ -346,7 +367,7 @@ class CreateCampaign(StaffFlow):   # StaffFlow: a staff member deactivated mid-f
             milestones=[MilestoneSpec(m["kind"], m["title"], date.fromisoformat(m["due"]), m.get("docs") or [])
                         for m in data["milestones"]],
             plan_file_id=data.get("plan_file_id"), office_id=ctx.staff.office_id if ctx.staff else None,
-            staff_id=ctx.staff.id if ctx.staff else None)
+            staff_id=ctx.staff.id if ctx.staff else None, nomination_quota=data.get("nomination_quota") or 1)
 
 
 @command("taomoi", STAFF, starts_flow=True)

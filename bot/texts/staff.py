@@ -78,6 +78,10 @@ CAMPAIGN_SUMMARY = (
     "• Các mốc:\n{milestones}"
 )
 CAMPAIGN_NOT_GIVEN = "(chưa có)"
+CAMPAIGN_ASK_QUOTA = "Mỗi đơn vị được đề cử tối đa bao nhiêu gương trong một đợt? Bấm một số hoặc gõ số (1–50)."
+CAMPAIGN_BAD_QUOTA = "Hãy gõ một số từ 1 đến {max}."
+CAMPAIGN_QUOTA_SET = "Mỗi đơn vị đề cử tối đa {quota} gương mỗi đợt."
+CAMPAIGN_SUMMARY_QUOTA = "\n• Đề cử: mỗi đơn vị tối đa {quota} gương mỗi đợt"
 CAMPAIGN_NO_MILESTONES = "  (chưa có mốc nào)"
 CAMPAIGN_MS_LINE = "{kind}: {title} — hạn {due}"
 CAMPAIGN_MS_DOCS = " (nộp: {docs})"

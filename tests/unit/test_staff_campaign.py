@@ -341,3 +341,31 @@ def test_cli_campaign_nominations_shows_and_sets_quota_and_late_rule(thidua, db,
         row = s.get(Campaign, campaign.id)
         assert (row.nomination_quota, row.late_nominations) == (2, False)
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "campaign_nomination_rules")).one()
+
+
+async def test_taomoi_asks_the_nomination_quota_with_the_first_round(settings, db, world):
+    chat = staff_chat(settings)
+    with time_machine.travel(NOW, tick=False):
+        await answer_header(chat)
+        await chat.press(chat.labels()[0])                     # all units
+        await chat.press(texts.kind_label("nomination"))
+        await chat.send("Đề cử gương điển hình tiên tiến quý IV/2026")
+        await chat.send("31/12/2026")
+        await chat.press(texts.CAMPAIGN_NO_DOCS)
+        assert texts.CAMPAIGN_ASK_QUOTA in chat.text and chat.labels() == ["1", "2", "3"]
+        await chat.send("0")
+        assert texts.CAMPAIGN_BAD_QUOTA.format(max=50) in chat.text
+        await chat.send("2")
+        assert texts.CAMPAIGN_QUOTA_SET.format(quota=2) in chat.text and texts.CAMPAIGN_ASK_MORE in chat.text
+        await chat.press(texts.CAMPAIGN_ADD_MORE)               # a second round: not asked again
+        await chat.press(texts.kind_label("nomination"))
+        await chat.send("Đề cử gương điển hình tiên tiến quý I/2027")
+        await chat.send("31/3/2027")
+        await chat.press(texts.CAMPAIGN_NO_DOCS)
+        assert texts.CAMPAIGN_ASK_MORE in chat.text and texts.CAMPAIGN_ASK_QUOTA not in chat.text
+        await chat.press(texts.CAMPAIGN_NO_MORE)
+        await chat.press(texts.CAMPAIGN_SKIP)
+        assert texts.CAMPAIGN_SUMMARY_QUOTA.format(quota=2).strip() in chat.text
+        await chat.press(texts.CAMPAIGN_SAVE)
+    with db() as s:
+        assert s.exec(select(Campaign)).one().nomination_quota == 2
