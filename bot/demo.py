@@ -229,7 +229,7 @@ async def nominate(demo: Demo) -> None:
     await hoa.expect_reply(contains="Số tiếp nhận: DC-")
 
 
-@scene("Phòng duyệt đề cử, xuất danh sách; /tiendo ghi Nguyễn Trãi «Đã duyệt» cho đợt đề cử")
+@scene("Phòng duyệt đề cử, xem bình xét theo cụm, xuất danh sách; /tiendo ghi Nguyễn Trãi «Đã duyệt»")
 async def review_nomination(demo: Demo) -> None:
     staff = demo.env.users[STAFF_ID]
     await staff.send("/dscu")
@@ -241,6 +241,8 @@ async def review_nomination(demo: Demo) -> None:
     await staff.press("Duyệt", await staff.expect_reply(contains="Nguyễn Thị Thu Hà"))
     await staff.expect_reply(contains="Đã duyệt đề cử")
     await demo.env.users[SCHOOLS[2][4]].expect_reply(contains="DUYỆT")
+    await staff.press("Bình xét theo cụm", await staff.expect_reply(contains="Đợt đang nhận"))
+    await staff.press("Quay lại danh sách", await staff.expect_reply(contains="theo cụm thi đua"))
     await staff.press("Xuất Excel", await staff.expect_reply(contains="Đợt đang nhận"))
     await staff.expect_reply(contains="Danh sách đề cử")
     await staff.press("Đóng", await staff.expect_reply(contains="Đợt đang nhận"))

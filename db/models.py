@@ -203,6 +203,7 @@ class Submission(SQLModel, table=True):
     note: str | None = None
     late: bool = False
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    nomination_id: int | None = Field(default=None, foreign_key="nomination.id")  # the nominee a dossier supports
     submitted_at: datetime = _ts(default_factory=utcnow)
     reviewed_at: datetime | None = _ts(default=None)
     reviewed_by_staff_id: int | None = Field(default=None, foreign_key="staff.id")

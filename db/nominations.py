@@ -207,6 +207,13 @@ def files_of(session: Session, nomination_id: int) -> Sequence[StoredFile]:
                         .where(NominationFile.nomination_id == nomination_id).order_by(NominationFile.position)).all()
 
 
+def live_of_unit_in_campaign(session: Session, unit_id: int, campaign_id: int) -> Sequence[Nomination]:
+    """The unit's nominations in this campaign that stand (submitted or accepted): what a dossier may support."""
+    return session.exec(select(Nomination).where(
+        Nomination.unit_id == unit_id, Nomination.campaign_id == campaign_id,
+        Nomination.status.in_(ACTIVE)).order_by(Nomination.submitted_at, Nomination.id)).all()
+
+
 def live_amendment(session: Session, nomination_id: int) -> Nomination | None:
     """The nomination that corrects this (returned) one and still stands, if any."""
     return session.exec(select(Nomination).where(
@@ -247,11 +254,12 @@ def required_documents(milestone: Milestone, default: list[str]) -> list[str]:
 
 def create_dossier_submission(session: Session, *, unit_id: int, milestone: Milestone, contact_id: int | None,
                               now: datetime, late: bool, year: int,
-                              labelled_file_ids: list[tuple[str, int]]) -> Submission:
+                              labelled_file_ids: list[tuple[str, int]], nomination_id: int | None = None
+                              ) -> Submission:
     """A new version of the unit's submission for this milestone, one SubmissionFile per file with its line."""
     sub = Submission(reference=submission_ops.next_reference(session, "HS", year), unit_id=unit_id,
                      milestone_id=milestone.id, version=submission_ops.next_version(session, unit_id, milestone.id),
-                     late=late, contact_id=contact_id, submitted_at=now)
+                     late=late, contact_id=contact_id, submitted_at=now, nomination_id=nomination_id)
     session.add(sub)
     session.flush()
     session.add_all([SubmissionFile(submission_id=sub.id, stored_file_id=fid, position=i, document_label=label)

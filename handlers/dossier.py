@@ -19,6 +19,7 @@ from handlers.nominate import files_arriving, same_unit, store_refs
 
 
 class S(StrEnum):
+    nominee = "nominee"
     checklist = "checklist"
     upload = "upload"
 
@@ -52,7 +53,30 @@ class DossierFlow(Flow):
         if m is None:
             return done(texts.DOSSIER_NOT_ALLOWED)
         data["milestone_id"], data["docs"], data["unit_id"] = m.id, {}, ctx.contact.unit_id
+        nominees = nominations.live_of_unit_in_campaign(ctx.session, ctx.contact.unit_id, m.campaign_id)
+        if nominees:
+            return self._ask_nominee(nominees)
         return self._checklist(ctx, data)
+
+    def _ask_nominee(self, nominees, *before: str) -> Step:
+        """Which nominee the dossier supports, when the unit has some in this campaign (or none: the unit's)."""
+        buttons = [[Choice(texts.DOSSIER_NOMINEE_BUTTON.format(reference=n.reference, name=n.nominee_name),
+                           f"n:{n.id}")] for n in nominees]
+        buttons.append([Choice(texts.DOSSIER_NO_NOMINEE, "none")])
+        return goto(S.nominee, *before, OutMessage(texts.DOSSIER_ASK_NOMINEE, choices=buttons))
+
+    async def on_nominee(self, ctx: Ctx, data: dict, inp) -> Step:
+        m = self._milestone(ctx, data)
+        nominees = {f"n:{n.id}": n for n in
+                    nominations.live_of_unit_in_campaign(ctx.session, ctx.contact.unit_id, m.campaign_id)}
+        if inp.choice == "none":
+            data["nomination_id"] = None
+            return self._checklist(ctx, data)
+        chosen = nominees.get(inp.choice or "")
+        if chosen is None:
+            return self._ask_nominee(list(nominees.values()), texts.EXPECT_CHOICE)
+        data["nomination_id"] = chosen.id
+        return self._checklist(ctx, data, texts.DOSSIER_NOMINEE_CHOSEN.format(name=chosen.nominee_name))
 
     async def handle(self, ctx: Ctx, state: str, data: dict, inp) -> Step:
         if not same_unit(ctx, data):
@@ -141,9 +165,16 @@ class DossierFlow(Flow):
         sub = nominations.create_dossier_submission(
             ctx.session, unit_id=ctx.contact.unit_id, milestone=m, contact_id=ctx.contact.id, now=ctx.now,
             late=nominations.deadline_passed(m, ctx.now, ctx.tz),
-            year=texts.local(ctx.now, ctx.tz).year, labelled_file_ids=labelled)
+            year=texts.local(ctx.now, ctx.tz).year, labelled_file_ids=labelled,
+            nomination_id=self._still_live(ctx, data.get("nomination_id")))
         ctx.audit("dossier_submitted", f"submission:{sub.id}", reference=sub.reference, files=len(labelled))
         return done(self._receipt(ctx, data, m, labels, sub))
+
+    @staticmethod
+    def _still_live(ctx: Ctx, nomination_id: int | None) -> int | None:
+        """The nominee chosen, unless it was withdrawn or returned meanwhile (then the dossier is the unit's)."""
+        n = nominations.get(ctx.session, nomination_id) if nomination_id else None
+        return n.id if n is not None and n.unit_id == ctx.contact.unit_id and n.status in nominations.ACTIVE else None
 
     def _receipt(self, ctx: Ctx, data: dict, m: Milestone, labels: list[str], sub) -> str:
         lines = [texts.DOSSIER_RECEIPT_LINE.format(label=label, files=", ".join(f["name"] for f in data["docs"][str(i)]))

@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot import texts
+from db import nominations
 from db import campaigns as campaign_ops
 from db import people
 from db import progress as progress_db
@@ -232,6 +233,9 @@ class ReviewFlow(CampaignStaffFlow):
                        files=[OutFile(stored_file_id=f.id, name=f.original_name)])
             for i, (link, f) in enumerate(files, start=1)]
         lines = [self.detail(ctx, sub, unit, len(files))]
+        nominee = nominations.get(ctx.session, sub.nomination_id) if sub.nomination_id else None
+        if nominee is not None:
+            lines.append(texts.REVIEW_DOSSIER_FOR.format(reference=nominee.reference, name=nominee.nominee_name))
         if sub.status != SUBMITTED:
             lines.append(self.already(ctx, sub))
         if note:

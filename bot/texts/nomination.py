@@ -128,6 +128,10 @@ DOSSIER_DEFAULT_DOCUMENTS = [
     "Tóm tắt thành tích",
 ]
 DOSSIER_NOT_ALLOWED = "Hồ sơ này không dành cho đơn vị của bạn, hoặc không còn nhận."
+DOSSIER_ASK_NOMINEE = "Hồ sơ khen thưởng này đề nghị cho ai? Chọn đề cử của đơn vị mà hồ sơ đi kèm:"
+DOSSIER_NOMINEE_BUTTON = "{reference} · {name}"
+DOSSIER_NO_NOMINEE = "Hồ sơ của đơn vị (không kèm đề cử nào)"
+DOSSIER_NOMINEE_CHOSEN = "Hồ sơ này đi kèm đề cử: {name}."
 DOSSIER_CHECKLIST = (
     "Hồ sơ khen thưởng: {title}\nHạn nộp: {due}\n\n{lines}\n\n"
     "Chọn một mục để gửi tệp. Khi đủ tất cả các mục, bấm «Nộp hồ sơ»."

@@ -51,6 +51,7 @@ REVIEW_UNIT_LABEL = "{code} · {name}"
 REVIEW_UNIT_LABEL_STATUS = "{code} · {name} ({status})"
 REVIEW_FILE_CAPTION = "{unit} — tệp {n}/{count}: {name}"
 REVIEW_FILE_ITEM = "{caption}\nMục hồ sơ: {item}"
+REVIEW_DOSSIER_FOR = "Hồ sơ đi kèm đề cử {reference} ({name})."
 REVIEW_DETAIL = (
     "{unit} (mã {code})\n"
     "Mốc: {milestone}\n"

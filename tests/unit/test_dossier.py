@@ -183,3 +183,26 @@ async def test_another_lines_button_switches_line_before_xong_and_files_stay_whe
     # a checklist button of an earlier run of the flow stays stale
     await chat.press_data(checklist["Nộp hồ sơ"])
     assert chat.text == texts.STALE_BUTTON
+
+
+async def test_a_dossier_is_tied_to_the_nominee_it_supports(settings, db, world):
+    from db import nominations
+    from db.models import Nomination
+
+    with db() as s:
+        n = nominations.create(s, Nomination(
+            reference="DC-2026-000009", campaign_id=world["dossier"].campaign_id, milestone_id=world["nomination"].id,
+            unit_id=world["unit"].id, nominee_name="Nguyễn Thị Mai", achievements="Giáo viên giỏi"), [])
+    chat = world["chat"]
+    await chat.send("/thu_hoso")
+    await chat.send(str(world["custom"].id))
+    assert texts.DOSSIER_ASK_NOMINEE in chat.text
+    assert chat.labels() == ["DC-2026-000009 · Nguyễn Thị Mai", texts.DOSSIER_NO_NOMINEE]
+    await chat.press("DC-2026-000009 · Nguyễn Thị Mai")
+    assert texts.DOSSIER_NOMINEE_CHOSEN.format(name="Nguyễn Thị Mai") in chat.text
+    await attach(chat, 1, ("to_trinh.pdf", sample_pdf("tt")))
+    await attach(chat, 2, ("bao_cao.pdf", sample_pdf("bc")))
+    await chat.press("Nộp hồ sơ")
+    with db() as s:
+        sub = s.exec(select(Submission).where(Submission.milestone_id == world["custom"].id)).one()
+        assert sub.nomination_id == n.id

@@ -1,4 +1,4 @@
-"""Nomination rounds that take late entries until staff close them, amendments of returned nominations, and the ones the office forwards upward.
+"""Nomination rounds that take late entries until staff close them, amendments of returned nominations, dossiers tied to their nominee, and the ones the office forwards upward.
 
 Revision ID: 0003
 Revises: 0002
@@ -13,6 +13,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('nomination_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_submission_nomination', 'nomination', ['nomination_id'], ['id'])
     with op.batch_alter_table('campaign', schema=None) as batch_op:
         batch_op.add_column(sa.Column('late_nominations', sa.Boolean(), nullable=False, server_default=sa.true()))
     with op.batch_alter_table('milestone', schema=None) as batch_op:
@@ -34,3 +37,6 @@ def downgrade() -> None:
         batch_op.drop_column('closed_at')
     with op.batch_alter_table('campaign', schema=None) as batch_op:
         batch_op.drop_column('late_nominations')
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_submission_nomination', type_='foreignkey')
+        batch_op.drop_column('nomination_id')
