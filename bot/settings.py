@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # Secret used to sign button data and upload links; derived from the token when unset.
     thidua_secret: str | None = None
     conversation_timeout_minutes: int = 30
+    # Who schools should call with a question the bot cannot answer (name, phone, e-mail), when the plan
+    # of their campaign does not say.
+    thidua_office_contact: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -76,6 +76,14 @@ def open_milestones(session: Session, unit_id: int, campaign_id: int | None = No
             if i.submittable and (campaign_id is None or i.campaign.id == campaign_id)]
 
 
+def plan_contacts(session: Session, unit_id: int) -> list[dict]:
+    """The contacts named by the plans of the launched campaigns the unit takes part in (newest first)."""
+    rows = session.exec(select(Campaign).join(CampaignUnit, (CampaignUnit.campaign_id == Campaign.id)
+                                              & (CampaignUnit.unit_id == unit_id))
+                        .where(Campaign.status == "launched").order_by(Campaign.id.desc())).all()
+    return [c.details["contact"] for c in rows if isinstance(c.details, dict) and isinstance(c.details.get("contact"), dict)]
+
+
 def open_campaigns(session: Session, unit_id: int) -> list[Campaign]:
     """Launched campaigns of the unit that still have something to submit, oldest first."""
     seen: dict[int, Campaign] = {}

@@ -217,8 +217,12 @@ class SubmitReport(Flow):
     title = texts.REPORT_FLOW_TITLE
     audience = CONTACT
 
-    async def begin(self, ctx: Ctx, data: dict, milestone_id: int | None = None, **_) -> Step:
+    async def begin(self, ctx: Ctx, data: dict, milestone_id: int | None = None,
+                    pending_files: list[dict] | None = None, **_) -> Step:
+        """pending_files: a file sent outside any flow; it waits until the school says where it goes."""
         data.update(unit_id=ctx.contact.unit_id, files=[], note=None)
+        if pending_files:
+            data["pending"] = pending_files
         if milestone_id is not None:
             data["milestone_id"] = milestone_id
             item = _target(ctx, data)
@@ -228,10 +232,12 @@ class SubmitReport(Flow):
             return goto(S.files, _ask_files(ctx, item))
         campaigns = reports.open_campaigns(ctx.session, ctx.contact.unit_id)
         if not campaigns:
-            return done(texts.REPORT_NOTHING_OPEN)
-        if len(campaigns) == 1:
-            return self._choose_milestone(ctx, data, campaigns[0].id)
-        return goto(S.campaign, _campaign_menu(campaigns))
+            return done(texts.REPORT_NOTHING_OPEN_FOR_FILE if pending_files else texts.REPORT_NOTHING_OPEN)
+        step = (self._choose_milestone(ctx, data, campaigns[0].id) if len(campaigns) == 1
+                else goto(S.campaign, _campaign_menu(campaigns)))
+        if pending_files:
+            step.replies.insert(0, OutMessage(texts.REPORT_FILE_WHICH_MILESTONE.format(count=len(pending_files))))
+        return step
 
     async def handle(self, ctx: Ctx, state: str, data: dict, inp: Inbound) -> Step:
         # the chat may have been unbound or moved to another unit since the flow began
@@ -267,8 +273,13 @@ class SubmitReport(Flow):
         if other:
             if other not in engine.FLOWS:
                 return done(texts.REPORT_NOT_AVAILABLE.format(title=item.milestone.title))
-            return Step([], None, then=(other, {"milestone_id": item.milestone.id}))
+            resend = [OutMessage(texts.REPORT_PENDING_RESEND)] if data.get("pending") else []
+            return Step(resend, None, then=(other, {"milestone_id": item.milestone.id}))
         data["milestone_id"] = item.milestone.id
+        pending = data.pop("pending", None)
+        if pending:   # the file that started it all goes in first
+            problems = self._take_files(data, [IncomingFile(**f) for f in pending])
+            return goto(S.files, _files_so_far(data, *problems))
         return goto(S.files, _ask_files(ctx, item))
 
     async def on_files(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:

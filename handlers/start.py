@@ -1,8 +1,10 @@
 """/start (with or without an invite token), /help and the main menu."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from bot import texts
-from db import invites, people
+from db import invites, people, reports
 from handlers.engine import ANYONE, Ctx, action, action_choice, command
 from handlers.io import OutMessage
 
@@ -85,4 +87,20 @@ async def fallback(ctx: Ctx):
         return OutMessage(texts.NOT_BOUND)
     if ctx.staff:
         return OutMessage(texts.HELP_STAFF)
-    return main_menu(texts.NOT_UNDERSTOOD)
+    if ctx.inbound.files:   # a file sent straight to the bot: it is a submission; ask where it goes
+        return await ctx.start_flow("submit_report", pending_files=[asdict(f) for f in ctx.inbound.files])
+    return main_menu(texts.FREE_TEXT_REPLY.format(contact=office_contact(ctx)))
+
+
+def office_contact(ctx: Ctx) -> str:
+    """Who the school should ask: the contact its plans name, else the configured one, else its office."""
+    named = [_contact_line(c) for c in reports.plan_contacts(ctx.session, ctx.contact.unit_id)]
+    named = [line for line in dict.fromkeys(named) if line]
+    if named:
+        return "; ".join(named)
+    configured = getattr(ctx.settings, "thidua_office_contact", None) if ctx.settings else None
+    return configured or texts.FREE_TEXT_OFFICE_FALLBACK
+
+
+def _contact_line(contact: dict) -> str:
+    return " — ".join(str(contact[k]).strip() for k in ("name", "phone", "email") if contact.get(k))

@@ -60,6 +60,11 @@ NOT_BOUND = (
 STAFF_ONLY = "Lệnh này chỉ dành cho cán bộ Phòng/Sở. Nếu bạn là cán bộ, hãy nhờ quản trị viên cấp quyền."
 CONTACT_ONLY = "Chức năng này dành cho đầu mối của các đơn vị."
 NOT_UNDERSTOOD = "Tôi chưa hiểu tin nhắn này. Hãy chọn một mục bên dưới hoặc gõ /help."
+FREE_TEXT_REPLY = (
+    "Bot nhận bài nộp và đề cử theo các mục bên dưới, nhưng chưa chuyển được câu hỏi tới cán bộ. "
+    "Nếu cần hỏi, xin liên hệ: {contact}."
+)
+FREE_TEXT_OFFICE_FALLBACK = "bộ phận thi đua của Phòng/Sở Giáo dục và Đào tạo"
 EXPECT_CHOICE = "Hãy chọn một trong các mục bên dưới (hoặc gõ /huy để huỷ)."
 TYPE_NUMBER_HINT = "Gõ số thứ tự để chọn:"
 INTERNAL_ERROR = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Không có gì bị lưu dở dang; bạn hãy thử lại sau ít phút."

@@ -14,6 +14,9 @@ def report_fmt_size(size: int | None) -> str:
 
 REPORT_FLOW_TITLE = "nộp báo cáo"
 REPORT_NOTHING_OPEN = "Hiện đơn vị bạn không có hạng mục nào cần nộp. Gõ /viec để xem việc cần làm."
+REPORT_NOTHING_OPEN_FOR_FILE = "Đã nhận tệp, nhưng hiện đơn vị bạn không có hạng mục nào cần nộp nên tệp chưa được lưu. Gõ /viec để xem việc cần làm."
+REPORT_FILE_WHICH_MILESTONE = "Đã nhận {count} tệp. Tệp này nộp cho hạng mục nào?"
+REPORT_PENDING_RESEND = "Hạng mục này có các bước riêng: khi được hỏi minh chứng hoặc hồ sơ, xin gửi lại tệp."
 REPORT_CHOOSE_CAMPAIGN = "Bạn muốn nộp cho phong trào/kế hoạch nào?"
 REPORT_CHOOSE_MILESTONE = "{campaign}\nChọn hạng mục cần nộp:"
 REPORT_MILESTONE_LINE = "• {title} — hạn {due}{late}{status}"

@@ -308,7 +308,7 @@ async def test_silent_flow_times_out_after_30_minutes(settings, db, world):
         assert engine.expire_conversations(timeout_minutes=30) == 1
         assert state_of(db).flow is None
         await chat.send("Xong")
-    assert texts.NOT_UNDERSTOOD in chat.text and count(db, Submission) == 0
+    assert texts.FREE_TEXT_OFFICE_FALLBACK in chat.text and count(db, Submission) == 0   # the flow is over
 
 
 async def test_flow_resumes_after_a_restart(settings, db, world):
@@ -447,3 +447,41 @@ async def test_an_unreadable_file_is_refused_at_confirm_and_nothing_is_stored(se
     await chat.press("Xong")
     await chat.press("Xác nhận")
     assert "Số tiếp nhận: BC-" in chat.text and count(db, StoredFile) == 1
+
+
+async def test_a_file_sent_outside_any_flow_asks_where_it_goes_and_is_submitted(settings, db, world):
+    chat = FlowChat(settings, USER)
+    await chat.upload("bao_cao_so_ket.pdf", PDF)
+    assert texts.REPORT_FILE_WHICH_MILESTONE.format(count=1) in chat.text
+    assert texts.NOT_UNDERSTOOD not in chat.text
+    await press_value(chat, f"m{world['report'].id}")
+    assert "Đã nhận 1 tệp" in chat.text and "bao_cao_so_ket.pdf" in chat.text     # the file went in first
+    await chat.press("Xong")
+    await chat.press("Bỏ qua")
+    await chat.press("Xác nhận")
+    with db() as s:
+        sub = s.exec(select(Submission)).one()
+        [(_, stored)] = s.exec(select(SubmissionFile, StoredFile).join(
+            StoredFile, StoredFile.id == SubmissionFile.stored_file_id)).all()
+    assert sub.milestone_id == world["report"].id and stored.original_name == "bao_cao_so_ket.pdf"
+    assert stored.sha256 == hashlib.sha256(PDF).hexdigest()
+
+
+async def test_a_file_with_nothing_open_is_not_silently_dropped(settings, db, world):
+    chat = FlowChat(settings, 777)
+    lone = seed.unit("TH09", "Trường không có kế hoạch")
+    seed.contact(lone.id, 777, channel="test")
+    await chat.upload("tep.pdf", PDF)
+    assert chat.text == texts.REPORT_NOTHING_OPEN_FOR_FILE
+    assert count(db, Submission) == 0
+
+
+async def test_free_text_outside_a_flow_gets_the_offices_contact(settings, db, world):
+    from db.models import Campaign
+    chat = FlowChat(settings, USER)
+    await chat.send("nộp ở đâu ạ?")
+    assert texts.FREE_TEXT_OFFICE_FALLBACK in chat.text and texts.NOT_UNDERSTOOD not in chat.text
+    with db() as s:   # the plan named someone: that is who the school is told to call
+        s.get(Campaign, world["campaign"].id).details = {"contact": {"name": "Chị Hạnh", "phone": "0912 345 678"}}
+    await chat.send("cho em hỏi hạn nộp")
+    assert "Chị Hạnh — 0912 345 678" in chat.text
