@@ -76,6 +76,17 @@ def open_milestones(session: Session, unit_id: int, campaign_id: int | None = No
             if i.submittable and (campaign_id is None or i.campaign.id == campaign_id)]
 
 
+def office_steps(session: Session, unit_id: int, after: datetime) -> list[tuple[Campaign, Milestone]]:
+    """The office's own steps (nobody submits) still ahead, in launched campaigns the unit takes part in."""
+    q = (select(Campaign, Milestone)
+         .join(CampaignUnit, (CampaignUnit.campaign_id == Campaign.id) & (CampaignUnit.unit_id == unit_id))
+         .join(Milestone, Milestone.campaign_id == Campaign.id)
+         .where(Campaign.status == "launched", Milestone.deleted_at.is_(None), campaign_ops.not_template(),
+                Milestone.units_act == False, Milestone.due_at >= after)  # noqa: E712
+         .order_by(Milestone.due_at, Milestone.id))
+    return list(session.exec(q).all())
+
+
 def plan_contacts(session: Session, unit_id: int) -> list[dict]:
     """The contacts named by the plans of the launched campaigns the unit takes part in (newest first)."""
     rows = session.exec(select(Campaign).join(CampaignUnit, (CampaignUnit.campaign_id == Campaign.id)

@@ -21,6 +21,7 @@ from db import scope
 from db.models import Broadcast, Campaign, Contact, OutboxStatus, Staff, Unit
 from db.outbox import Outgoing, enqueue
 from handlers.engine import CONTACT, STAFF, Ctx, Flow, Step, action, action_choice, command, done, flow, goto
+from handlers import milestone_lines
 from handlers.io import Choice, Inbound, OutFile, OutMessage
 
 CAPTION_BUDGET = 1000      # the launch text is the caption of the plan document (Telegram: 1024)
@@ -64,8 +65,7 @@ def _period_line(campaign: Campaign) -> str:
 
 def launch_text(session: Session, campaign: Campaign, tz: ZoneInfo) -> str:
     """The launch text, kept within a document caption: milestones beyond the budget are summarised."""
-    lines = [texts.LAUNCH_MILESTONE_LINE.format(due=texts.fmt_date(m.due_at, tz), title=m.title)
-             for m in campaign_ops.milestones(session, campaign.id)]
+    lines = [milestone_lines.for_units(m, tz) for m in campaign_ops.milestones(session, campaign.id)]
     for shown in range(len(lines), -1, -1):
         block = lines[:shown] + ([texts.LAUNCH_MORE_MILESTONES.format(n=len(lines) - shown)] if shown < len(lines) else [])
         milestones = "\n".join([texts.LAUNCH_MILESTONES_HEAD] + block) if lines else ""

@@ -14,7 +14,7 @@ from db.models import MilestoneKind
 from handlers import engine
 from db.files import Blob
 from handlers.engine import CONTACT, Ctx, Flow, Step, action, command, done, fetch, flow, goto
-from handlers import attachments, fetching
+from handlers import attachments, fetching, milestone_lines
 from handlers import uploads as upload_page
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.planning import days_between, to_local
@@ -97,6 +97,9 @@ def _ask_files(ctx: Ctx, item: reports.UnitMilestone) -> OutMessage:
     late = texts.REPORT_LATE_MARK if _is_late(ctx, item) else ""
     text = texts.REPORT_ASK_FILES.format(campaign=item.campaign.title, milestone=item.milestone.title,
                                          due=_due(ctx, item), late=late)
+    docs = milestone_lines.documents(item.milestone)
+    if docs:
+        text += texts.REPORT_ASK_FILES_DOCUMENTS.format(docs="\n".join(f"• {d}" for d in docs))
     if upload_page.needs_upload_page(ctx):  # Zalo sends photos only: scanned pages, or documents via the page
         return OutMessage(text + "\n\n" + texts.REPORT_ZALO_HINT, choices=[[Choice(texts.REPORT_BTN_DONE, "done")],
                                                                            _cancel_row()],

@@ -10,7 +10,7 @@ from itertools import groupby
 from bot import texts
 from db import reports
 from db.models import MilestoneKind
-from handlers import engine
+from handlers import engine, milestone_lines
 from handlers.engine import CONTACT, Ctx, action, action_choice, command
 from handlers.io import OutMessage
 from schedules.planning import days_between
@@ -18,6 +18,7 @@ from schedules.planning import days_between
 MAX_LINES_PER_CAMPAIGN = 8
 MAX_CAMPAIGNS = 6
 MAX_BUTTONS = 8
+MAX_OFFICE_STEPS = 4
 BUTTON_TITLE_CHARS = 28
 
 
@@ -46,6 +47,9 @@ def _line(ctx: Ctx, item: reports.UnitMilestone) -> str:
         days = texts.days_phrase(days_between(item.milestone.due_at, ctx.now, ctx.tz))
         return texts.TODO_EVENT_LINE.format(title=item.milestone.title, due=due, days=days)
     line = texts.TODO_LINE.format(title=item.milestone.title, due=due, status=_status(ctx, item))
+    docs = milestone_lines.documents(item.milestone)
+    if docs and item.owed:
+        line += texts.TODO_DOCUMENTS.format(docs="; ".join(docs))
     if item.status == "returned" and item.comment:
         line += texts.TODO_RETURN_COMMENT.format(comment=item.comment)
     return line
@@ -99,6 +103,9 @@ def todo_message(ctx: Ctx) -> OutMessage:
         lines += _campaign_block(ctx, group)
     if len(by_campaign) > MAX_CAMPAIGNS:
         lines.append(texts.TODO_MORE_CAMPAIGNS.format(count=len(by_campaign) - MAX_CAMPAIGNS))
+    steps = reports.office_steps(ctx.session, unit.id, ctx.now)[:MAX_OFFICE_STEPS]
+    if steps:
+        lines += [texts.TODO_INFO_HEAD] + [milestone_lines.for_units(m, ctx.tz) for _, m in steps]
     owed = sorted((i for i in items if i.owed), key=lambda i: (i.milestone.due_at, i.milestone.id))
     lines.append(texts.TODO_OWED_COUNT.format(count=len(owed)) if owed else texts.TODO_ALL_DONE)
     if ctx.conv.flow:

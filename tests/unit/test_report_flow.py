@@ -485,3 +485,12 @@ async def test_free_text_outside_a_flow_gets_the_offices_contact(settings, db, w
         s.get(Campaign, world["campaign"].id).details = {"contact": {"name": "Chị Hạnh", "phone": "0912 345 678"}}
     await chat.send("cho em hỏi hạn nộp")
     assert "Chị Hạnh — 0912 345 678" in chat.text
+
+
+async def test_the_file_step_lists_the_documents_the_milestone_asks_for(settings, db, world):
+    from db.models import Milestone
+    with db() as s:
+        s.get(Milestone, world["report"].id).required_documents = ["Báo cáo sơ kết", "Biểu mẫu số liệu 01"]
+    chat = FlowChat(settings, USER)
+    await to_files_step(chat, world["report"].id)
+    assert texts.REPORT_ASK_FILES_DOCUMENTS.format(docs="• Báo cáo sơ kết\n• Biểu mẫu số liệu 01") in chat.text
