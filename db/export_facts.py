@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from db import campaigns as campaign_ops
+from db import progress
 from db import standing
 from db.models import (Milestone, MilestoneKind, Nomination, NominationFile, NominationStatus, Staff, StoredFile,
                        SubmissionFile, Unit)
@@ -81,12 +82,23 @@ class ExportMilestone:
 
 
 @dataclass
+class UnreachedUnit:
+    """A unit no message reaches: whom to phone instead."""
+    code: str
+    name: str
+    cluster: str | None
+    liaison: str | None
+    phone: str | None
+
+
+@dataclass
 class ExportData:
     campaign_id: int
     title: str
     doc_number: str | None
     unit_count: int
     milestones: list[ExportMilestone]
+    unreached: list[UnreachedUnit] = field(default_factory=list)
 
 
 def export_data(session: Session, campaign_id: int) -> ExportData | None:
@@ -119,7 +131,9 @@ def export_data(session: Session, campaign_id: int) -> ExportData | None:
             em.rows.append(_row(u, st, len(unit_files), reviewers))
             em.files += [ExportFile(u.code, u.name, f.id, f.sha256, f.original_name, item) for f, item in unit_files]
         out.append(em)
-    return ExportData(campaign.id, campaign.title, campaign.doc_number, len(units), out)
+    unreached = [UnreachedUnit(u.code, u.name, u.cluster, u.liaison_name, u.liaison_phone)
+                 for u in progress.unreached_units(session, campaign_id).items]
+    return ExportData(campaign.id, campaign.title, campaign.doc_number, len(units), out, unreached)
 
 
 def _is_round(milestones: list[Milestone], milestone_id: int) -> bool:

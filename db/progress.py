@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from db import campaigns as campaign_ops
 from db import standing
 from db import submissions as sub_ops
-from db.models import Broadcast, CampaignUnit, Milestone, Staff, Submission, SubmissionStatus, Unit
+from db.models import Broadcast, CampaignUnit, Contact, Milestone, Staff, Submission, SubmissionStatus, Unit
 
 T = TypeVar("T")
 MISSING = sub_ops.MISSING
@@ -104,6 +104,42 @@ def late_units(session: Session, milestone: Milestone, page: int, per_page: int
                ) -> Page[tuple[Unit, standing.Standing]]:
     """Units whose latest work on this milestone came in after the deadline."""
     return _units_page(session, milestone, page, per_page, late=True)
+
+
+# ------------------------------------------------------------------------------------------- who to phone
+
+@dataclass
+class Reach:
+    """Who answers for a unit: its bound contacts that the bot can reach, and the roster's liaison."""
+    contacts: list[str]           # display names of reachable bound contacts
+    liaison: str | None           # the roster's người đầu mối
+    phone: str | None             # the roster's phone number
+
+
+def reach_of(session: Session, campaign_id: int, units: Sequence[Unit]) -> dict[int, Reach]:
+    """unit id -> Reach, in one query for the page of units shown."""
+    names: dict[int, list[str]] = {u.id: [] for u in units}
+    for c in campaign_ops.contacts(session, campaign_id, unit_ids=list(names), reachable_only=True):
+        names[c.unit_id].append(c.display_name or c.chat_id)
+    return {u.id: Reach(names[u.id], u.liaison_name, u.liaison_phone) for u in units}
+
+
+def _unreached_where(campaign_id: int):
+    reachable = (select(Contact.id).where(Contact.unit_id == Unit.id, Contact.reachable == True)  # noqa: E712
+                 .exists())
+    return (CampaignUnit.campaign_id == campaign_id, ~reachable)
+
+
+def unreached_units(session: Session, campaign_id: int, page: int = 0, per_page: int | None = None) -> Page[Unit]:
+    """Units of the campaign no message can reach (no bound contact, or all of them blocked the bot)."""
+    where = _unreached_where(campaign_id)
+    base = select(Unit).join(CampaignUnit, CampaignUnit.unit_id == Unit.id).where(*where)
+    total = session.exec(select(func.count()).select_from(Unit).join(
+        CampaignUnit, CampaignUnit.unit_id == Unit.id).where(*where)).one()
+    per_page = per_page or max(total, 1)
+    page = clamp_page(page, total, per_page)
+    items = session.exec(base.order_by(Unit.code).offset(page * per_page).limit(per_page)).all()
+    return Page(list(items), total, page, per_page)
 
 
 # ------------------------------------------------------------------------------------------- review

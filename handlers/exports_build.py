@@ -202,13 +202,15 @@ def write_xlsx(fh: BinaryIO, data: ExportData, tz: ZoneInfo, now_utc: datetime) 
     rounds = [m for m in data.milestones if m.is_round]
     names = unique_names([sheet_name(milestone_label(m)) for m in data.milestones]
                          + [sheet_name(texts.EXPORT_ROUND_SHEET.format(period=m.period_label or m.title)) for m in rounds],
-                         SHEET_MAX, reserved=[texts.EXPORT_SUMMARY_SHEET])
+                         SHEET_MAX, reserved=[texts.EXPORT_SUMMARY_SHEET, texts.EXPORT_UNREACHED_SHEET])
     milestone_names, round_names = names[:len(data.milestones)], names[len(data.milestones):]
     _write_summary(wb.create_sheet(texts.EXPORT_SUMMARY_SHEET), data, milestone_names, tz, now_utc)
     for m, name in zip(data.milestones, milestone_names):
         _write_milestone(wb.create_sheet(name), m, tz)
     for m, name in zip(rounds, round_names):
         _write_round(wb.create_sheet(name), m, tz)
+    if data.unreached:
+        _write_unreached(wb.create_sheet(texts.EXPORT_UNREACHED_SHEET), data)
     wb.save(fh)
 
 
@@ -277,6 +279,15 @@ def _write_round(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
                    n.award_form or "", texts.EXPORT_STATUS.get(n.status, n.status),
                    _styled(ws, _local(n.submitted_at, tz).date(), number_format="DD/MM/YYYY"),
                    texts.EXPORT_YES if n.late else "", n.reference, texts.EXPORT_YES if n.forwarded else ""])
+
+
+def _write_unreached(ws, data: ExportData) -> None:
+    """The schools staff must phone: no bound contact that a message reaches."""
+    _widths(ws, [6, 12, 40, 14, 28, 16])
+    ws.freeze_panes = "A2"
+    ws.append([_styled(ws, h, bold=True) for h in texts.EXPORT_UNREACHED_HEADERS])
+    for i, u in enumerate(data.unreached, start=1):
+        ws.append([i, u.code, u.name, u.cluster or "", u.liaison or "", u.phone or ""])
 
 
 def _note(r: ExportRow) -> str:

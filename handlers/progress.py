@@ -149,6 +149,18 @@ def page_label(page: progress_db.Page) -> str:
     return texts.PROGRESS_PAGE.format(page=page.page + 1, pages=page.pages)
 
 
+LISTS = ("missing", "late", "unreached")
+
+
+def reach_suffix(reach: progress_db.Reach) -> str:
+    """ — Cô Lan · đầu mối Nguyễn Văn A, 0912 345 678 — or a warning that no message reaches the unit."""
+    who = [", ".join(reach.contacts)] if reach.contacts else [texts.PROGRESS_NOBODY_BOUND]
+    roster = ", ".join(p for p in (reach.liaison, reach.phone) if p)
+    if roster:
+        who.append(texts.PROGRESS_ROSTER.format(roster=roster))
+    return texts.PROGRESS_REACH.format(who=" · ".join(who))
+
+
 def cluster_suffix(cluster: str | None) -> str:
     return texts.PROGRESS_CLUSTER.format(cluster=cluster) if cluster else ""
 
@@ -177,6 +189,9 @@ class ProgressFlow(CampaignStaffFlow):
     async def on_overview(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         if inp.choice == "done":
             return done(texts.PROGRESS_CLOSED)
+        if inp.choice == "unreached":
+            data.update(milestone_id=None, which="unreached", page=0)
+            return self.unit_list(ctx, data)
         milestone = chosen_milestone(ctx, data, inp)
         if milestone is None:
             return self.overview(ctx, data, with_chart=False, note=texts.EXPECT_CHOICE)
@@ -189,8 +204,8 @@ class ProgressFlow(CampaignStaffFlow):
             return done(texts.PROGRESS_CLOSED)
         if choice == "back":
             return self.overview(ctx, data, with_chart=False)
-        if choice == "toggle":
-            data.update(which="late" if data.get("which") == "missing" else "missing", page=0)
+        if choice in LISTS:
+            data.update(which=choice, page=0)
         elif not turn_page(data, choice):
             return self.unit_list(ctx, data, note=texts.EXPECT_CHOICE)
         return self.unit_list(ctx, data)
@@ -209,7 +224,8 @@ class ProgressFlow(CampaignStaffFlow):
         lines += [self.line(ctx, i, m, counts[m.id]) for i, m in enumerate(milestones, start=1)]
         lines += [note or texts.PROGRESS_PICK_LIST]
         menu = milestone_menu(milestones, [f"{i}. {m.title}" for i, m in enumerate(milestones, start=1)],
-                              clip("\n".join(lines)), extra=[Choice(texts.PROGRESS_BTN_DONE, "done")])
+                              clip("\n".join(lines)), extra=[Choice(texts.PROGRESS_BTN_SHOW["unreached"], "unreached"),
+                                                               Choice(texts.PROGRESS_BTN_DONE, "done")])
         return goto(S.overview, *replies, menu)
 
     @staticmethod
@@ -230,31 +246,45 @@ class ProgressFlow(CampaignStaffFlow):
                           files=[OutFile(stored_file_id=stored.id, name=stored.original_name, kind="photo")])
 
     def unit_list(self, ctx: Ctx, data: dict, note: str | None = None) -> Step:
+        """One of three lists: not submitted, late (both for the chosen milestone), or the campaign's units
+        no message reaches. Each line says whom to phone."""
+        which = data.get("which", "missing")
+        campaign = current_campaign(ctx, data)
         milestone = current_milestone(ctx, data)
-        if milestone is None:
+        if campaign is None or (milestone is None and which != "unreached"):
             return done(texts.PROGRESS_GONE)
-        late = data.get("which") == "late"
-        page = (progress_db.late_units if late else progress_db.missing_units)(
-            ctx.session, milestone, data.get("page", 0), PER_PAGE)
+        if which == "unreached":
+            page = progress_db.unreached_units(ctx.session, campaign.id, data.get("page", 0), PER_PAGE)
+            units = page.items
+            head = texts.PROGRESS_LIST_UNREACHED.format(title=campaign.title, total=page.total, page=page_label(page))
+        else:
+            page = (progress_db.late_units if which == "late" else progress_db.missing_units)(
+                ctx.session, milestone, data.get("page", 0), PER_PAGE)
+            units = [u for u, _ in page.items]
+            head = (texts.PROGRESS_LIST_LATE if which == "late" else texts.PROGRESS_LIST_MISSING).format(
+                milestone=milestone.title, total=page.total, page=page_label(page))
         data["page"] = page.page
-        head = (texts.PROGRESS_LIST_LATE if late else texts.PROGRESS_LIST_MISSING).format(
-            milestone=milestone.title, total=page.total, page=page_label(page))
-        lines = [head] + [self.unit_line(ctx, page.page * PER_PAGE + i, item, late)
-                          for i, item in enumerate(page.items, start=1)]
+        reach = progress_db.reach_of(ctx.session, campaign.id, units)
+        lines = [head] + [self.unit_line(ctx, page.page * PER_PAGE + i, item, which, reach[unit.id])
+                          for i, (item, unit) in enumerate(zip(page.items, units), start=1)]
         if not page.items:
-            lines.append(texts.PROGRESS_EMPTY_LATE if late else texts.PROGRESS_EMPTY_MISSING)
+            lines.append(texts.PROGRESS_EMPTY[which])
         if note:
             lines.append(note)
-        toggle = texts.PROGRESS_BTN_SHOW_MISSING if late else texts.PROGRESS_BTN_SHOW_LATE
-        rows = [r for r in (pager(page), [Choice(toggle, "toggle")],
+        others = [Choice(texts.PROGRESS_BTN_SHOW[w], w) for w in LISTS
+                  if w != which and (milestone is not None or w == "unreached")]
+        rows = [r for r in (pager(page), others,
                             [Choice(texts.PROGRESS_BTN_BACK, "back"), Choice(texts.PROGRESS_BTN_DONE, "done")]) if r]
         return goto(S.units, OutMessage(clip("\n".join(lines)), choices=rows))
 
     @staticmethod
-    def unit_line(ctx: Ctx, n: int, item, late: bool) -> str:
-        unit, standing = item
-        if late:
-            return texts.PROGRESS_LATE_LINE.format(n=n, code=unit.code, name=unit.name,
+    def unit_line(ctx: Ctx, n: int, item, which: str, reach: progress_db.Reach) -> str:
+        unit = item if which == "unreached" else item[0]
+        if which == "late":
+            line = texts.PROGRESS_LATE_LINE.format(n=n, code=unit.code, name=unit.name,
                                                    cluster=cluster_suffix(unit.cluster),
-                                                   at=texts.fmt_datetime(standing.submitted_at, ctx.tz))
-        return texts.PROGRESS_UNIT_LINE.format(n=n, code=unit.code, name=unit.name, cluster=cluster_suffix(unit.cluster))
+                                                   at=texts.fmt_datetime(item[1].submitted_at, ctx.tz))
+        else:
+            line = texts.PROGRESS_UNIT_LINE.format(n=n, code=unit.code, name=unit.name,
+                                                   cluster=cluster_suffix(unit.cluster))
+        return line + reach_suffix(reach)

@@ -31,11 +31,22 @@ PROGRESS_LIST_MISSING = "«{milestone}» — chưa nộp: {total} đơn vị ({p
 PROGRESS_LIST_LATE = "«{milestone}» — nộp muộn: {total} đơn vị ({page})"
 PROGRESS_EMPTY_MISSING = "Tất cả các đơn vị đã nộp mốc này."
 PROGRESS_EMPTY_LATE = "Không có đơn vị nào nộp muộn mốc này."
+PROGRESS_LIST_UNREACHED = "«{title}» — đơn vị chưa có người nhận tin: {total} ({page})\nCác đơn vị này không nhận được tin phát động và nhắc hạn; hãy gọi điện và gửi mã mời."
+PROGRESS_EMPTY = {
+    "missing": PROGRESS_EMPTY_MISSING,
+    "late": PROGRESS_EMPTY_LATE,
+    "unreached": "Đơn vị nào cũng đã có người nhận tin.",
+}
+PROGRESS_REACH = " — {who}"
+PROGRESS_NOBODY_BOUND = "chưa có người nhận tin"
+PROGRESS_ROSTER = "đầu mối {roster}"
 PROGRESS_UNIT_LINE = "{n}. {code} — {name}{cluster}"
 PROGRESS_LATE_LINE = "{n}. {code} — {name}{cluster} (nộp lúc {at})"
 PROGRESS_CLUSTER = " [{cluster}]"
 PROGRESS_BTN_SHOW_LATE = "Xem nộp muộn"
 PROGRESS_BTN_SHOW_MISSING = "Xem chưa nộp"
+PROGRESS_BTN_SHOW = {"missing": PROGRESS_BTN_SHOW_MISSING, "late": PROGRESS_BTN_SHOW_LATE,
+                     "unreached": "Chưa có người nhận tin"}
 PROGRESS_CLOSED = "Đã đóng bảng tiến độ. Gõ /tiendo để xem lại."
 
 # ---------------------------------------------------------------------------------------- /duyet
@@ -159,6 +170,8 @@ EXPORT_STATUS = {
     "accepted": "Đã duyệt",
     "returned": "Bị trả lại",
 }
+EXPORT_UNREACHED_SHEET = "Chưa có người nhận tin"
+EXPORT_UNREACHED_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Người đầu mối", "Điện thoại"]
 EXPORT_ROUND_SHEET = "Danh sách đề cử {period}"
 EXPORT_ROUND_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Họ và tên / Tên tập thể", "Chức vụ / Đặc điểm",
                         "Tóm tắt thành tích", "Hình thức đề nghị", "Trạng thái", "Ngày nộp", "Muộn", "Số hiệu",

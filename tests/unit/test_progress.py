@@ -98,15 +98,16 @@ async def test_tiendo_shows_counts_chart_and_pages(campaign, settings, db):
     assert "Số đơn vị tham gia: 30" in overview.text
     assert "Chờ duyệt 5 · Đã duyệt 2 · Bị trả lại 1 · Chưa nộp 22 · Nộp muộn 1" in overview.text
     assert "Phòng họp xét thi đua" not in overview.text       # the office's own step is not tracked
-    assert chat.labels() == ["1. Báo cáo sơ kết", "2. Báo cáo tổng kết", "Xong"]
+    unreached = texts.PROGRESS_BTN_SHOW["unreached"]
+    assert chat.labels() == ["1. Báo cáo sơ kết", "2. Báo cáo tổng kết", unreached, "Xong"]
 
     await chat.press("1. Báo cáo sơ kết")
     assert "chưa nộp: 22 đơn vị (trang 1/2)" in chat.text
     assert "1. TH08 — Trường Tiểu học số 8 [Cụm 3]" in chat.text and "TH28" not in chat.text
-    assert chat.labels() == ["Trang sau", "Xem nộp muộn", "Quay lại", "Xong"]
+    assert chat.labels() == ["Trang sau", "Xem nộp muộn", unreached, "Quay lại", "Xong"]
     await chat.press("Trang sau")
     assert "(trang 2/2)" in chat.text and "21. TH28" in chat.text and "22. TH29" in chat.text
-    assert chat.labels() == ["Trang trước", "Xem nộp muộn", "Quay lại", "Xong"]
+    assert chat.labels() == ["Trang trước", "Xem nộp muộn", unreached, "Quay lại", "Xong"]
     await chat.press("Trang trước")
     assert "(trang 1/2)" in chat.text
     await chat.press("Xem nộp muộn")
@@ -228,3 +229,29 @@ async def test_nudge_when_nobody_owes(settings, db):
     await chat.send("/nhacnho")
     await chat.press(chat.labels()[0])
     assert chat.text == texts.NUDGE_NOBODY.format(milestone="Đăng ký thi đua")
+
+
+async def test_lists_say_whom_to_phone_and_which_units_no_message_reaches(campaign, settings, db):
+    from db.models import Unit
+    units = campaign["units"]
+    with db() as s:
+        for u in units[:10]:
+            s.get(Unit, u.id).liaison_name, s.get(Unit, u.id).liaison_phone = f"Thầy {u.code}", f"09{u.id:08d}"
+    seed.contact(units[8].id, 7008, name="Cô Lan")                       # TH08 has someone bound
+    blocked = seed.contact(units[9].id, 7009, name="Cô Mai")             # TH09's contact blocked the bot
+    with db() as s:
+        s.get(Contact, blocked.id).reachable = False
+    chat = staff_chat(settings)
+    await chat.send("/tiendo")
+    await chat.press("1. Báo cáo sơ kết")
+    lines = chat.text.splitlines()
+    th08 = next(line for line in lines if "TH08" in line)
+    th09 = next(line for line in lines if "TH09" in line)
+    assert th08.endswith(texts.PROGRESS_REACH.format(who=f"Cô Lan · đầu mối Thầy TH08, 09{units[8].id:08d}"))
+    assert texts.PROGRESS_NOBODY_BOUND in th09 and f"09{units[9].id:08d}" in th09
+    await chat.press(texts.PROGRESS_BTN_SHOW["unreached"])
+    assert "chưa có người nhận tin: 29" in chat.text                   # all but TH08 (TH09 is blocked)
+    assert "TH08" not in chat.text and "TH09 — Trường Tiểu học số 9" in chat.text
+    with db() as s:
+        page = progress_db.unreached_units(s, campaign["campaign"].id)
+    assert page.total == 29 and units[8].id not in [u.id for u in page.items]

@@ -179,3 +179,25 @@ def test_the_archive_files_dossiers_by_item_and_rounds_by_nominee(settings, worl
     assert "TH04_Trường số 4/Hồ sơ khen thưởng/Báo cáo thành tích/bc.pdf" in paths
     assert any(p.startswith("TH00_Trường số 0/Đề cử gương điển hình") and p.endswith("/Gương 1/minh_chung.pdf")
                for p in paths), paths
+
+
+def test_the_workbook_lists_the_units_no_message_reaches_with_their_phone(settings, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot import texts
+    from db.models import Contact, Unit
+    from handlers.exports_build import build_xlsx
+    from sqlmodel import select
+
+    with session_scope() as s:
+        s.get(Unit, world["units"][7].id).liaison_phone = "0912 345 678"
+        for c in s.exec(select(Contact).where(Contact.unit_id == world["units"][7].id)):
+            c.reachable = False
+    with session_scope() as s:
+        facts = export_facts.export_data(s, world["campaign"].id)
+    wb = load_workbook(io.BytesIO(build_xlsx(facts, settings.tz, utcnow())))
+    rows = list(wb[texts.EXPORT_UNREACHED_SHEET].iter_rows(values_only=True))
+    assert list(rows[0]) == texts.EXPORT_UNREACHED_HEADERS
+    assert [(r[1], r[5]) for r in rows[1:]] == [("TH07", "0912 345 678")]
