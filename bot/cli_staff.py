@@ -5,7 +5,7 @@ import argparse
 import mimetypes
 from pathlib import Path
 
-from bot import texts
+from bot import cli_campaign_edit, texts
 from bot.cli_units import clean_name, fail, open_database
 from bot.settings import get_settings
 from db import campaign_admin as admin
@@ -69,6 +69,7 @@ def _register_campaign(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--docs", default="", help=texts.CAMPAIGN_HELP_DOCS)
     add.add_argument("--allow-past", action="store_true", help=texts.CAMPAIGN_HELP_ALLOW_PAST)
     add.set_defaults(func=cmd_milestone_add)
+    cli_campaign_edit.register(camp, ms)
 
     att = camp.add_parser("attach", help=texts.CAMPAIGN_HELP_ATTACH)
     att.add_argument("campaign_id", type=int, help=texts.CAMPAIGN_HELP_ID)

@@ -14,6 +14,7 @@ from db import campaign_admin, scope
 from db import files as file_store
 from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
 from handlers import fetching
+from handlers.staff_campaign import title_problem
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.nomination_rules import nomination_rule
@@ -221,6 +222,9 @@ class PlanImport(Flow):
     async def on_add_title(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         if not inp.text:
             return goto(S.add_title, texts.PLAN_ASK_TITLE)
+        problem = title_problem(" ".join(inp.text.split()), texts.local(ctx.now, ctx.tz).date())
+        if problem:
+            return goto(S.add_title, problem)
         milestone = {**data.pop("adding"), "text": inp.text[:300], "title": inp.text[:300]}
         data["draft"]["milestones"].append(milestone)
         data["draft"]["milestones"].sort(key=lambda m: m["date"])

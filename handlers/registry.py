@@ -1,7 +1,8 @@
 """Importing this module registers every command, action and flow with the engine."""
 from handlers import start  # noqa: F401
 from handlers import report, todo  # noqa: F401
-from handlers import awards, dossier, nominate, nomination_amend, nomination_review  # noqa: F401  nominations and award dossiers
+from handlers import awards, dossier, nominate, nomination_amend, nomination_review  # noqa: F401
+from handlers import campaign_edit  # noqa: F401  changing a saved or launched plan  nominations and award dossiers
 from handlers import export, nudge, progress, review  # noqa: F401  staff follow-up
 from handlers import staff_campaign, launch  # noqa: F401
 from handlers import reminder_policy  # noqa: F401

@@ -88,6 +88,21 @@ def kind_rows() -> list[list[Choice]]:
     return [kinds[i:i + 2] for i in range(0, len(kinds), 2)]
 
 
+def title_problem(title: str, today: date) -> str | None:
+    """Why a typed milestone name is doubtful: it reads as a date ("25/1" typed at the wrong prompt), or it is
+    too short to tell schools anything. None when it is fine."""
+    letters = sum(ch.isalpha() for ch in title)
+    try:
+        parse_user_date(title, today=today)
+        return texts.TITLE_LOOKS_LIKE_DATE.format(text=title[:40])
+    except DateInputError as exc:
+        if exc.reason == "impossible":   # "31/02": still a date, just a wrong one
+            return texts.TITLE_LOOKS_LIKE_DATE.format(text=title[:40])
+    if letters < 3:
+        return texts.TITLE_TOO_SHORT.format(text=title[:40])
+    return None
+
+
 def milestone_line(ms: dict) -> str:
     line = texts.CAMPAIGN_MS_LINE.format(kind=texts.kind_label(ms["kind"]), title=ms["title"],
                                          due=texts.fmt_date(date.fromisoformat(ms["due"])))
@@ -233,6 +248,11 @@ class CreateCampaign(StaffFlow):   # StaffFlow: a staff member deactivated mid-f
         title = texts.kind_label(data["ms"]["kind"]) if inp.choice == DEFAULT else (inp.text or "").strip()
         if not title:
             return self.ask_ms_title(data)
+        problem = title_problem(title, local_today(ctx)) if inp.choice != DEFAULT else None
+        if problem:
+            step = self.ask_ms_title(data)
+            step.replies.insert(0, OutMessage(problem))
+            return step
         data["ms"]["title"] = title
         return goto(S.ms_due, texts.CAMPAIGN_ASK_MS_DUE.format(title=title))
 

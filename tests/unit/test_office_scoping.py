@@ -56,6 +56,8 @@ SCOPING = {
     ("flow", "create_campaign"): ["test_taomoi_offers_and_includes_only_the_own_offices_units"],
     ("command", "taochiendich"): ["test_taochiendich_saves_no_unit_of_another_office"],
     ("flow", "plan_import"): ["test_taochiendich_saves_no_unit_of_another_office"],
+    ("command", "suakh"): ["test_suakh_cannot_see_or_change_another_offices_plan"],
+    ("flow", "edit_campaign"): ["test_suakh_cannot_see_or_change_another_offices_plan"],
     # Award forms are the law's titles (Luật Thi đua, khen thưởng), one list for the whole installation: no office.
     ("command", "hinhthuc"): ["test_hinhthuc_touches_no_office_data"],
 }
@@ -310,6 +312,27 @@ async def test_nhachan_cannot_change_another_offices_reminders(settings, db, w, 
     with db() as s:
         assert s.get(Campaign, w["a"].id).reminder_policy is None
     assert audits(db, "reminder_policy_changed") == []
+    bob.assert_no_leak()
+
+
+async def test_suakh_cannot_see_or_change_another_offices_plan(settings, db, w, bob):
+    await bob.send("/suakh")
+    assert set(bob.labels()) == {w["b1"].title, w["b2"].title}
+    await forge(bob, f"c:{w['a'].id}")
+    assert MARK not in bob.text
+    await bob.press(w["b1"].title)
+    tamper(db, BOB, campaign_id=w["a"].id)
+    await bob.press(texts.EDIT_BTN_TITLE)
+    assert bob.text == texts.EDIT_GONE
+    await bob.send("/suakh")
+    await bob.press(w["b1"].title)
+    await bob.press(texts.EDIT_BTN_MILESTONE)
+    tamper(db, BOB, campaign_id=w["b1"].id)
+    await forge(bob, str(w["a_report"].id))                 # another office's milestone id
+    assert texts.EDIT_PICK_MILESTONE in bob.text
+    with db() as s:
+        assert s.get(Campaign, w["a"].id).title == f"Phong trào {MARK}"
+    assert audits(db, "campaign_edited") == []
     bob.assert_no_leak()
 
 
