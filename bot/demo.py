@@ -251,6 +251,24 @@ async def review_nomination(demo: Demo) -> None:
     await staff.expect_reply(contains="Đã duyệt 1")
 
 
+@scene("Sở lùi hạn báo cáo tổng kết sau khi đã phát động (/suakh): các trường được báo một lần")
+async def edit_after_launch(demo: Demo) -> None:
+    staff = demo.env.users[STAFF_ID]
+    await staff.send("/suakh")
+    await staff.press("Sửa một mốc", await staff.expect_reply(contains="Chọn phần cần sửa"))
+    picker = await staff.expect_reply(contains="Chọn mốc cần sửa")
+    await staff.press(next(b["text"] for row in picker.reply_markup["inline_keyboard"] for b in row
+                           if "Báo cáo tổng kết" in b["text"]), picker)
+    await staff.press("Đổi hạn", await staff.expect_reply(contains="Sửa gì?"))
+    await staff.expect_reply(contains="Gõ hạn mới")
+    await staff.send("ngày 22 tháng 7 năm 2024")
+    await staff.press("Lưu và báo các đơn vị", await staff.expect_reply(contains="Sẽ báo cho"))
+    await staff.expect_reply(contains="Đã lưu hạn mới")
+    for _code, _name, _level, _cluster, uid, _who in SCHOOLS:
+        await demo.env.users[uid].expect_reply(contains="điều chỉnh hạn «Báo cáo tổng kết»")
+    await staff.press("Xong", await staff.expect_reply(contains="Chọn phần cần sửa"))
+
+
 @scene("Đầu mối trên Zalo xem việc cần làm (lựa chọn hiện thành dòng đánh số)")
 async def zalo_todo(demo: Demo) -> None:
     yen = demo.env.zalo_users[ZALO_SCHOOL[4]]

@@ -29,14 +29,18 @@ def documents(m: Milestone) -> list[str]:
     return nominations.required_documents(m, [])
 
 
+def phrase_title(phrase: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """A plan's phrase made into a heading: "Thời gian sơ kết trong tháng 02/2024" → "Sơ kết trong tháng 02/2024"."""
+    phrase = _LEADING_TIME.sub("", " ".join(phrase.split())).rstrip(".;:")
+    if not phrase:
+        return ""
+    phrase = phrase[0].upper() + phrase[1:]
+    return phrase if len(phrase) <= limit else phrase[:limit - 1].rstrip() + "…"
+
+
 def description(m: Milestone) -> str:
     """The plan's own phrase for an office step (it says who does what), else its title."""
-    phrase = " ".join((m.source_text or "").split())
-    phrase = _LEADING_TIME.sub("", phrase).rstrip(".;:")
-    if not phrase:
-        return m.title
-    phrase = phrase[0].upper() + phrase[1:]
-    return phrase if len(phrase) <= DESCRIPTION_CHARS else phrase[:DESCRIPTION_CHARS - 1].rstrip() + "…"
+    return phrase_title(m.source_text or "") or m.title
 
 
 def for_units(m: Milestone, tz: ZoneInfo) -> str:

@@ -13,7 +13,7 @@ from bot import texts
 from db import campaign_admin, scope
 from db import files as file_store
 from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
-from handlers import fetching
+from handlers import fetching, milestone_lines
 from handlers.staff_campaign import title_problem
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
@@ -309,6 +309,8 @@ def _iso(value: str | None) -> date | None:
 def _milestone_title(m: dict, same_kind: int) -> str:
     """A short label for lists and reminders; the plan's own phrase is kept as source_text."""
     label = m.get("title") or texts.kind_label(m["kind"])
+    if (m["kind"] == "event" or not _units_act(m)) and m.get("text") and not m.get("title"):
+        return milestone_lines.phrase_title(m["text"])   # "Sơ kết trong tháng 02/2024", not "Sự kiện"
     if same_kind > 1:  # two milestones of one kind: tell them apart by date
         label += f" ({_date_text(m['date'])})"
     return label
