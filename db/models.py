@@ -132,6 +132,9 @@ class Staff(SQLModel, table=True):
     platform_user_id: str
     chat_id: str | None = None            # known once the staff member has written to the bot
     active: bool = True
+    started_at: datetime | None = _ts(default=None)    # first message to the bot: only then may it write to them
+    notify: str = "off"                   # off | each | hourly: news of submissions, nominations, bindings
+    notified_until: datetime | None = _ts(default=None)  # news up to here has been told
     created_at: datetime = _ts(default_factory=utcnow)
 
 

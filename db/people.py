@@ -1,6 +1,8 @@
 """Who is writing: a unit's contact, a staff member, or nobody we know."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from db.models import AuditEvent, Contact, Office, Staff, Unit
@@ -30,3 +32,8 @@ def audit(session: Session, actor: str, action: str, subject: str | None = None,
 def staff_chats(session: Session, channel: str) -> list[str]:
     return [c for c in session.exec(select(Staff.chat_id).where(
         Staff.channel == channel, Staff.active == True, Staff.chat_id.is_not(None)))]  # noqa: E712
+
+
+def mark_staff_started(session: Session, staff: Staff, chat_id: str, now: datetime) -> None:
+    staff.started_at, staff.chat_id = now, str(chat_id)
+    session.add(staff)

@@ -262,8 +262,9 @@ def record_run(session: Session, milestone_id: int, fingerprint: str, at: dateti
 # ------------------------------------------------------------------------------------------------- digest
 
 def digest_recipients(session: Session) -> list[Staff]:
-    return list(session.exec(select(Staff).where(Staff.active == True, Staff.chat_id.is_not(None))  # noqa: E712
-                             .order_by(Staff.id)))
+    """Active staff whose chat has started the bot: Telegram refuses to write first to anyone else."""
+    return list(session.exec(select(Staff).where(Staff.active == True, Staff.chat_id.is_not(None),  # noqa: E712
+                                                 Staff.started_at.is_not(None)).order_by(Staff.id)))
 
 
 def existing_keys(session: Session, keys: list[str]) -> set[str]:

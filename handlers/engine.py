@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from bot import texts
-from db import conversations
+from db import conversations, people
 from db.clock import utcnow
 from db.engine import session_scope
 from db.models import ConversationState
@@ -261,6 +261,8 @@ async def _transaction(inbound: Inbound, services: Services):
                                                              inbound.user_id)
         ctx = Ctx(session=session, inbound=inbound, conv=conv, contact=contact, staff=staff,
                   tz=services.tz, now=utcnow(), settings=services.settings, services=services, _loaded=[unit])
+        if staff is not None and staff.started_at is None:   # their first message: the bot may now write to them
+            people.mark_staff_started(session, staff, inbound.chat_id, ctx.now)
         replies = _expire_if_due(ctx)
         step_before = (ctx.conv.flow, ctx.conv.state)
         replies += await _dispatch(ctx)

@@ -253,7 +253,13 @@ def install(runner) -> None:
         if queued:
             runner.on_enqueued()
 
+    async def staff_news() -> None:
+        from schedules.staff_news import run_staff_news
+        if run_staff_news(tz):
+            runner.on_enqueued()
+
     runner.add_tick("reminders", reminders, TICK_SECONDS)
     runner.add_tick("digest", digest, TICK_SECONDS)
+    runner.add_tick("staff_news", staff_news, TICK_SECONDS)
     # a job without a trigger runs once, as soon as the scheduler starts
     runner.scheduler.add_job(reminders, id="reminders_at_start", misfire_grace_time=None)

@@ -15,3 +15,4 @@ from bot.texts.service import *  # noqa: F401,F403
 from bot.texts.choices import *  # noqa: F401,F403
 from bot.texts.documents import *  # noqa: F401,F403
 from bot.texts.campaign_edit import *  # noqa: F401,F403
+from bot.texts.staff_news import *  # noqa: F401,F403

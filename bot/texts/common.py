@@ -27,17 +27,19 @@ HELP_CONTACT = (
 )
 HELP_STAFF = (
     "Lệnh dành cho cán bộ\n"
-    "• /taochiendich — tạo chiến dịch từ tệp kế hoạch (.docx, .pdf, .txt)\n"
-    "• /taomoi — tạo chiến dịch bằng cách nhập tay\n"
-    "• /phatdong — phát động chiến dịch tới các đơn vị\n"
+    "• /taochiendich — lập kế hoạch thi đua từ tệp kế hoạch (.docx, .pdf, .txt)\n"
+    "• /taomoi — lập kế hoạch bằng cách nhập tay\n"
+    "• /suakh — sửa kế hoạch đã lưu hoặc đã phát động (tên, thời gian, các mốc, hạn nộp)\n"
+    "• /phatdong — phát động kế hoạch tới các đơn vị\n"
     "• /danhan — xem đơn vị nào đã xác nhận nhận kế hoạch\n"
-    "• /tiendo — xem tiến độ nộp (kèm biểu đồ)\n"
+    "• /tiendo — xem tiến độ nộp (kèm biểu đồ), đơn vị chưa nộp và chưa có người nhận tin\n"
     "• /duyet — xem và duyệt hoặc trả lại bài nộp\n"
     "• /nhacnho — nhắc các đơn vị chưa nộp\n"
     "• /nhachan — xem, sửa lịch nhắc hạn tự động\n"
-    "• /dscu — danh sách đề cử điển hình, duyệt và xuất\n"
+    "• /dscu — đề cử gương điển hình: duyệt, bình xét theo cụm, khoá đợt, xuất danh sách\n"
+    "• /thongbao — nhận tin khi đơn vị nộp bài, đề cử hoặc gắn tài khoản\n"
     "• /hinhthuc — danh mục hình thức khen thưởng\n"
-    "• /xuat — xuất danh sách tổng hợp (.xlsx, .zip)\n"
+    "• /xuat — xuất bảng tổng hợp (.xlsx) và tệp nén bài nộp (.zip)\n"
     "• /huy — huỷ thao tác đang làm"
 )
 

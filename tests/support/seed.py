@@ -43,10 +43,11 @@ def invite(unit_id: int, days: int = 30, max_uses: int = 3) -> str:
 
 
 def staff(user_id: int | str, name: str = "Cán bộ thi đua", role: str = "specialist", office_id: int | None = None,
-          channel: str = "telegram") -> Staff:
+          channel: str = "telegram", started: bool = True) -> Staff:
+    """started: the staff member has written to the bot already (only then may it write to them)."""
     with session_scope() as s:
         st = Staff(name=name, role=role, office_id=office_id, channel=channel, platform_user_id=str(user_id),
-                   chat_id=str(user_id))
+                   chat_id=str(user_id), started_at=utcnow() if started else None)
         s.add(st)
         s.flush()
         return st

@@ -58,6 +58,8 @@ SCOPING = {
     ("flow", "plan_import"): ["test_taochiendich_saves_no_unit_of_another_office"],
     ("command", "suakh"): ["test_suakh_cannot_see_or_change_another_offices_plan"],
     ("flow", "edit_campaign"): ["test_suakh_cannot_see_or_change_another_offices_plan"],
+    ("command", "thongbao"): ["test_thongbao_news_never_tells_another_offices_events"],
+    ("action", "news"): ["test_thongbao_news_never_tells_another_offices_events"],
     # Award forms are the law's titles (Luật Thi đua, khen thưởng), one list for the whole installation: no office.
     ("command", "hinhthuc"): ["test_hinhthuc_touches_no_office_data"],
 }
@@ -333,6 +335,30 @@ async def test_suakh_cannot_see_or_change_another_offices_plan(settings, db, w, 
     with db() as s:
         assert s.get(Campaign, w["a"].id).title == f"Phong trào {MARK}"
     assert audits(db, "campaign_edited") == []
+    bob.assert_no_leak()
+
+
+async def test_thongbao_news_never_tells_another_offices_events(settings, db, w, bob):
+    from datetime import timedelta
+
+    import time_machine
+
+    from db import people
+    from schedules.staff_news import run_staff_news
+
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        await bob.send("/thongbao")
+        await bob.press(texts.NEWS_BTN["each"])
+    with time_machine.travel(start + timedelta(minutes=1), tick=False):
+        with db() as s:
+            people.audit(s, "contact:1", "report_submitted", f"submission:{w['a_sub'].id}")   # office A's school
+            people.audit(s, "contact:2", "report_submitted", f"submission:{w['b_sub'].id}")   # bob's own
+    with time_machine.travel(start + timedelta(minutes=2), tick=False):
+        assert run_staff_news(settings.tz) == 1
+    with db() as s:
+        rows = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "news")).all()
+    assert [r.chat_id for r in rows] == [str(BOB)] and MARK not in rows[0].payload["text"]
     bob.assert_no_leak()
 
 

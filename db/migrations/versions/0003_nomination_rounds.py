@@ -1,4 +1,4 @@
-"""Nomination rounds that take late entries until staff close them, amendments of returned nominations, dossiers tied to their nominee, and the ones the office forwards upward.
+"""Nomination rounds that take late entries until staff close them, amendments of returned nominations, dossiers tied to their nominee, staff news preferences, and the ones the office forwards upward.
 
 Revision ID: 0003
 Revises: 0002
@@ -13,6 +13,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('staff', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('started_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('notify', sa.String(), nullable=False, server_default='off'))
+        batch_op.add_column(sa.Column('notified_until', sa.DateTime(), nullable=True))
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.add_column(sa.Column('nomination_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key('fk_submission_nomination', 'nomination', ['nomination_id'], ['id'])
@@ -28,6 +32,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('staff', schema=None) as batch_op:
+        batch_op.drop_column('notified_until')
+        batch_op.drop_column('notify')
+        batch_op.drop_column('started_at')
     with op.batch_alter_table('nomination', schema=None) as batch_op:
         batch_op.drop_constraint('fk_nomination_amends', type_='foreignkey')
         batch_op.drop_column('amends_id')

@@ -1,0 +1,16 @@
+"""Wording: /thongbao and the news it sends staff (submissions, nominations, schools that joined)."""
+
+NEWS_SETTINGS = (
+    "Nhận tin khi đơn vị nộp bài, nộp lại bài bị trả, gửi đề cử hoặc gắn tài khoản nhận tin.\n"
+    "Hiện tại: {mode}.\nChọn cách nhận:"
+)
+NEWS_MODES = {"off": "không nhận", "each": "từng tin, ngay khi có", "hourly": "gộp lại mỗi giờ một tin"}
+NEWS_BTN = {"each": "Từng tin", "hourly": "Gộp mỗi giờ", "off": "Tắt"}
+NEWS_SET = "Đã đặt: {mode}. Bản tổng hợp 16:30 hằng ngày vẫn gửi như cũ."
+NEWS_SUBMITTED = "📥 {unit} đã nộp «{what}»{late}."
+NEWS_RESUBMITTED = "📥 {unit} đã nộp lại «{what}» (lần {version}): chờ duyệt lại."
+NEWS_NOMINATED = "🏅 {unit} gửi đề cử: {what}{late}."
+NEWS_BOUND = "🔗 {unit} đã có người nhận tin: {what}."
+NEWS_LATE = " (muộn)"
+NEWS_HEAD_HOURLY = "Tin mới trong giờ qua ({count}):"
+NEWS_MORE = "… và {more} tin khác. Gõ /tiendo hoặc /duyet để xem."
