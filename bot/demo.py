@@ -105,13 +105,13 @@ async def binding(demo: Demo) -> None:
     await yen.expect_reply(contains="Đã gắn")
 
 
-@scene("Cán bộ Sở gửi tệp kế hoạch: bot lập bản nháp chiến dịch, cán bộ thêm một mốc rồi lưu")
+@scene("Cán bộ Sở gửi tệp kế hoạch: bot lập bản nháp kế hoạch, cán bộ thêm một mốc rồi lưu")
 async def create_from_plan(demo: Demo) -> None:
     staff = await demo.env.user(STAFF_ID, "Chuyên viên Thi đua")
     await staff.send("/taochiendich")
     await staff.expect_reply(contains="gửi tệp kế hoạch")
     await staff.upload("ke_hoach_phat_dong_thi_dua.txt", PLAN_FILE.read_bytes(), "text/plain")
-    await staff.expect_reply(contains="Bản nháp chiến dịch")
+    await staff.expect_reply(contains="Bản nháp kế hoạch")
     await staff.press("Thêm mốc")
     await staff.expect_reply(contains="Chọn loại mốc")
     await staff.press("Đề cử gương điển hình")
@@ -123,14 +123,14 @@ async def create_from_plan(demo: Demo) -> None:
     await staff.press("Chọn đơn vị tham gia")
     await staff.expect_reply(contains="Đơn vị nào tham gia")
     await staff.press_nth(0)
-    await staff.expect_reply(contains="Đã lưu chiến dịch")
+    await staff.expect_reply(contains="Đã lưu kế hoạch")
 
 
 @scene("Phát động: xem trước, gửi tới mọi đầu mối kèm tệp kế hoạch, theo dõi ai đã nhận")
 async def launch(demo: Demo) -> None:
     staff = demo.env.users[STAFF_ID]
     await staff.send("/phatdong")
-    await staff.expect_reply(contains="Chọn chiến dịch")
+    await staff.expect_reply(contains="Chọn kế hoạch")
     await staff.press_nth(0)
     await staff.expect_reply(contains="Xem trước")
     await staff.press("Gửi", await staff.expect_reply(contains="Gửi ngay?"))

@@ -104,8 +104,12 @@ def title_problem(title: str, today: date) -> str | None:
 
 
 def milestone_line(ms: dict) -> str:
-    line = texts.CAMPAIGN_MS_LINE.format(kind=texts.kind_label(ms["kind"]), title=ms["title"],
-                                         due=texts.fmt_date(date.fromisoformat(ms["due"])))
+    kind = texts.kind_label(ms["kind"])
+    due = texts.fmt_date(date.fromisoformat(ms["due"]))
+    if ms["title"].casefold().startswith(kind.casefold()):   # never "Báo cáo sơ kết: Báo cáo sơ kết học kỳ I"
+        line = texts.CAMPAIGN_MS_LINE_TITLE_ONLY.format(title=ms["title"], due=due)
+    else:
+        line = texts.CAMPAIGN_MS_LINE.format(kind=kind, title=ms["title"], due=due)
     if ms.get("docs"):
         line += texts.CAMPAIGN_MS_DOCS.format(docs="; ".join(ms["docs"]))
     return line

@@ -48,7 +48,7 @@ MENU_NOMINATE = "Đề cử điển hình"
 MENU_TODO = "Việc cần làm"
 MENU_HELP = "Trợ giúp"
 
-CANCELLED = "Đã huỷ. Không có gì được lưu."
+CANCELLED = "Đã huỷ thao tác đang làm. Những gì chưa xác nhận thì không được lưu; những gì đã xác nhận trước đó vẫn giữ nguyên."
 NOTHING_TO_CANCEL = "Hiện không có thao tác nào đang làm."
 TIMED_OUT = "Đã quá {minutes} phút không có phản hồi nên thao tác đã kết thúc. Không có gì được lưu; bạn có thể bắt đầu lại bất cứ lúc nào."
 BUSY_IN_FLOW = "Bạn đang làm dở: {flow}. Hãy hoàn tất bước hiện tại, hoặc gõ /huy để huỷ rồi bắt đầu việc khác."
@@ -108,8 +108,8 @@ COMMAND_MENU_CONTACT = [
     ("viec", "Việc cần làm"), ("help", "Trợ giúp"), ("huy", "Huỷ thao tác đang làm"),
 ]
 COMMAND_MENU_STAFF = [
-    ("taochiendich", "Tạo chiến dịch từ tệp kế hoạch"), ("taomoi", "Tạo chiến dịch bằng tay"),
-    ("phatdong", "Phát động chiến dịch"), ("tiendo", "Xem tiến độ"), ("duyet", "Duyệt bài nộp"),
+    ("taochiendich", "Lập kế hoạch từ tệp văn bản"), ("taomoi", "Lập kế hoạch bằng tay"),
+    ("phatdong", "Phát động kế hoạch"), ("tiendo", "Xem tiến độ"), ("duyet", "Duyệt bài nộp"),
     ("nhacnho", "Nhắc đơn vị chưa nộp"), ("nhachan", "Lịch nhắc hạn tự động"), ("danhan", "Ai đã nhận kế hoạch"),
     ("dscu", "Danh sách đề cử"), ("hinhthuc", "Hình thức khen thưởng"), ("xuat", "Xuất danh sách tổng hợp"),
     ("help", "Trợ giúp"), ("huy", "Huỷ thao tác đang làm"),

@@ -2,14 +2,14 @@
 
 PLAN_ASK_FILE = (
     "Hãy gửi tệp kế hoạch (.docx, .pdf hoặc .txt). Tôi sẽ đọc số ký hiệu, ngày ban hành, thời gian và các mốc "
-    "thời hạn để lập bản nháp chiến dịch."
+    "thời hạn để lập bản nháp kế hoạch thi đua."
 )
 PLAN_BAD_FILE = "Tôi chỉ đọc được kế hoạch dạng .docx, .pdf (có chữ, không phải ảnh quét) hoặc .txt. Hãy gửi lại tệp."
 PLAN_TOO_BIG = "Tệp quá lớn (tối đa 20 MB). Hãy gửi bản nhẹ hơn."
 PLAN_TEXT_NOT_FILE = "Tôi đang chờ tệp kế hoạch. Hãy gửi tệp (.docx, .pdf, .txt) hoặc gõ /huy để huỷ."
 PLAN_UNREADABLE = "Không đọc được nội dung tệp này ({reason}). Hãy gửi bản .docx hoặc .pdf có chữ."
 PLAN_DOWNLOAD_FAILED = "Không tải được tệp từ máy chủ tin nhắn. Hãy gửi lại tệp."
-PLAN_DRAFT_HEADER = "Bản nháp chiến dịch từ kế hoạch «{name}»"
+PLAN_DRAFT_HEADER = "Bản nháp kế hoạch thi đua từ tệp «{name}»"
 PLAN_DRAFT_FIELDS = (
     "• Tiêu đề: {title}\n• Số ký hiệu: {number}\n• Ngày ban hành: {issued}\n• Thời gian: {period}"
 )
@@ -42,7 +42,7 @@ PLAN_DATE_REASONS = {"empty": "chưa nhập ngày", "unreadable": "không đọc
 PLAN_ASK_KIND = "Chọn loại mốc:"
 PLAN_ASK_TITLE = "Gõ tên mốc (ví dụ: Nộp báo cáo sơ kết học kỳ I):"
 PLAN_DROPPED = "Đã bỏ mốc {n}."
-PLAN_ASK_UNITS = "Đơn vị nào tham gia chiến dịch này?"
+PLAN_ASK_UNITS = "Đơn vị nào tham gia kế hoạch này?"
 PLAN_BTN_ALL_UNITS = "Tất cả đơn vị ({count})"
 PLAN_BTN_CLUSTER = "Cụm: {name}"
 PLAN_BTN_CODES = "Nhập mã đơn vị"
@@ -50,8 +50,8 @@ PLAN_ASK_CODES = "Gõ mã các đơn vị, cách nhau bởi dấu phẩy (ví d�
 PLAN_UNKNOWN_CODES = "Không có đơn vị mang mã: {codes}. Hãy gõ lại."
 PLAN_NO_UNITS = "Chưa có đơn vị nào trong danh sách. Hãy nhập danh sách đơn vị trước (thidua units import)."
 PLAN_SAVED = (
-    "Đã lưu chiến dịch #{id} (bản nháp) với {milestones} mốc, {units} đơn vị tham gia, kèm tệp kế hoạch.\n"
+    "Đã lưu kế hoạch #{id} (bản nháp) với {milestones} mốc, {units} đơn vị tham gia, kèm tệp văn bản.\n"
     "Dùng /phatdong để phát động tới các đơn vị."
 )
-PLAN_FLOW_TITLE = "tạo chiến dịch từ kế hoạch"
+PLAN_FLOW_TITLE = "lập kế hoạch từ tệp văn bản"
 PLAN_WHO_UNITS = "các đơn vị"

@@ -7,19 +7,23 @@ REMINDER_SUBMIT_NOW = "Nộp ngay"
 REMINDER_NOMINATE_NOW = "Đề cử ngay"
 REMINDER_VERB_SUBMIT = "nộp"
 REMINDER_VERB_NOMINATE = "gửi đề cử"
+REMINDER_GREETING = "Kính gửi quý đơn vị,\n"
 REMINDER_BEFORE = (
+    REMINDER_GREETING +
     "⏰ Nhắc hạn nộp: {milestone}\n"
     "Phong trào: {campaign}\n"
     "Hạn nộp: {due} — còn {days} ngày.\n"
     "{state} Bấm «{button}» để {verb}."
 )
 REMINDER_ON_DAY = (
+    REMINDER_GREETING +
     "⏰ Hôm nay là hạn chót: {milestone}\n"
     "Phong trào: {campaign}\n"
     "Hạn nộp: {due} (hôm nay).\n"
     "{state} Hãy {verb} trong hôm nay — bấm «{button}»."
 )
 REMINDER_AFTER = (
+    REMINDER_GREETING +
     "❗ Đã quá hạn {days} ngày: {milestone}\n"
     "Phong trào: {campaign}\n"
     "Hạn nộp đã qua: {due}.\n"
@@ -47,8 +51,8 @@ REMINDER_DIGEST_MORE_MILESTONES = "   – … và {more} mốc khác"
 
 # ------------------------------------------------------------------------- /nhachan: the reminder policy
 REMINDER_POLICY_TITLE = "chỉnh lịch nhắc hạn"
-REMINDER_POLICY_NO_CAMPAIGNS = "Chưa có chiến dịch nào để chỉnh lịch nhắc hạn."
-REMINDER_POLICY_PICK = "Chọn chiến dịch cần xem/chỉnh lịch nhắc hạn:"
+REMINDER_POLICY_NO_CAMPAIGNS = "Chưa có kế hoạch nào để chỉnh lịch nhắc hạn."
+REMINDER_POLICY_PICK = "Chọn kế hoạch cần xem/chỉnh lịch nhắc hạn:"
 REMINDER_POLICY_SHOW = (
     "Lịch nhắc hạn tự động — {campaign}\n"
     "• Nhắc vào: {offsets}\n"
@@ -97,5 +101,5 @@ REMINDER_POLICY_BAD_HOUR = "Chưa đọc được giờ «{text}». Hãy gõ d�
 REMINDER_POLICY_QUIET_HOUR = "{time} nằm trong giờ nghỉ ({quiet_start}–{quiet_end}). Hãy chọn giờ khác."
 REMINDER_POLICY_SAVED = "Đã lưu."
 REMINDER_POLICY_CLOSED = "Đã xong. Lịch nhắc hạn mới được áp dụng từ lần nhắc tiếp theo."
-REMINDER_POLICY_GONE = "Chiến dịch này không còn hoặc bạn không có quyền chỉnh. Gõ /nhachan để chọn lại."
+REMINDER_POLICY_GONE = "Kế hoạch này không còn hoặc bạn không có quyền chỉnh. Gõ /nhachan để chọn lại."
 REMINDER_POLICY_OFF_WORD = "tắt"

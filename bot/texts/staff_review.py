@@ -1,11 +1,11 @@
 """Wording: the office staff's follow-up (progress, review, nudges, export)."""
 
 # ---------------------------------------------------------------------------------------- shared pickers
-PROGRESS_NO_CAMPAIGN = "Chưa có chiến dịch nào đã phát động để theo dõi."
-PROGRESS_PICK_CAMPAIGN = "Chọn chiến dịch:"
-PROGRESS_NO_MILESTONE = "Chiến dịch «{title}» chưa có mốc nào mà các đơn vị phải nộp."
+PROGRESS_NO_CAMPAIGN = "Chưa có kế hoạch nào đã phát động để theo dõi."
+PROGRESS_PICK_CAMPAIGN = "Chọn kế hoạch:"
+PROGRESS_NO_MILESTONE = "Kế hoạch «{title}» chưa có mốc nào mà các đơn vị phải nộp."
 PROGRESS_PICK_MILESTONE = "Chọn mốc:"
-PROGRESS_GONE = "Không tìm thấy chiến dịch hoặc mốc này trong các chiến dịch của cơ quan bạn (có thể vừa bị xoá). Hãy bắt đầu lại."
+PROGRESS_GONE = "Không tìm thấy kế hoạch hoặc mốc này trong các kế hoạch của cơ quan bạn (có thể vừa bị xoá). Hãy bắt đầu lại."
 PROGRESS_BTN_NEXT = "Trang sau"
 PROGRESS_BTN_PREV = "Trang trước"
 PROGRESS_BTN_BACK = "Quay lại"
@@ -105,7 +105,7 @@ REVIEW_BTN_RESUBMIT = "Nộp lại"
 
 # ---------------------------------------------------------------------------------------- /nhacnho
 NUDGE_FLOW_TITLE = "nhắc nhở đơn vị"
-NUDGE_NO_LAUNCHED = "Chưa có chiến dịch nào đang phát động để nhắc."
+NUDGE_NO_LAUNCHED = "Chưa có kế hoạch nào đang phát động để nhắc."
 NUDGE_PREVIEW = (
     "Nhắc mốc «{milestone}»\n"
     "Số đơn vị chưa nộp (hoặc bị trả lại): {units}\n"
@@ -176,8 +176,8 @@ EXPORT_ROUND_SHEET = "Danh sách đề cử {period}"
 EXPORT_ROUND_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Họ và tên / Tên tập thể", "Chức vụ / Đặc điểm",
                         "Tóm tắt thành tích", "Hình thức đề nghị", "Trạng thái", "Ngày nộp", "Muộn", "Số hiệu",
                         "Đề nghị cấp trên"]
-EXPORT_CLI_HELP = "xuất tổng hợp một chiến dịch ra .xlsx và .zip"
+EXPORT_CLI_HELP = "xuất tổng hợp một kế hoạch ra .xlsx và .zip"
 EXPORT_CLI_OUT_HELP = "thư mục ghi tệp (mặc định: thư mục hiện tại)"
-EXPORT_CLI_NOT_FOUND = "Không có chiến dịch số {campaign_id}."
+EXPORT_CLI_NOT_FOUND = "Không có kế hoạch số {campaign_id}."
 EXPORT_CLI_WROTE = "Đã ghi: {path}"
 EXPORT_SHEET_FALLBACK = "Mốc"

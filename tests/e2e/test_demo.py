@@ -6,7 +6,7 @@ async def test_demo_plays_the_whole_story():
     transcript = "\n".join(await play())
     assert "Đã gắn cuộc trò chuyện này với đơn vị: Trường Tiểu học Kim Đồng" in transcript
     assert "Đã gắn cuộc trò chuyện này với đơn vị: Trường THCS Lý Tự Trọng" in transcript      # over Zalo
-    assert "Bản nháp chiến dịch từ kế hoạch" in transcript and "Đã lưu chiến dịch #1" in transcript
+    assert "Bản nháp kế hoạch thi đua từ tệp" in transcript and "Đã lưu kế hoạch #1" in transcript
     assert "📢 PHÁT ĐỘNG" in transcript and "Báo cáo phát động" in transcript
     assert "Số tiếp nhận: BC-2023-000001" in transcript and "Số tiếp nhận: BC-2024-000001" in transcript
     assert "Tiến độ:" in transcript

@@ -16,7 +16,7 @@ async def test_staff_sends_the_plan_and_saves_the_draft(e2e):
         seed.unit(code, f"Trường {code}")
     staff = await e2e.user(4001, "Chuyên viên")
     await staff.upload("ke_hoach_thi_dua.txt", PLAN.read_bytes(), "text/plain", caption="/taochiendich")
-    draft = await staff.expect_reply(contains="Bản nháp chiến dịch")
+    draft = await staff.expect_reply(contains="Bản nháp kế hoạch")
     assert "25/01/2024" in draft.text and "Báo cáo sơ kết" in draft.text
     await staff.press("Sửa một mốc", draft)
     await staff.press_nth(0, await staff.expect_reply(contains="Chọn mốc cần sửa"))
@@ -27,7 +27,7 @@ async def test_staff_sends_the_plan_and_saves_the_draft(e2e):
     await staff.send("26/1/2024")
     await staff.press("Chọn đơn vị tham gia", await staff.expect_reply(contains="26/01/2024"))
     await staff.press("Tất cả đơn vị (2)", await staff.expect_reply(contains="Đơn vị nào tham gia"))
-    await staff.expect_reply(contains="Đã lưu chiến dịch")
+    await staff.expect_reply(contains="Đã lưu kế hoạch")
     with session_scope() as s:
         campaign = s.exec(select(Campaign)).one()
         plan = s.get(StoredFile, campaign.plan_file_id)

@@ -209,7 +209,7 @@ async def test_a_launch_reaches_telegram_and_zalo_contacts_with_the_plan_as_a_li
     lan = await e2e_zalo.user(1011, "Cô Lan")
     quy = await e2e_zalo.zalo_user("zl-7011", "Thầy Quý")
     await staff.send("/phatdong")
-    await staff.press_nth(0, await staff.expect_reply(contains="Chọn chiến dịch"))
+    await staff.press_nth(0, await staff.expect_reply(contains="Chọn kế hoạch"))
     await staff.press("Gửi", await staff.expect_reply(contains="Gửi ngay?"))
     on_telegram = await lan.expect_reply(contains="PHÁT ĐỘNG")
     assert on_telegram.document.data == plan

@@ -48,7 +48,7 @@ async def test_plan_becomes_a_draft_campaign(settings, db):
 
     await chat.press(texts.PLAN_BTN_CONTINUE)
     await chat.press("Cụm: Cụm 1")
-    assert "Đã lưu chiến dịch" in chat.text
+    assert "Đã lưu kế hoạch" in chat.text
 
     with db() as s:
         campaign = s.exec(select(Campaign)).one()

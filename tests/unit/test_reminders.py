@@ -456,3 +456,17 @@ def test_no_reminder_falls_on_tet(settings):
     run_days(date(2027, 1, 30), date(2027, 2, 20), times=((8, 0), (12, 0)))
     days = [when[:5] for when, *_ in sent_log()]
     assert days == ["03/02", "11/02", "12/02", "13/02", "15/02"]   # -7 and -3 merged before Tết; +1, +3
+
+
+def test_a_reminder_addresses_the_unit_and_names_the_button_it_carries():
+    from datetime import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from db.models import Campaign, Milestone
+    from schedules.reminders import reminder_message
+
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    m = Milestone(id=1, campaign_id=1, title="Báo cáo sơ kết", due_at=dt(2026, 10, 20, 10))
+    msg = reminder_message(m, Campaign(id=1, title="Thi đua 2026"), dt(2026, 10, 17, 1), vn, returned=False)
+    assert msg.text.startswith(texts.REMINDER_GREETING.strip())
+    assert f"«{msg.choices[0][0].label}»" in msg.text

@@ -74,7 +74,7 @@ async def test_create_campaign_in_chat_end_to_end(settings, db, world):
         await chat.send("ngày 15 tháng 1")
         assert texts.CAMPAIGN_ASK_MS_DOCS in chat.text
         await chat.send("Báo cáo sơ kết\n- Biểu mẫu 01\n\n")
-        assert "Đã thêm mốc: Báo cáo sơ kết: Báo cáo sơ kết học kỳ I — hạn 15/01/2027 (nộp: Báo cáo sơ kết; Biểu mẫu 01)" \
+        assert "Đã thêm mốc: Báo cáo sơ kết học kỳ I — hạn 15/01/2027 (nộp: Báo cáo sơ kết; Biểu mẫu 01)" \
             in chat.text
         await chat.press(texts.CAMPAIGN_ADD_MORE)
 
@@ -91,10 +91,10 @@ async def test_create_campaign_in_chat_end_to_end(settings, db, world):
         await chat.upload("Ke hoach 87.pdf", PDF)
         assert texts.CAMPAIGN_PLAN_RECEIVED.format(name="Ke hoach 87.pdf") in chat.text
         for expected in ("87/KH-GDĐT", "15/09/2026", "05/09/2026 – 31/05/2027", "Cụm 1 (2 đơn vị)",
-                         "Ke hoach 87.pdf", "1. Báo cáo sơ kết", "2. Báo cáo tổng kết: Báo cáo tổng kết — hạn 15/09/2026"):
+                         "Ke hoach 87.pdf", "1. Báo cáo sơ kết", "2. Báo cáo tổng kết — hạn 15/09/2026"):
             assert expected in chat.text
         await chat.press(texts.CAMPAIGN_SAVE)
-    assert "Đã lưu chiến dịch #" in chat.text and "2 đơn vị, 2 mốc" in chat.text
+    assert "Đã lưu kế hoạch #" in chat.text and "2 đơn vị, 2 mốc" in chat.text
 
     with db() as s:
         camp = s.exec(select(Campaign)).one()
@@ -269,7 +269,7 @@ def test_cli_campaign_create_milestone_attach_list(thidua, db, world, tmp_path):
         code, out, err = thidua("campaign", "create", "--title", "Thi đua chào mừng 20/11", "--doc-number", "12/KH-PGD",
                                 "--issued", "15/09/2026", "--period", "05/09/2026-31/05/2027", "--units", 'cluster:"Cụm 1"')
         assert code == 0, err
-        assert "Đã tạo chiến dịch #1 «Thi đua chào mừng 20/11» (bản nháp) với 2 đơn vị." in out
+        assert "Đã tạo kế hoạch #1 «Thi đua chào mừng 20/11» (bản nháp) với 2 đơn vị." in out
         code, out, err = thidua("campaign", "milestone", "add", "1", "--kind", "final_report", "--title",
                                 "Báo cáo tổng kết năm học", "--due", "15/7", "--docs", "Báo cáo tổng kết; Biểu mẫu")
         assert code == 0, err
@@ -369,3 +369,11 @@ async def test_taomoi_asks_the_nomination_quota_with_the_first_round(settings, d
         await chat.press(texts.CAMPAIGN_SAVE)
     with db() as s:
         assert s.exec(select(Campaign)).one().nomination_quota == 2
+
+
+def test_a_milestone_line_never_repeats_its_kind():
+    from handlers.staff_campaign import milestone_line
+    assert milestone_line({"kind": "preliminary_report", "title": "Báo cáo sơ kết học kỳ I", "due": "2027-01-15"}) \
+        == "Báo cáo sơ kết học kỳ I — hạn 15/01/2027"
+    assert milestone_line({"kind": "award_dossier", "title": "Hồ sơ Cờ thi đua", "due": "2027-05-20"}) \
+        == "Hồ sơ khen thưởng: Hồ sơ Cờ thi đua — hạn 20/05/2027"
