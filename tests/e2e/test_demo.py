@@ -11,6 +11,8 @@ async def test_demo_plays_the_whole_story():
     assert "Số tiếp nhận: BC-2023-000001" in transcript and "Số tiếp nhận: BC-2024-000001" in transcript
     assert "Tiến độ:" in transcript
     after_submitting = transcript.split("(còn 3 ngày): Lê Lợi đã nộp")[1].split("===")[0]
-    assert "Cô Hoa: ⏰ Nhắc hạn nộp" in after_submitting and "Thầy Bình" not in after_submitting
+    assert "Cô Hoa: Kính gửi quý đơn vị,\n   ⏰ Nhắc hạn nộp" in after_submitting and "Thầy Bình" not in after_submitting
     assert "Số tiếp nhận: DC-2024-000001" in transcript
     assert "Việc cần làm của Trường THCS Lý Tự Trọng" in transcript
+    assert "theo cụm thi đua" in transcript and "Đã duyệt 1" in transcript          # the round, staff side
+    assert "Cô Lan: 📣 Phòng/Sở điều chỉnh hạn «Báo cáo tổng kết»" in transcript   # an edit after launch
