@@ -21,6 +21,7 @@ from db.models import StoredFile
 from handlers import background, engine, fetching
 from handlers.io import Inbound, IncomingFile, OutMessage
 from handlers.uploads import UPLOAD_REF
+from schedules.quota import QuotaWatch
 from schedules import reminders as reminder_ticks
 from schedules.broadcasts import TICK_SECONDS, BroadcastMonitor
 from schedules.outbox import OutboxDispatcher
@@ -175,6 +176,7 @@ class BotRuntime:
         background.wake_outbox = self.dispatcher.wake
         self._dispatch_task = asyncio.create_task(self.dispatcher.run(self._dispatch_stop))
         fetching.resume(self.services)   # downloads a crash or restart interrupted
+        self.dispatcher.hooks.append(QuotaWatch(s.tz, on_enqueued=self.dispatcher.wake))
         self.scheduler = SchedulerRunner(s, on_enqueued=self.dispatcher.wake)
         self.install_ticks()
         self.scheduler.start()

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
     zalo_webhook_secret: str | None = None
     zalo_rate_per_s: float = 10.0
+    # The Zalo plan's monthly message allowance, when known: /tiendo and the digest show how much is used.
+    zalo_monthly_quota: int | None = None
 
     database_url: str = Field(default="sqlite:///data/thidua.db")
     thidua_data_dir: Path = Path("data/files")

@@ -185,6 +185,9 @@ def release(session: Session, token: str, ids: Sequence[int] | None = None) -> i
 
 def outcome(result: SendResult, attempts: int, now: datetime) -> dict:
     """The new column values of a row after one attempt (attempts: the count before this one)."""
+    if result.quota_exhausted:   # not this message's fault: it waits, its attempts untouched
+        return dict(attempts=attempts, claimed_by=None, lease_until=None, last_error=result.error,
+                    status=OutboxStatus.pending, not_before=now + timedelta(seconds=result.retry_after or 3600))
     attempts += 1
     values = dict(attempts=attempts, claimed_by=None, lease_until=None, last_error=result.error)
     if result.ok:
@@ -265,3 +268,17 @@ def broadcast_counts(session: Session, broadcast_id: int) -> dict[str, int]:
 def messages_for_chat(session: Session, channel: str, chat_id: str) -> Sequence[OutboxMessage]:
     return session.exec(select(OutboxMessage).where(
         OutboxMessage.channel == channel, OutboxMessage.chat_id == str(chat_id)).order_by(OutboxMessage.id)).all()
+
+
+def pending_count(session: Session, channel: str) -> int:
+    """Messages of a channel still waiting to go out (pending or being sent)."""
+    return session.exec(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.channel == channel,
+        OutboxMessage.status.in_((OutboxStatus.pending, OutboxStatus.sending)))).one()
+
+
+def sent_since(session: Session, channel: str, since: datetime) -> int:
+    """Messages of a channel sent since `since` (naive UTC): what a platform's monthly quota counts."""
+    return session.exec(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.sent,
+        OutboxMessage.sent_at >= since)).one()

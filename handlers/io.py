@@ -100,6 +100,7 @@ class SendResult:
     ok: bool
     message_id: str | None = None
     retry_after: float | None = None   # 429: try again after this many seconds
+    quota_exhausted: bool = False      # the platform's message quota is spent: wait, do not count an attempt
     blocked: bool = False              # 403: the user blocked the bot
     permanent: bool = False            # 400-like: retrying will not help
     error: str | None = None

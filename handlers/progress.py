@@ -17,6 +17,7 @@ from db import scope
 from db.models import Campaign, Milestone
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, flow, goto
 from handlers.exports_build import ChartBar, build_chart
+from schedules.quota import usage_line
 from handlers.io import Choice, Inbound, OutFile, OutMessage
 
 PER_PAGE = 20
@@ -221,6 +222,9 @@ class ProgressFlow(CampaignStaffFlow):
         ctx.audit("progress_viewed", f"campaign:{campaign.id}")
         replies = [self.chart(ctx, campaign, milestones, counts)] if with_chart else []
         lines = [texts.PROGRESS_HEAD.format(title=campaign.title, units=progress_db.unit_count(ctx.session, campaign.id))]
+        quota = usage_line(ctx.session, ctx.settings, ctx.now)
+        if quota:
+            lines.append(quota)
         lines += [self.line(ctx, i, m, counts[m.id]) for i, m in enumerate(milestones, start=1)]
         lines += [note or texts.PROGRESS_PICK_LIST]
         menu = milestone_menu(milestones, [f"{i}. {m.title}" for i, m in enumerate(milestones, start=1)],

@@ -50,6 +50,7 @@ def _digests(session, staff: list[Staff], keys: dict[int, str], now: datetime, t
     campaigns = store.launched_campaigns(session)
     blocks: dict[int, str] = {}
     items = []
+    quota = _quota_line(session, now)
     for st in staff:
         visible = [c for c in campaigns if scope.may_see(st, c)]   # the office rule, from its one place
         if not visible:
@@ -58,9 +59,19 @@ def _digests(session, staff: list[Staff], keys: dict[int, str], now: datetime, t
             if c.id not in blocks:
                 blocks[c.id] = campaign_block(session, c, now, tz)
         header = texts.REMINDER_DIGEST_HEADER.format(date=texts.fmt_date(now, tz))
-        text = "\n\n".join([header, *(blocks[c.id] for c in visible)])
+        text = "\n\n".join([header, *(blocks[c.id] for c in visible), *([quota] if quota else [])])
         items.append(Outgoing(keys[st.id], st.channel, st.chat_id, OutMessage(_fit(text)), kind=store.DIGEST_KIND))
     return items
+
+
+def _quota_line(session, now: datetime) -> str | None:
+    from bot.settings import get_settings
+    from schedules.quota import usage_line
+    try:
+        settings = get_settings()
+    except Exception:   # no configuration (a bare test run): no quota to report
+        return None
+    return usage_line(session, settings, now)
 
 
 def campaign_block(session, campaign: Campaign, now: datetime, tz: ZoneInfo) -> str:

@@ -57,6 +57,9 @@ def render_text(message: OutMessage, files: list[ResolvedFile], public_url: str,
     return "\n\n".join(p for p in parts if p)
 
 
+QUOTA_PAUSE_S = 3600.0   # after a 429, try again in an hour (the quota may be per day, month or plan)
+
+
 class ZaloSender:
     channel = CHANNEL
 
@@ -74,7 +77,10 @@ class ZaloSender:
             last = results[-1] if results else {}
             return SendResult(True, message_id=str(last.get("message_id", "")) or None)
         except ZaloRateLimited as exc:
-            return SendResult(False, retry_after=float(exc.retry_after or 1.0), error="429")
+            # Documented as "Quota exceeded": the plan's message quota, not a per-second limit. The channel
+            # pauses, the rows stay pending, and staff are told once (schedules/outbox.py).
+            return SendResult(False, retry_after=max(float(exc.retry_after or 0), QUOTA_PAUSE_S),
+                              quota_exhausted=True, error="429 quota exceeded")
         except ZaloUnauthorized as exc:
             return SendResult(False, permanent=True, error=str(exc))
         except ZaloForbidden as exc:  # Zalo labels 403 "internal error": retry, do not mark blocked

@@ -167,6 +167,7 @@ class ZaloBotClient:
         *,
         rate_per_s: float = 10.0,
         max_retries: int = 4,
+        send_retries: int = 0,
         timeout: float = 15.0,
         backoff_base: float = 0.5,
         max_backoff: float = 30.0,
@@ -177,6 +178,8 @@ class ZaloBotClient:
         self._token = token
         self._base_url = base_url
         self.max_retries = max_retries
+        # Sends are retried by the outbox (one policy, with its own backoff and attempt count), never here too.
+        self.send_retries = send_retries
         self.timeout = timeout
         self.backoff_base = backoff_base
         self.max_backoff = max_backoff
@@ -233,7 +236,8 @@ class ZaloBotClient:
         chunks = split_text(text)
         if not chunks:
             raise ValueError("Zalo messages need 1..2000 characters of text")
-        return [await self.call("sendMessage", {"chat_id": chat_id, "text": chunk}) for chunk in chunks]
+        return [await self.call("sendMessage", {"chat_id": chat_id, "text": chunk}, retries=self.send_retries)
+                for chunk in chunks]
 
     async def send_photo(self, chat_id: str, photo_url: str, caption: str | None = None) -> dict:
         """Send a photo by public URL; a caption over 2000 chars continues in text messages."""
@@ -241,7 +245,7 @@ class ZaloBotClient:
         caption_chunks = split_text(caption) if caption else []
         if caption_chunks:
             params["caption"] = caption_chunks[0]
-        result = await self.call("sendPhoto", params)
+        result = await self.call("sendPhoto", params, retries=self.send_retries)
         for chunk in caption_chunks[1:]:
             await self.call("sendMessage", {"chat_id": chat_id, "text": chunk})
         return result

@@ -14,3 +14,12 @@ NEWS_BOUND = "🔗 {unit} đã có người nhận tin: {what}."
 NEWS_LATE = " (muộn)"
 NEWS_HEAD_HOURLY = "Tin mới trong giờ qua ({count}):"
 NEWS_MORE = "… và {more} tin khác. Gõ /tiendo hoặc /duyet để xem."
+
+# the channel's message quota (Zalo: HTTP 429 "Quota exceeded")
+QUOTA_EXHAUSTED = (
+    "⚠️ {channel} báo đã hết hạn mức tin nhắn của bot (lỗi 429 «Quota exceeded»). {waiting} tin đang chờ "
+    "vẫn được giữ và sẽ được thử gửi lại lúc {at}. Nếu cần gửi ngay, hãy nâng gói của bot hoặc nhắc các trường "
+    "dùng Telegram."
+)
+QUOTA_USAGE = "Zalo tháng này: đã gửi {used}/{quota} tin ({percent} %)."
+QUOTA_WARNING = " ⚠️ Sắp hết hạn mức: tin phát động và nhắc hạn có thể không gửi được đến hết tháng."

@@ -108,10 +108,19 @@ async def test_get_updates_returns_one_update(client, sandbox):
 # --------------------------------------------------------------------------- retries and pacing
 
 
-async def test_429_then_success_with_backoff(client, sandbox):
+async def test_sends_are_not_retried_inside_the_client_by_default(client, sandbox):
+    """One retry policy: the outbox's. A 429 on a send comes straight back (no ~30 calls per message)."""
+    sandbox.inject_fault("sendMessage", status=429, times=1, retry_after=0.05)
+    with pytest.raises(ZaloRateLimited):
+        await client.send_message("u1", "xin chào")
+    assert sandbox.stats.http_429 == 1 and sandbox.sent("u1") == []
+
+
+async def test_429_then_success_with_backoff(sandbox):
     sandbox.inject_fault("sendMessage", status=429, times=2, retry_after=0.05)
     started = time.monotonic()
-    results = await client.send_message("u1", "xin chào")
+    async with make_client(sandbox.api_base_url, send_retries=2) as client:
+        results = await client.send_message("u1", "xin chào")
     assert time.monotonic() - started >= 0.1  # Retry-After honoured on both retries
     assert len(results) == 1 and results[0]["message_id"]
     assert sandbox.stats.http_429 == 2
@@ -120,16 +129,17 @@ async def test_429_then_success_with_backoff(client, sandbox):
 
 async def test_429_gives_up_after_max_retries(sandbox):
     sandbox.inject_fault("sendMessage", status=429, times=10, retry_after=0.01)
-    async with make_client(sandbox.api_base_url, max_retries=2) as zalo:
+    async with make_client(sandbox.api_base_url, send_retries=2) as zalo:
         with pytest.raises(ZaloRateLimited) as caught:
             await zalo.send_message("u1", "a")
     assert caught.value.retry_after == pytest.approx(0.01)
     assert sandbox.stats.http_429 == 3
 
 
-async def test_5xx_is_retried(client, sandbox):
+async def test_5xx_is_retried(sandbox):
     sandbox.inject_fault("sendPhoto", status=503)
-    await client.send_photo("u1", "https://example.org/a.jpg", caption="ảnh")
+    async with make_client(sandbox.api_base_url, send_retries=1) as client:
+        await client.send_photo("u1", "https://example.org/a.jpg", caption="ảnh")
     assert sandbox.stats.http_5xx == 1
     assert sandbox.sent("u1")[0].caption == "ảnh"
 
@@ -145,7 +155,7 @@ async def test_network_error_retried_then_typed(caplog):
 
 async def test_sandbox_rate_limit_is_absorbed_by_retries(sandbox):
     sandbox.rate_limit_per_s = 3
-    async with make_client(sandbox.api_base_url, max_retries=6) as zalo:
+    async with make_client(sandbox.api_base_url, send_retries=6) as zalo:
         for n in range(5):
             await zalo.send_message("u1", f"tin {n}")
     assert sandbox.stats.http_429 >= 1
