@@ -30,6 +30,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def zalo_webhook_for(given: str | None, force_polling: bool, settings) -> str | None:
+    """Zalo says getUpdates is for local development and production should use a webhook (events can be
+    missed): a bot with a public https address uses one unless told otherwise; polling is logged as local-only."""
+    log = logging.getLogger("thidua")
+    if not settings.zalo_bot_token:
+        return None
+    url = given or (None if force_polling or not settings.thidua_public_url.startswith("https://")
+                    else settings.thidua_public_url)
+    if url:
+        log.info(texts.CLI_ZALO_WEBHOOK.format(url=url.rstrip("/") + "/zalo/webhook"))
+    else:
+        log.warning(texts.CLI_ZALO_POLLING)
+    return url
+
+
 def start_failure(exc) -> str:
     platform = texts.CLI_RUN_PLATFORM.get(exc.channel, exc.channel)
     if exc.reason == "token":
@@ -42,7 +57,8 @@ def start_failure(exc) -> str:
 async def _run(runtime, args: argparse.Namespace) -> None:
     from bot.channels.errors import ChannelStartError
     try:
-        await runtime.run_forever(webhook_url=args.webhook, web_port=args.port, zalo_webhook_url=args.zalo_webhook)
+        zalo_hook = zalo_webhook_for(args.zalo_webhook, getattr(args, "zalo_polling", False), runtime.settings)
+        await runtime.run_forever(webhook_url=args.webhook, web_port=args.port, zalo_webhook_url=zalo_hook)
     except ChannelStartError:
         try:   # start() gave up half-way: close what it opened (web server, the other channel)
             await runtime.stop()
@@ -85,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="chạy bot (long polling; --webhook URL để dùng webhook)")
     run.add_argument("--webhook", metavar="URL", help="địa chỉ công khai (https) mà Telegram gọi tới")
-    run.add_argument("--zalo-webhook", metavar="URL", help="địa chỉ công khai (https) mà Zalo gọi tới")
+    run.add_argument("--zalo-webhook", metavar="URL", help="địa chỉ công khai (https) mà Zalo gọi tới "
+                     "(mặc định: THIDUA_PUBLIC_URL khi đó là https)")
+    run.add_argument("--zalo-polling", action="store_true", help="Zalo: dùng getUpdates (chỉ để chạy thử tại máy)")
     run.add_argument("--port", type=int, default=None, help="cổng của máy chủ web của bot (mặc định 8080)")
     run.set_defaults(func=cmd_run)
 

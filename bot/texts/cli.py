@@ -89,3 +89,8 @@ CLI_HELP_BOT_USERNAME = "tên bot Telegram (mặc định: biến TELEGRAM_BOT_U
 CLI_HELP_REPLACE = "thu hồi các lời mời cũ của đơn vị trước khi tạo mới"
 CLI_HELP_REVOKE = "thu hồi các lời mời còn mở của một đơn vị"
 CLI_HELP_LIST = "liệt kê các đơn vị và số tài khoản đã gắn"
+CLI_ZALO_WEBHOOK = "Zalo: nhận tin qua webhook {url}"
+CLI_ZALO_POLLING = (
+    "Zalo: đang nhận tin bằng getUpdates (long polling). Zalo chỉ khuyên dùng cách này khi chạy thử tại máy; "
+    "khi chạy thật, hãy đặt THIDUA_PUBLIC_URL là địa chỉ https công khai để bot dùng webhook."
+)

@@ -93,3 +93,16 @@ async def test_tiendo_shows_the_zalo_quota_when_one_is_set(settings):
     chat = FlowChat(settings, 7003)
     await chat.send("/tiendo")
     assert texts.QUOTA_USAGE.format(used="0", quota="3.000", percent=0) in chat.text
+
+
+def test_zalo_uses_a_webhook_when_the_public_address_is_https(caplog):
+    from bot.cli import zalo_webhook_for
+    https = SimpleNamespace(zalo_bot_token="1:x", thidua_public_url="https://thidua.sgd.example.vn")
+    local = SimpleNamespace(zalo_bot_token="1:x", thidua_public_url="http://127.0.0.1:8080")
+    assert zalo_webhook_for(None, False, https) == "https://thidua.sgd.example.vn"
+    assert zalo_webhook_for(None, True, https) is None                         # --zalo-polling
+    assert zalo_webhook_for("https://other.example.vn", False, local) == "https://other.example.vn"
+    with caplog.at_level("WARNING", logger="thidua"):
+        assert zalo_webhook_for(None, False, local) is None
+    assert texts.CLI_ZALO_POLLING in caplog.text
+    assert zalo_webhook_for(None, False, SimpleNamespace(zalo_bot_token=None, thidua_public_url="https://x")) is None
