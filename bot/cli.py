@@ -45,6 +45,21 @@ def zalo_webhook_for(given: str | None, force_polling: bool, settings) -> str | 
     return url
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import run_checks
+    settings = get_settings()
+    telegram = args.webhook.rstrip("/") + "/telegram/webhook" if args.webhook else None
+    zalo_base = args.zalo_webhook or (None if args.zalo_polling or not settings.thidua_public_url.startswith("https://")
+                                      else settings.thidua_public_url)
+    zalo = zalo_base.rstrip("/") + "/zalo/webhook" if zalo_base else None
+    checks = asyncio.run(run_checks(settings, telegram_webhook=telegram, zalo_webhook=zalo))
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if not c.ok and not c.warning]
+    print(texts.DOCTOR_SOME_FAILED.format(count=len(failed)) if failed else texts.DOCTOR_ALL_OK)
+    return 1 if failed else 0
+
+
 def start_failure(exc) -> str:
     platform = texts.CLI_RUN_PLATFORM.get(exc.channel, exc.channel)
     if exc.reason == "token":
@@ -106,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--zalo-polling", action="store_true", help="Zalo: dùng getUpdates (chỉ để chạy thử tại máy)")
     run.add_argument("--port", type=int, default=None, help="cổng của máy chủ web của bot (mặc định 8080)")
     run.set_defaults(func=cmd_run)
+
+    doctor = sub.add_parser("doctor", help=texts.DOCTOR_HELP)
+    doctor.add_argument("--webhook", metavar="URL", help="địa chỉ webhook Telegram mà bot dùng (nếu có)")
+    doctor.add_argument("--zalo-webhook", metavar="URL", help="địa chỉ webhook Zalo mà bot dùng (nếu có)")
+    doctor.add_argument("--zalo-polling", action="store_true")
+    doctor.set_defaults(func=cmd_doctor)
 
     db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="áp dụng các migration").set_defaults(func=cmd_db_upgrade)
