@@ -143,7 +143,9 @@ class ZaloSandbox:
         webhook_envelope: str = "alternate",
         rate_limit_per_s: float | None = None,
         max_long_poll_s: float | None = None,
-        require_https_webhook: bool = False,
+        require_https_webhook: bool = True,
+        fetch_photos: bool = True,
+        monthly_quota: int | None = None,
         seed: int | None = 0,
         bot_display_name: str = "Bot Thi đua",
     ):
@@ -155,7 +157,13 @@ class ZaloSandbox:
         self.webhook_envelope = webhook_envelope
         self.rate_limit_per_s = rate_limit_per_s
         self.max_long_poll_s = max_long_poll_s
+        # As strict as Zalo: webhooks must be https (Zalo refuses plain http, localhost and private addresses),
+        # every photo URL the bot sends is downloaded (Zalo fetches it; an unreachable one fails the send),
+        # and sends stop with 429 "Quota exceeded" once the plan's allowance is used.
         self.require_https_webhook = require_https_webhook
+        self.fetch_photos = fetch_photos
+        self.monthly_quota = monthly_quota
+        self.quota_used = 0
         self.bot_display_name = bot_display_name
         self.stats = ZaloSandboxStats()
         self.webhook_url: str | None = None
@@ -537,6 +545,7 @@ class ZaloSandbox:
         parse_mode = params.get("parse_mode")
         if parse_mode not in (None, "", "markdown", "html"):
             raise _ApiFailure(400, "Bad Request: unsupported parse_mode")
+        self._spend_quota()
         self.stats.sent_messages += 1
         return await self._record_sent(SentRecord("sendMessage", chat_id, _new_message_id(), _now_ms(),
                                                   text=text, parse_mode=parse_mode or None))
@@ -549,9 +558,27 @@ class ZaloSandbox:
         caption = params.get("caption") or None
         if caption is not None:
             _check_length(caption, "caption")
+        if self.fetch_photos:
+            await self._fetch_photo(photo)
+        self._spend_quota()
         self.stats.sent_photos += 1
         return await self._record_sent(SentRecord("sendPhoto", chat_id, _new_message_id(), _now_ms(),
                                                   photo_url=photo, caption=caption))
+
+    def _spend_quota(self) -> None:
+        if self.monthly_quota is not None:
+            if self.quota_used >= self.monthly_quota:
+                raise _ApiFailure(429, "Quota exceeded")
+            self.quota_used += 1
+
+    async def _fetch_photo(self, url: str) -> None:
+        try:
+            async with httpx.AsyncClient(timeout=5.0) as http:
+                response = await http.get(url)
+        except httpx.HTTPError:
+            raise _ApiFailure(400, "Bad Request: photo cannot be downloaded") from None
+        if response.status_code != 200 or not response.content:
+            raise _ApiFailure(400, "Bad Request: photo cannot be downloaded")
 
     async def _send_sticker(self, params: dict) -> dict:
         chat_id = self._known_chat(params)

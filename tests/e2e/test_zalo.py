@@ -231,7 +231,10 @@ async def test_zalo_webhook_mode_delivers_updates(settings):
     from bot.sandbox_driver import _free_port
     from bot.zalo_sandbox import ZaloSandbox
 
-    tg, zl = await TelegramSandbox(token=settings.telegram_bot_token).start(), ZaloSandbox(token="9:Z")
+    # Zalo only calls https webhooks; TLS for a local server is out of scope here, so this one test lets
+    # http through (the https rule itself is tested in tests/unit/test_zalo_sandbox.py).
+    tg = await TelegramSandbox(token=settings.telegram_bot_token).start()
+    zl = ZaloSandbox(token="9:Z", require_https_webhook=False)
     await zl.start()
     port = _free_port()
     settings.telegram_api_base_url, settings.telegram_file_base_url = tg.api_base_url, tg.file_base_url

@@ -28,7 +28,7 @@ TOKEN = "1234567890:SuperSecretZaloTokenValue"
 
 @pytest.fixture
 async def sandbox():
-    async with ZaloSandbox(token=TOKEN) as sb:
+    async with ZaloSandbox(token=TOKEN, fetch_photos=False) as sb:   # photo URLs here are made up
         sb.add_user("u1", "Cô Lan")
         yield sb
 

@@ -39,9 +39,14 @@ class WebhookReceiver:
             await asyncio.wait_for(self._arrived.wait_for(lambda: len(self.calls) >= count), timeout)
 
 
+# The sandbox's own mechanics are tested with a local http receiver and made-up photo URLs, so this fixture
+# relaxes the two checks that need the real Internet; the strict defaults have their own tests below.
+LENIENT = dict(require_https_webhook=False, fetch_photos=False)
+
+
 @pytest.fixture
 async def sandbox():
-    async with ZaloSandbox(token=TOKEN) as sb:
+    async with ZaloSandbox(token=TOKEN, **LENIENT) as sb:
         sb.add_user("u1", "Cô Lan")
         yield sb
 
@@ -170,7 +175,7 @@ async def test_webhook_delivery_alternates_envelopes_with_secret_header(api, san
 
 @pytest.mark.parametrize("shape", ["wrapped", "bare"])
 async def test_webhook_envelope_is_configurable(receiver, shape):
-    async with ZaloSandbox(token=TOKEN, webhook_envelope=shape) as sb:
+    async with ZaloSandbox(token=TOKEN, webhook_envelope=shape, **LENIENT) as sb:
         async with httpx.AsyncClient() as http:
             await http.post(f"{sb.api_base_url}{TOKEN}/setWebhook",
                             json={"url": receiver.url, "secret_token": WEBHOOK_SECRET})
@@ -215,3 +220,29 @@ async def test_wait_for_message_uses_after_and_predicate(api, sandbox):
     with pytest.raises(TimeoutError):
         await sandbox.wait_for_message("u1", contains="không có", timeout=0.1)
     assert sandbox.stats.sent_messages == 3
+
+
+# --------------------------------------------------------------------------- strict like Zalo (the defaults)
+
+async def test_by_default_a_plain_http_webhook_is_refused():
+    async with ZaloSandbox(token=TOKEN) as sb, httpx.AsyncClient() as http:
+        r = await http.post(f"{sb.api_base_url}{TOKEN}/setWebhook",
+                            json={"url": "http://127.0.0.1:8080/zalo/webhook", "secret_token": WEBHOOK_SECRET})
+    assert r.json()["ok"] is False and "https" in r.json()["description"]
+
+
+async def test_by_default_a_photo_url_zalo_cannot_download_fails_the_send():
+    async with ZaloSandbox(token=TOKEN) as sb, httpx.AsyncClient() as http:
+        sb.add_user("u1", "Cô Lan")
+        r = await http.post(f"{sb.api_base_url}{TOKEN}/sendPhoto",
+                            json={"chat_id": "u1", "photo": "http://127.0.0.1:9/khong-co.png"})
+    assert r.json()["ok"] is False and sb.sent("u1") == []
+
+
+async def test_a_spent_quota_answers_429_quota_exceeded():
+    async with ZaloSandbox(token=TOKEN, monthly_quota=2) as sb, httpx.AsyncClient() as http:
+        sb.add_user("u1", "Cô Lan")
+        codes = [(await http.post(f"{sb.api_base_url}{TOKEN}/sendMessage",
+                                  json={"chat_id": "u1", "text": f"tin {i}"})) for i in range(3)]
+    assert [c.status_code for c in codes] == [200, 200, 429]
+    assert codes[2].json()["description"] == "Quota exceeded" and len(sb.sent("u1")) == 2
