@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     inv.add_argument("--max-uses", metavar="SỐ_LẦN", type=positive_int, default=invites.DEFAULT_MAX_USES,
                      help=texts.CLI_HELP_MAX_USES)
     inv.add_argument("--bot-username", metavar="TÊN_BOT", help=texts.CLI_HELP_BOT_USERNAME)
+    inv.add_argument("--zalo-bot", metavar="TÊN", help=texts.CLI_HELP_ZALO_BOT)
     inv.add_argument("--replace", action="store_true", help=texts.CLI_HELP_REPLACE)
     inv.set_defaults(func=cmd_invite)
 
@@ -141,7 +142,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
             return fail(chosen)
         replaced = sum(invites.revoke_for_unit(session, u.id) for u in chosen) if args.replace else 0
         lines = [_new_invite(session, unit, username, args.days, args.max_uses) for unit in chosen]
-        sheet = _write_files(lines, out_dir, settings.tz)   # inside the transaction: no files, no invites
+        sheet = _write_files(lines, out_dir, settings.tz, getattr(args, "zalo_bot", None))   # inside the transaction: no files, no invites
         people.audit(session, "cli", "invites_created", args.unit or "*", count=len(lines), revoked=replaced,
                      days=args.days, max_uses=args.max_uses)
     if args.replace:
@@ -173,12 +174,18 @@ def _new_invite(session, unit: Unit, username: str, days: int, max_uses: int):
                       max_uses=invite.max_uses)
 
 
-def _write_files(lines, out_dir: Path, tz) -> Path:
+def _write_files(lines, out_dir: Path, tz, zalo_bot: str | None = None) -> Path:
+    """QR codes, the list (.xlsx) and one printable page per school (.docx)."""
+    from bot.invite_letters import write_letters
     from bot.invite_sheet import qr_filename, write_qr, write_sheet
     out_dir.mkdir(parents=True, exist_ok=True)
     for line in lines:
         write_qr(line.link, out_dir / qr_filename(line.code))
+    write_letters(lines, out_dir, out_dir / LETTERS_FILE, tz, zalo_bot)
     return write_sheet(lines, out_dir / "danh-sach-loi-moi.xlsx", tz)
+
+
+LETTERS_FILE = "huong-dan-cac-truong.docx"
 
 
 # ---- revoke, list ------------------------------------------------------------------------------------

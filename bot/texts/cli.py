@@ -133,3 +133,23 @@ DOCTOR_WEBHOOK_WRONG_FIX = "chạy lại «thidua run» với đúng địa ch�
 DOCTOR_QUOTA = "Hạn mức Zalo tháng này"
 DOCTOR_QUOTA_LEFT = "đã gửi {used}/{quota} tin, còn {left}"
 DOCTOR_QUOTA_FIX = "nâng gói Zalo Bot Platform hoặc nhắc các trường dùng Telegram"
+
+# the printable invitation (one A4 page per school)
+LETTER_TITLE = "HƯỚNG DẪN NHẬN TIN THI ĐUA QUA BOT"
+LETTER_CODE = "Mã mời: {code}"
+LETTER_EXPIRES = "Mã dùng được đến {at}, cho tối đa {uses} người (chỉ dùng trong đơn vị)."
+LETTER_TELEGRAM_HEAD = "Trên Telegram"
+LETTER_TELEGRAM_STEPS = [
+    "Mở camera hoặc Telegram, quét mã QR ở trên (hoặc mở đường dẫn {link}).",
+    "Bấm «Bắt đầu» (Start) trong cuộc trò chuyện với bot.",
+    "Bot trả lời «Đã gắn cuộc trò chuyện này với đơn vị …»: từ nay đơn vị nhận kế hoạch và nhắc hạn tại đây.",
+]
+LETTER_ZALO_HEAD = "Trên Zalo"
+LETTER_ZALO_STEPS = [
+    "Tìm bot {bot} trên Zalo và bấm «Quan tâm» hoặc nhắn tin cho bot.",
+    "Gõ mã mời {code} (viết hoa hay thường, có hay không có dấu gạch đều được).",
+    "Bot trả lời «Đã gắn cuộc trò chuyện này với đơn vị …»: từ nay đơn vị nhận tin tại đây.",
+]
+LETTER_ZALO_BOT_UNKNOWN = "của Phòng/Sở (tên bot do Phòng/Sở thông báo)"
+LETTER_FOOT = "Mã mời là riêng của đơn vị: xin không chia sẻ ra ngoài. Cần hỗ trợ, xin liên hệ bộ phận thi đua."
+CLI_HELP_ZALO_BOT = "tên (hoặc đường dẫn) của bot Zalo, in trong trang hướng dẫn của mỗi trường"

@@ -167,7 +167,7 @@ def test_invite_writes_links_qr_codes_and_a_sheet(imported, db, tmp_path, settin
         assert width == height >= 200
     assert row["Người đầu mối"] == "Lê Văn Cường" and row["Số điện thoại"] == "0903111222"
     assert sorted(p.name for p in (tmp_path / "moi").iterdir()) == [
-        "TH01.png", "TH02.png", "THCS01.png", "danh-sach-loi-moi.xlsx"]
+        "TH01.png", "TH02.png", "THCS01.png", "danh-sach-loi-moi.xlsx", "huong-dan-cac-truong.docx"]
     tokens = [r["Mã mời (gõ trong Zalo)"] for r in rows]
     assert len(set(tokens)) == 3
     with db() as s:
@@ -309,3 +309,21 @@ def test_import_of_a_bad_file_says_why_in_one_line_and_imports_nothing(thidua, d
 def test_import_of_a_missing_file_says_so(thidua, db, tmp_path):
     code, out, err = thidua("units", "import", tmp_path / "khong_co.xlsx")
     assert code == 2 and err.strip() == texts.CLI_ROSTER_NOT_FOUND.format(path=tmp_path / "khong_co.xlsx")
+
+
+def test_invite_writes_one_printable_page_per_school(imported, tmp_path):
+    from docx import Document
+    from docx.shared import Cm
+    code, _, _ = imported("units", "invite", "--out", tmp_path / "moi", "--zalo-bot", "Thi đua Quận 1")
+    assert code == 0
+    rows = read_sheet(tmp_path / "moi" / "danh-sach-loi-moi.xlsx")
+    doc = Document(str(tmp_path / "moi" / "huong-dan-cac-truong.docx"))
+    section = doc.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)   # A4
+    text = "\n".join(p.text for p in doc.paragraphs)
+    pages = text.count(texts.LETTER_TITLE)
+    assert pages == 3 and len(doc.inline_shapes) == 3                           # a QR code on each page
+    for row in rows:
+        assert row["Tên đơn vị"] in text and texts.LETTER_CODE.format(code=row["Mã mời (gõ trong Zalo)"]) in text
+    assert "Tìm bot Thi đua Quận 1 trên Zalo" in text
+    assert all(shape.width <= Cm(5) for shape in doc.inline_shapes)
