@@ -206,3 +206,9 @@ async def test_a_dossier_is_tied_to_the_nominee_it_supports(settings, db, world)
     with db() as s:
         sub = s.exec(select(Submission).where(Submission.milestone_id == world["custom"].id)).one()
         assert sub.nomination_id == n.id
+    seed.staff(602, "Cô Hoa", channel="test")                     # staff see which nominee it supports
+    staff = FlowChat(settings, 602)
+    await staff.send("/duyet")
+    await staff.press(next(lb for lb in staff.labels() if "Cờ thi đua" in lb))
+    await staff.press(next(lb for lb in staff.labels() if "TH01" in lb))
+    assert texts.REVIEW_DOSSIER_FOR.format(reference="DC-2026-000009", name="Nguyễn Thị Mai") in staff.text

@@ -201,3 +201,21 @@ def test_the_workbook_lists_the_units_no_message_reaches_with_their_phone(settin
     rows = list(wb[texts.EXPORT_UNREACHED_SHEET].iter_rows(values_only=True))
     assert list(rows[0]) == texts.EXPORT_UNREACHED_HEADERS
     assert [(r[1], r[5]) for r in rows[1:]] == [("TH07", "0912 345 678")]
+
+
+def test_a_nudge_for_a_round_speaks_of_nominations_and_carries_the_nominate_button(settings, world):
+    from datetime import datetime as dt
+
+    from bot import texts
+    from db.models import Campaign, Milestone
+    from handlers import nudge
+
+    with session_scope() as s:
+        round_ = s.get(Milestone, world["milestones"][2].id)
+        campaign = s.get(Campaign, round_.campaign_id)
+        aud = nudge.audience(s, round_)
+        text = nudge.nudge_text(campaign, round_, None, "missing", dt(2026, 12, 3, 3), settings.tz)
+        returned = nudge.nudge_text(campaign, round_, None, "returned", dt(2026, 12, 3, 3), settings.tz)
+    assert texts.NUDGE_REASON_NO_NOMINEE in text and texts.NUDGE_REASON_MISSING not in text
+    assert texts.NUDGE_REASON_NOMINEE_RETURNED in returned
+    assert {u.code for u, _ in aud.owing.values()} == {"TH02", "TH03", "TH05", "TH06", "TH07"}
