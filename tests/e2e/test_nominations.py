@@ -147,3 +147,49 @@ async def test_dossier_handed_over_from_the_report_menu(e2e, db, school):
         assert sub.milestone_id == school["dossier"].id
         assert [(sf.document_label, f.original_name) for sf, f in submissions.files_of(s, sub.id)] == [
             ("Tờ trình", "to_trinh.pdf"), ("Biên bản họp bình xét", "bien_ban.docx")]
+
+
+async def test_an_approved_nomination_is_approved_everywhere_staff_look(e2e, db, school, settings):
+    """Through the real bot: /tiendo and its chart, /nhacnho, the export and the digest all see the school
+    whose nominee was approved as done, and a second school with nothing as owing."""
+    from bot import texts
+    from db.campaigns import set_units
+    from db.engine import session_scope
+    from db.export_facts import export_data
+    from db.models import Milestone
+    from db.reminders import campaign_unit_names
+    from schedules.digest import _owing_names
+
+    other = seed.unit("TH02", "Trường Tiểu học Lê Lợi")
+    seed.contact(other.id, 1002, name="Thầy Bình")
+    with session_scope() as s:
+        set_units(s, school["period"].campaign_id, [school["unit"].id, other.id])
+    alice, binh = await e2e.user(1001, "Cô Lan"), await e2e.user(1002, "Thầy Bình")
+    hoa = await e2e.user(2001, "Cô Hoa")
+    await nominate(alice, "Nguyễn Thị Mai")
+    await hoa.send("/dscu")
+    await hoa.press("1", await hoa.expect_reply(contains="Trang 1/1"))
+    await hoa.press("Duyệt", await hoa.expect_reply(contains="Tóm tắt thành tích"))
+    await hoa.press("Đóng", await hoa.expect_reply(contains="Đợt đang nhận"))
+
+    await hoa.send("/tiendo")
+    chart = await hoa.expect_reply(contains=texts.PROGRESS_CHART_CAPTION.split("{")[0].split(":")[0])
+    assert chart.photo and chart.photo.startswith(b"\x89PNG")
+    overview = await hoa.expect_reply(contains="Số đơn vị tham gia: 2")
+    round_line = overview.content.split("Đề cử gương điển hình")[1].split("\n")[1]
+    assert "Đã duyệt 1" in round_line and "Chưa nộp 1" in round_line
+    await hoa.press("Xong", overview)
+
+    await hoa.send("/nhacnho")
+    await hoa.press_nth(0, await hoa.expect_reply(contains="Chọn mốc"))
+    await hoa.press("Gửi", await hoa.expect_reply(contains="chưa nộp (hoặc bị trả lại): 1"))
+    assert texts.NUDGE_REASON_NO_NOMINEE in (await binh.expect_reply(contains="Kính gửi")).content
+    await e2e.outbox_idle()
+    assert not [m for m in alice.messages() if texts.NUDGE_REASON_NO_NOMINEE in m.content]
+
+    with session_scope() as s:
+        facts = export_data(s, school["period"].campaign_id)
+        period = s.get(Milestone, school["period"].id)
+        owing = _owing_names(s, period, campaign_unit_names(s, period.campaign_id))
+    rows = {r.code: r.status for m in facts.milestones if m.id == school["period"].id for r in m.rows}
+    assert rows == {"TH01": "accepted", "TH02": "missing"} and owing == ["Trường Tiểu học Lê Lợi"]
