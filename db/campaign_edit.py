@@ -27,7 +27,9 @@ class Moved:
 
 
 def set_header(session: Session, campaign: Campaign, *, title: str | None = None, doc_number: str | None = None,
-               period: tuple[date | None, date] | None = None) -> None:
+               period: tuple[date | None, date] | None = None, issued: date | None = None) -> None:
+    if issued is not None:
+        campaign.issued_date = issued
     if title is not None:
         campaign.title = title
     if doc_number is not None:
@@ -40,6 +42,14 @@ def set_header(session: Session, campaign: Campaign, *, title: str | None = None
 
 def rename_milestone(session: Session, m: Milestone, title: str, now: datetime) -> None:
     m.title, m.updated_at = title, now
+    session.add(m)
+    session.flush()
+
+
+def set_kind(session: Session, m: Milestone, kind: str, now: datetime) -> None:
+    """Only for a milestone nobody has sent anything for (what was sent belongs to the old kind)."""
+    m.kind, m.updated_at = kind, now
+    m.units_act = kind != "event" or m.units_act
     session.add(m)
     session.flush()
 

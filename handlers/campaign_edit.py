@@ -35,7 +35,12 @@ class S(StrEnum):
     doc_number = "doc_number"
     period = "period"
     quota = "quota"
+    issued = "issued"
+    units = "units"
+    units_add = "units_add"
+    units_drop = "units_drop"
     milestone = "milestone"
+    ms_kind = "ms_kind"
     ms_menu = "ms_menu"
     ms_title = "ms_title"
     ms_due = "ms_due"
@@ -112,9 +117,10 @@ class EditCampaign(CampaignStaffFlow):
                 texts.EDIT_MS_LINE.format(n=i, title=m.title, due=_due(m, ctx)) for i, m in enumerate(ms, 1))
             or texts.EDIT_NO_MILESTONES)
         rows = [[Choice(texts.EDIT_BTN_TITLE, "title"), Choice(texts.EDIT_BTN_DOC, "doc_number"),
-                 Choice(texts.EDIT_BTN_PERIOD, "period")],
+                 Choice(texts.EDIT_BTN_ISSUED, "issued"), Choice(texts.EDIT_BTN_PERIOD, "period")],
                 [Choice(texts.EDIT_BTN_MILESTONE, "milestone"), Choice(texts.EDIT_BTN_ADD, "add")],
-                [Choice(texts.EDIT_BTN_QUOTA, "quota"), Choice(texts.EDIT_BTN_DONE, "done")]]
+                [Choice(texts.EDIT_BTN_UNITS, "units"), Choice(texts.EDIT_BTN_QUOTA, "quota"),
+                 Choice(texts.EDIT_BTN_DONE, "done")]]
         return goto(S.menu, *before, OutMessage(text, choices=rows))
 
     async def on_menu(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
@@ -123,12 +129,14 @@ class EditCampaign(CampaignStaffFlow):
             return done(texts.EDIT_GONE)
         asks = {"title": texts.EDIT_ASK_TITLE.format(current=campaign.title),
                 "doc_number": texts.EDIT_ASK_DOC.format(current=campaign.doc_number or texts.CAMPAIGN_NOT_GIVEN),
-                "period": texts.EDIT_ASK_PERIOD,
+                "period": texts.EDIT_ASK_PERIOD, "issued": texts.EDIT_ASK_ISSUED,
                 "quota": texts.EDIT_ASK_QUOTA.format(max=MAX_NOMINATION_QUOTA)}
         if inp.choice in asks:
             return goto(S(inp.choice), asks[inp.choice])
         if inp.choice == "milestone":
             return self.pick_milestone(ctx, data)
+        if inp.choice == "units":
+            return self.units_menu(ctx, data, campaign)
         if inp.choice == "add":
             return goto(S.add_kind, OutMessage(texts.EDIT_ADD_ASK_KIND, choices=kind_rows()))
         if inp.choice == "done":
@@ -153,6 +161,13 @@ class EditCampaign(CampaignStaffFlow):
         edits.set_header(ctx.session, self._campaign(ctx, data), doc_number=number)
         return self._saved(ctx, data, "doc_number", value=number)
 
+    async def on_issued(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        day, problem = parse_date(inp.text, local_today(ctx))
+        if problem:
+            return goto(S.issued, problem)
+        edits.set_header(ctx.session, self._campaign(ctx, data), issued=day)
+        return self._saved(ctx, data, "issued", value=day.isoformat())
+
     async def on_period(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         period = parse_period(inp.text or "", local_today(ctx))
         if period is None:
@@ -167,6 +182,43 @@ class EditCampaign(CampaignStaffFlow):
             return goto(S.quota, texts.EDIT_BAD_QUOTA.format(max=MAX_NOMINATION_QUOTA))
         campaign_admin.set_nomination_rules(ctx.session, self._campaign(ctx, data), quota=int(raw))
         return self._saved(ctx, data, "quota", value=int(raw))
+
+    # --- participating units
+
+    def units_menu(self, ctx: Ctx, data: dict, campaign: Campaign, *before: str) -> Step:
+        names = [f"{u.code}" for u in campaign_ops.units(ctx.session, campaign.id)]
+        text = texts.EDIT_UNITS.format(count=len(names), codes=", ".join(names[:40]) + (" …" if len(names) > 40 else ""))
+        return goto(S.units, *before, OutMessage(text, choices=[
+            [Choice(texts.EDIT_BTN_UNITS_ADD, "add"), Choice(texts.EDIT_BTN_UNITS_DROP, "drop")],
+            [Choice(texts.EDIT_BTN_BACK, "back")]]))
+
+    async def on_units(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        if inp.choice == "add":
+            return goto(S.units_add, texts.EDIT_ASK_UNITS_ADD)
+        if inp.choice == "drop":
+            return goto(S.units_drop, texts.EDIT_ASK_UNITS_DROP)
+        return self.menu(ctx, data)
+
+    async def on_units_add(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        return self._change_units(ctx, data, inp, adding=True)
+
+    async def on_units_drop(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        return self._change_units(ctx, data, inp, adding=False)
+
+    def _change_units(self, ctx: Ctx, data: dict, inp: Inbound, adding: bool) -> Step:
+        campaign = self._campaign(ctx, data)
+        codes = [c.strip() for c in (inp.text or "").replace(";", ",").split(",") if c.strip()]
+        found, unknown = scope.units_by_codes_for_staff(ctx.session, ctx.staff, codes)
+        if not codes or unknown:
+            return goto(S.units_add if adding else S.units_drop,
+                        texts.CAMPAIGN_UNKNOWN_CODES.format(codes=", ".join(unknown) or "—"))
+        current = {u.id for u in campaign_ops.units(ctx.session, campaign.id)}
+        chosen = {u.id for u in found}
+        campaign_ops.set_units(ctx.session, campaign.id, list(current | chosen if adding else current - chosen))
+        ctx.audit("campaign_edited", f"campaign:{campaign.id}", field="units", added=adding,
+                  codes=[u.code for u in found])
+        note = texts.EDIT_UNITS_ADDED_LAUNCHED if adding and campaign.status == "launched" else ""
+        return self.units_menu(ctx, data, campaign, texts.EDIT_SAVED.format(what=texts.EDIT_WHAT["units"]) + note)
 
     # --- one milestone
 
@@ -191,7 +243,8 @@ class EditCampaign(CampaignStaffFlow):
         docs = milestone_lines.documents(m)
         text = texts.EDIT_MS_MENU.format(title=m.title, due=_due(m, ctx),
                                          docs=texts.EDIT_MS_DOCS.format(docs="; ".join(docs)) if docs else "")
-        rows = [[Choice(texts.EDIT_BTN_MS_TITLE, "ms_title"), Choice(texts.EDIT_BTN_MS_DUE, "ms_due")],
+        rows = [[Choice(texts.EDIT_BTN_MS_TITLE, "ms_title"), Choice(texts.EDIT_BTN_MS_DUE, "ms_due"),
+                 Choice(texts.EDIT_BTN_MS_KIND, "ms_kind")],
                 [Choice(texts.EDIT_BTN_MS_DOCS, "ms_docs"), Choice(texts.EDIT_BTN_MS_DROP, "ms_drop")],
                 [Choice(texts.EDIT_BTN_BACK, "back")]]
         return goto(S.ms_menu, *before, OutMessage(text, choices=rows))
@@ -208,6 +261,9 @@ class EditCampaign(CampaignStaffFlow):
             return goto(S.ms_due, texts.EDIT_ASK_MS_DUE.format(title=m.title))
         if inp.choice == "ms_docs":
             return goto(S.ms_docs, texts.EDIT_ASK_MS_DOCS)
+        if inp.choice == "ms_kind":
+            return goto(S.ms_kind, OutMessage(texts.EDIT_ASK_MS_KIND.format(
+                current=texts.kind_label(m.kind)), choices=kind_rows()))
         if inp.choice == "ms_drop":
             count = edits.work_count(ctx.session, m)
             text = (texts.EDIT_DROP_CONFIRM.format(title=m.title, count=count) if count
@@ -226,6 +282,19 @@ class EditCampaign(CampaignStaffFlow):
             return goto(S.ms_title, problem)
         edits.rename_milestone(ctx.session, m, title[:300], ctx.now)
         return self._saved(ctx, data, "ms_title", milestone=m.id, value=title[:300])
+
+    async def on_ms_kind(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        m = self._milestone(ctx, data)
+        if m is None:
+            return self.menu(ctx, data, texts.EDIT_GONE)
+        if inp.choice not in texts.KIND_LABELS:
+            return goto(S.ms_kind, OutMessage(texts.EDIT_ASK_MS_KIND.format(current=texts.kind_label(m.kind)),
+                                              choices=kind_rows()))
+        if edits.work_count(ctx.session, m):   # what schools sent was sent for this kind: keep it
+            return self.ms_menu(ctx, data, m, texts.EDIT_KIND_HAS_WORK)
+        old = m.kind
+        edits.set_kind(ctx.session, m, inp.choice, ctx.now)
+        return self._saved(ctx, data, "ms_kind", milestone=m.id, old=old, new=inp.choice)
 
     async def on_ms_docs(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         m = self._milestone(ctx, data)

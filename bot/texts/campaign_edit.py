@@ -16,6 +16,18 @@ EDIT_NO_MILESTONES = "  (chưa có mốc nào)"
 EDIT_BTN_TITLE = "Tên"
 EDIT_BTN_DOC = "Số văn bản"
 EDIT_BTN_PERIOD = "Thời gian"
+EDIT_BTN_ISSUED = "Ngày ban hành"
+EDIT_BTN_UNITS = "Đơn vị tham gia"
+EDIT_UNITS = "Đơn vị tham gia: {count} ({codes}).\nThêm hay bớt đơn vị?"
+EDIT_BTN_UNITS_ADD = "Thêm đơn vị"
+EDIT_BTN_UNITS_DROP = "Bớt đơn vị"
+EDIT_ASK_UNITS_ADD = "Gõ mã các đơn vị cần thêm, cách nhau bằng dấu phẩy (ví dụ TH05, THCS02):"
+EDIT_ASK_UNITS_DROP = "Gõ mã các đơn vị không còn tham gia, cách nhau bằng dấu phẩy (bài đã nộp vẫn được giữ):"
+EDIT_UNITS_ADDED_LAUNCHED = " Kế hoạch đã phát động: gõ /phatdong để gửi tới các đơn vị mới (ai đã nhận sẽ không nhận lại)."
+EDIT_ASK_ISSUED = "Gõ ngày ban hành của văn bản (ví dụ 05/09/2026):"
+EDIT_BTN_MS_KIND = "Đổi loại"
+EDIT_ASK_MS_KIND = "Chọn loại mới của mốc (hiện tại: {current}):"
+EDIT_KIND_HAS_WORK = "Mốc này đã có bài nộp nên không đổi loại được; hãy bỏ mốc và thêm mốc mới nếu cần."
 EDIT_BTN_QUOTA = "Số đề cử"
 EDIT_BTN_MILESTONE = "Sửa một mốc"
 EDIT_BTN_ADD = "Thêm mốc"
@@ -28,7 +40,7 @@ EDIT_ASK_QUOTA = "Gõ số đề cử tối đa mỗi đơn vị được gửi 
 EDIT_BAD_QUOTA = "Hãy gõ một số từ 1 đến {max}."
 EDIT_SAVED = "Đã lưu: {what}."
 EDIT_WHAT = {"title": "tên kế hoạch", "doc_number": "số văn bản", "period": "thời gian thực hiện",
-             "quota": "số đề cử mỗi đơn vị", "ms_title": "tên mốc", "ms_docs": "hồ sơ cần nộp",
+             "quota": "số đề cử mỗi đơn vị", "issued": "ngày ban hành", "units": "đơn vị tham gia", "ms_kind": "loại mốc", "ms_title": "tên mốc", "ms_docs": "hồ sơ cần nộp",
              "ms_due": "hạn mới", "ms_drop": "đã bỏ mốc", "ms_add": "mốc mới"}
 EDIT_PICK_MILESTONE = "Chọn mốc cần sửa:"
 EDIT_MS_MENU = "Mốc «{title}» — hạn {due}{docs}\nSửa gì?"

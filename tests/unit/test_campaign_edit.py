@@ -171,3 +171,47 @@ def test_cli_edits_a_plan_and_moves_a_deadline_telling_the_schools(thidua, db, w
         assert m.due_at.date() == date(2027, 1, 30)
         assert [e.details["field"] for e in s.exec(select(AuditEvent).where(
             AuditEvent.action == "campaign_edited")).all()] == ["doc_number", "quota", "ms_due"]
+
+
+async def test_issued_date_and_a_milestones_kind_are_edited_unless_work_was_sent(settings, db, world):
+    add_submission(settings, world["units"][0].id, world["report"].id)
+    chat = world["chat"]
+    with time_machine.travel(NOW, tick=False):
+        await chat.send("/suakh")
+        await chat.press(texts.EDIT_BTN_ISSUED)
+        await chat.send("ngày 5 tháng 9 năm 2026")
+        assert texts.EDIT_SAVED.format(what=texts.EDIT_WHAT["issued"]) in chat.text
+        await chat.press(texts.EDIT_BTN_MILESTONE)
+        await chat.press(chat.labels()[0])                          # has a submission
+        await chat.press(texts.EDIT_BTN_MS_KIND)
+        await chat.press(texts.kind_label("final_report"))
+        assert texts.EDIT_KIND_HAS_WORK in chat.text
+        await chat.press(texts.EDIT_BTN_BACK)
+        await chat.press(texts.EDIT_BTN_MILESTONE)
+        await chat.press(chat.labels()[1])                          # nothing sent yet
+        await chat.press(texts.EDIT_BTN_MS_KIND)
+        await chat.press(texts.kind_label("periodic_report"))
+    with db() as s:
+        assert s.get(Campaign, world["campaign"].id).issued_date == date(2026, 9, 5)
+        assert s.get(Milestone, world["report"].id).kind == "preliminary_report"
+        assert s.get(Milestone, world["final"].id).kind == "periodic_report"
+
+
+async def test_participating_units_are_added_and_dropped_by_code(settings, db, world):
+    from db.models import CampaignUnit
+    extra = seed.unit("TH09", "Trường Tiểu học số 9")
+    chat = world["chat"]
+    await chat.send("/suakh")
+    await chat.press(texts.EDIT_BTN_UNITS)
+    assert "Đơn vị tham gia: 3 (TH01, TH02, TH03)" in chat.text
+    await chat.press(texts.EDIT_BTN_UNITS_ADD)
+    await chat.send("th09, ZZ99")
+    assert "ZZ99" in chat.text                                   # unknown code: nothing changed
+    await chat.send("th09")
+    assert "4 (TH01, TH02, TH03, TH09)" in chat.text and "/phatdong" in chat.text
+    await chat.press(texts.EDIT_BTN_UNITS_DROP)
+    await chat.send("TH02")
+    with db() as s:
+        ids = {cu.unit_id for cu in s.exec(select(CampaignUnit).where(
+            CampaignUnit.campaign_id == world["campaign"].id))}
+    assert ids == {world["units"][0].id, world["units"][2].id, extra.id}
