@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # Who schools should call with a question the bot cannot answer (name, phone, e-mail), when the plan
     # of their campaign does not say.
     thidua_office_contact: str | None = None
+    # Forward schools' free-text questions to staff, who answer from chat.
+    thidua_forward_questions: bool = False
 
     @property
     def tz(self) -> ZoneInfo:

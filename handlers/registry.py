@@ -3,7 +3,7 @@ from handlers import start  # noqa: F401
 from handlers import report, todo  # noqa: F401
 from handlers import awards, dossier, nominate, nomination_amend, nomination_review  # noqa: F401
 from handlers import campaign_edit  # noqa: F401  changing a saved or launched plan
-from handlers import staff_notify  # noqa: F401  /thongbao  nominations and award dossiers
+from handlers import questions, staff_notify  # noqa: F401  questions forwarded to staff, /thongbao  nominations and award dossiers
 from handlers import export, nudge, progress, review  # noqa: F401  staff follow-up
 from handlers import staff_campaign, launch  # noqa: F401
 from handlers import reminder_policy  # noqa: F401

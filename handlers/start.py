@@ -89,6 +89,12 @@ async def fallback(ctx: Ctx):
         return OutMessage(texts.HELP_STAFF)
     if ctx.inbound.files:   # a file sent straight to the bot: it is a submission; ask where it goes
         return await ctx.start_flow("submit_report", pending_files=[asdict(f) for f in ctx.inbound.files])
+    forwarding = getattr(ctx.settings, "thidua_forward_questions", False) if ctx.settings else False
+    if forwarding and text.strip():
+        from handlers.questions import forward_question
+        told = forward_question(ctx, text)
+        if told:
+            return main_menu(texts.QUESTION_SENT.format(count=told, contact=office_contact(ctx)))
     return main_menu(texts.FREE_TEXT_REPLY.format(contact=office_contact(ctx)))
 
 

@@ -23,3 +23,14 @@ QUOTA_EXHAUSTED = (
 )
 QUOTA_USAGE = "Zalo tháng này: đã gửi {used}/{quota} tin ({percent} %)."
 QUOTA_WARNING = " ⚠️ Sắp hết hạn mức: tin phát động và nhắc hạn có thể không gửi được đến hết tháng."
+
+# a school's question forwarded to staff (THIDUA_FORWARD_QUESTIONS) and the answer
+QUESTION_FORWARDED = "❓ {unit} ({who}) hỏi: «{text}»"
+QUESTION_BTN_ANSWER = "Trả lời"
+QUESTION_FLOW_TITLE = "trả lời câu hỏi của đơn vị"
+QUESTION_ASK_ANSWER = "Gõ câu trả lời gửi {unit} (gõ /huy để thôi):"
+QUESTION_ANSWER_BAD = "Hãy gõ câu trả lời (tối đa {max} ký tự)."
+QUESTION_ANSWER_SENT = "Đã gửi câu trả lời tới {unit}."
+QUESTION_ANSWER_TO_SCHOOL = "💬 Phòng/Sở trả lời: {text}"
+QUESTION_GONE = "Không tìm thấy người hỏi này trong các đơn vị của cơ quan bạn."
+QUESTION_SENT = "Đã chuyển câu hỏi tới {count} cán bộ; câu trả lời sẽ gửi tới đây. Cần gấp, xin liên hệ: {contact}."

@@ -60,6 +60,8 @@ SCOPING = {
     ("flow", "edit_campaign"): ["test_suakh_cannot_see_or_change_another_offices_plan"],
     ("command", "thongbao"): ["test_thongbao_news_never_tells_another_offices_events"],
     ("action", "news"): ["test_thongbao_news_never_tells_another_offices_events"],
+    ("action", "answer"): ["test_questions_reach_and_are_answered_only_within_the_office"],
+    ("flow", "answer_question"): ["test_questions_reach_and_are_answered_only_within_the_office"],
     # Award forms are the law's titles (Luật Thi đua, khen thưởng), one list for the whole installation: no office.
     ("command", "hinhthuc"): ["test_hinhthuc_touches_no_office_data"],
 }
@@ -359,6 +361,22 @@ async def test_thongbao_news_never_tells_another_offices_events(settings, db, w,
     with db() as s:
         rows = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "news")).all()
     assert [r.chat_id for r in rows] == [str(BOB)] and MARK not in rows[0].payload["text"]
+    bob.assert_no_leak()
+
+
+async def test_questions_reach_and_are_answered_only_within_the_office(settings, db, w, bob):
+    from handlers.io import OutMessage
+    settings.thidua_forward_questions = True
+    school_a = FlowChat(settings, 701)                         # office A's school asks
+    await school_a.send("Cho em hỏi hạn nộp ạ")
+    with db() as s:
+        rows = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("question:%"))).all()
+    assert [r.chat_id for r in rows] == [str(ALICE)]           # bob (office B) is not told
+    forwarded = OutMessage.from_json(rows[0].payload).choices[0][0].data
+    await bob.press_data(forwarded)                             # bob forges alice's button
+    assert bob.text == texts.QUESTION_GONE
+    with db() as s:
+        assert not s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("answer:%"))).all()
     bob.assert_no_leak()
 
 

@@ -494,3 +494,26 @@ async def test_the_file_step_lists_the_documents_the_milestone_asks_for(settings
     chat = FlowChat(settings, USER)
     await to_files_step(chat, world["report"].id)
     assert texts.REPORT_ASK_FILES_DOCUMENTS.format(docs="• Báo cáo sơ kết\n• Biểu mẫu số liệu 01") in chat.text
+
+
+async def test_a_question_is_forwarded_to_staff_who_answer_from_chat_when_the_office_wants_it(settings, db, world):
+    from db.models import OutboxMessage
+    from handlers.io import OutMessage
+    seed.staff(8800, "Cô Hoa", channel="test")
+    settings.thidua_forward_questions = True
+    school = FlowChat(settings, USER)
+    await school.send("Cho em hỏi báo cáo sơ kết nộp bản có chữ ký được không ạ?")
+    assert texts.QUESTION_SENT.split("{")[0] in school.text
+    with db() as s:
+        [row] = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("question:%"))).all()
+    forwarded = OutMessage.from_json(row.payload)
+    assert row.chat_id == "8800" and "Trường Tiểu học Kim Đồng (Cô Lan) hỏi" in forwarded.text
+    staff = FlowChat(settings, 8800)
+    await staff.press_data(forwarded.choices[0][0].data)
+    assert texts.QUESTION_ASK_ANSWER.format(unit="Trường Tiểu học Kim Đồng") in staff.text
+    await staff.send("Được ạ, bản scan có chữ ký là đủ.")
+    assert staff.text == texts.QUESTION_ANSWER_SENT.format(unit="Trường Tiểu học Kim Đồng")
+    with db() as s:
+        [answer] = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("answer:%"))).all()
+    assert answer.chat_id == str(USER) and answer.payload["text"] == texts.QUESTION_ANSWER_TO_SCHOOL.format(
+        text="Được ạ, bản scan có chữ ký là đủ.")
