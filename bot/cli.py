@@ -94,6 +94,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(verbose=args.verbose))
 
 
+def cmd_plan_eval(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from schedules.plan_eval import evaluate, summary
+    folders = [Path(d) for d in args.dirs]
+    missing = [str(d) for d in folders if not d.is_dir()]
+    if missing:
+        print(texts.PLAN_EVAL_NO_DIR.format(dirs=", ".join(missing)), file=sys.stderr)
+        return 2
+    report = summary(evaluate(folders))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    for f in report["per_file"]:
+        p = f["pairs"]
+        print(texts.PLAN_EVAL_FILE.format(file=f["file"], p=p["precision"], r=p["recall"], f1=p["f1"],
+                                          dates=f["dates"]["f1"]) + (f" — {f['error']}" if f["error"] else ""))
+        for day, kind in f["missed"]:
+            print(texts.PLAN_EVAL_MISSED.format(date=day, kind=kind))
+        for day, kind in f["extra"]:
+            print(texts.PLAN_EVAL_EXTRA.format(date=day, kind=kind))
+    for fmt, scores in report["by_format"].items():
+        print(texts.PLAN_EVAL_FORMAT.format(fmt=fmt, f1=scores["pairs"]["f1"], dates=scores["dates"]["f1"]))
+    total = report["pairs"]
+    print(texts.PLAN_EVAL_TOTAL.format(files=report["files"], p=total["precision"], r=total["recall"],
+                                       f1=total["f1"], dates=report["dates"]["f1"]))
+    return 0
+
+
 def cmd_plan_parse(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -136,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     plan = sub.add_parser("plan", help="kế hoạch thi đua").add_subparsers(dest="plan_command", required=True)
+    evaluation = plan.add_parser("eval", help="chấm trình đọc kế hoạch trên các thư mục có NAME.expected.json")
+    evaluation.add_argument("dirs", nargs="+", metavar="THƯ_MỤC")
+    evaluation.add_argument("--json", action="store_true")
+    evaluation.set_defaults(func=cmd_plan_eval)
     parse = plan.add_parser("parse", help="đọc kế hoạch (.txt/.docx/.pdf) và trích các mốc thời hạn")
     parse.add_argument("file")
     parse.add_argument("--json", action="store_true", help="in đúng lược đồ JSON của bản nháp")

@@ -153,3 +153,11 @@ LETTER_ZALO_STEPS = [
 LETTER_ZALO_BOT_UNKNOWN = "của Phòng/Sở (tên bot do Phòng/Sở thông báo)"
 LETTER_FOOT = "Mã mời là riêng của đơn vị: xin không chia sẻ ra ngoài. Cần hỗ trợ, xin liên hệ bộ phận thi đua."
 CLI_HELP_ZALO_BOT = "tên (hoặc đường dẫn) của bot Zalo, in trong trang hướng dẫn của mỗi trường"
+
+# thidua plan eval
+PLAN_EVAL_NO_DIR = "Không có thư mục: {dirs}"
+PLAN_EVAL_FILE = "{file}: P {p:.2f} · R {r:.2f} · F1 {f1:.2f} (chỉ ngày: F1 {dates:.2f})"
+PLAN_EVAL_MISSED = "   thiếu: {date} {kind}"
+PLAN_EVAL_EXTRA = "   thừa:  {date} {kind}"
+PLAN_EVAL_FORMAT = "Định dạng {fmt}: F1 {f1:.2f} (chỉ ngày: {dates:.2f})"
+PLAN_EVAL_TOTAL = "Tổng {files} tệp: P {p:.2f} · R {r:.2f} · F1 {f1:.2f} (chỉ ngày: F1 {dates:.2f})"
