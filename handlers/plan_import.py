@@ -28,6 +28,9 @@ MILESTONE_KINDS = ["plan_submission", "registration", "preliminary_report", "fin
                    "award_dossier", "nomination", "event", "other"]
 
 
+MAX_SKIPPED_SHOWN = 12
+
+
 class S(StrEnum):
     waiting_file = "waiting_file"
     reading = "reading"          # downloading and parsing, outside any transaction
@@ -41,6 +44,8 @@ class S(StrEnum):
     add_title = "add_title"
     units = "units"
     codes = "codes"
+    take = "take"                # a date the reader did not keep, made a milestone
+    take_kind = "take_kind"
 
 
 # ------------------------------------------------------------------------------------------- rendering
@@ -71,6 +76,12 @@ def _draft_text(data: dict) -> str:
     if d.get("recurring"):
         lines += ["", texts.PLAN_RECURRING_HEADER]
         lines += [f"• {texts.PLAN_EVERY.get(r['every'], r['every'])}: {r['what']}" for r in d["recurring"]]
+    skipped = d.get("skipped") or []
+    if skipped:   # folded: the dates only, the phrases come with «Lấy một ngày làm mốc»
+        lines += ["", texts.PLAN_SKIPPED_HEADER.format(count=len(skipped))]
+        lines.append("; ".join(texts.PLAN_SKIPPED_ITEM.format(
+            date=_date_text(s["date"]), reason=texts.PLAN_SKIP_REASONS.get(s["reason"], s["reason"]))
+            for s in skipped[:MAX_SKIPPED_SHOWN]) + ("; …" if len(skipped) > MAX_SKIPPED_SHOWN else ""))
     return "\n".join(lines)
 
 
@@ -80,6 +91,8 @@ def _review(data: dict, *notes: str) -> Step:
                [Choice(texts.PLAN_BTN_CANCEL, "cancel")]]
     if not data["draft"]["milestones"]:
         buttons[1] = [Choice(texts.PLAN_BTN_ADD, "add")]
+    if data["draft"].get("skipped"):
+        buttons.insert(2, [Choice(texts.PLAN_BTN_TAKE, "take")])
     return goto(S.review, *notes, OutMessage(_draft_text(data), choices=buttons))
 
 
@@ -166,9 +179,36 @@ class PlanImport(Flow):
             return goto(S.pick, OutMessage(texts.PLAN_PICK_MILESTONE, choices=rows))
         if inp.choice == "add":
             return goto(S.add_kind, OutMessage(texts.PLAN_ASK_KIND, choices=_kind_buttons()))
+        if inp.choice == "take" and data["draft"].get("skipped"):
+            return self._ask_take(data)
         if inp.choice == "cancel":
             return done(texts.CANCELLED)
         return _review(data, texts.EXPECT_CHOICE)
+
+    def _ask_take(self, data: dict) -> Step:
+        skipped = data["draft"]["skipped"][:MAX_SKIPPED_SHOWN]
+        lines = [texts.PLAN_TAKE_ASK] + [f"{n}. {_date_text(s['date'])} — {s['text']}" for n, s in enumerate(skipped, 1)]
+        rows = [[Choice(f"{n}. {_date_text(s['date'])}", str(n - 1)) for n, s in enumerate(skipped, 1)][i:i + 4]
+                for i in range(0, len(skipped), 4)]
+        return goto(S.take, OutMessage("\n".join(lines), choices=rows + [[Choice(texts.PLAN_BTN_BACK, "back")]]))
+
+    async def on_take(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        skipped = data["draft"].get("skipped") or []
+        index = int(inp.choice) if (inp.choice or "").isdigit() else -1
+        if not 0 <= index < min(len(skipped), MAX_SKIPPED_SHOWN):
+            return _review(data)
+        data["taking"] = index
+        return goto(S.take_kind, OutMessage(texts.PLAN_ASK_KIND, choices=_kind_buttons()))
+
+    async def on_take_kind(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
+        if inp.choice not in MILESTONE_KINDS:
+            return goto(S.take_kind, OutMessage(texts.PLAN_ASK_KIND, choices=_kind_buttons()))
+        taken = data["draft"]["skipped"].pop(data.pop("taking"))
+        data["draft"]["milestones"].append({"date": taken["date"], "precision": taken.get("precision", "day"),
+                                            "kind": inp.choice, "who": texts.PLAN_WHO_UNITS, "text": taken["text"],
+                                            "title": milestone_lines.phrase_title(taken["text"], 120)})
+        data["draft"]["milestones"].sort(key=lambda m: m["date"])
+        return _review(data, texts.PLAN_TAKEN.format(date=_date_text(taken["date"])))
 
     async def on_pick(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         index = int(inp.choice) if (inp.choice or "").isdigit() else -1

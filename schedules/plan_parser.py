@@ -1464,6 +1464,11 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
     floor = issued or (max(cited_dates) if cited_dates else None)
 
     milestones: list[dict] = []
+    skipped: list[dict] = []   # every date found but not kept, with why: none is dropped silently
+
+    def skip(m: DateMention, reason: str, text: str) -> None:
+        skipped.append({"date": m.date.isoformat(), "precision": m.precision, "reason": reason,
+                        "text": _shorten(" ".join(text.split()), 160)})
     period_starts: list[date | None] = []
     period_ends: list[tuple[date | None, date | None]] = []  # (start, end)
     for u, ms in zip(units, unit_mentions):
@@ -1476,8 +1481,10 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
             before = u.text[: m.start]
             clause_start = _sentence_start(fu, m.start)
             if is_cited_date(before) or docref:
+                skip(m, "cited", u.text)
                 continue
             if is_commemorative(u.text, m):
+                skip(m, "commemorative", u.text)
                 continue
             phase = is_phase(u.text[clause_start:]) or is_phase(u.text)
             # ---- period information
@@ -1492,17 +1499,23 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
                 else:
                     period_ends.append((None, m.date))
             if phase or m.range_role == "start" or m.cue == "from":
+                skip(m, "phase" if phase else "start", u.text)
                 continue
             head_line = _content_free(u.text[clause_start : m.start])
             if m.period_ref and m.cue not in ("before", "during", "until") and not head_line:
+                skip(m, "period", u.text)
                 continue
             if m.precision in ("month", "year") and m.cue not in ("before", "during", "until", "on") and not head_line:
+                skip(m, "coarse", u.text)
                 continue
             if floor and m.date < floor:
+                skip(m, "past", u.text)
                 continue
             if u.section and _SKIP_SECTIONS.search(u.section) and m.cue not in ("before",):
+                skip(m, "section", u.text)
                 continue
             if re.match(r"\W*tren day la\b", fu[clause_start:]) and m.cue != "before":
+                skip(m, "summary", u.text)
                 continue  # closing summary sentence
             phrase, p_start, p_end, heads = _phrase_for(u.text, ms, i)
             cls_phrase = _strip_dates(phrase, ms, p_start)
@@ -1511,11 +1524,14 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
             )
             kinds = classify_kinds(cls_phrase)
             if not kinds:
+                skip(m, "no_obligation", u.text)
                 continue
             specific = any(k in _STRONG or k == "periodic_report" for k in kinds) or bool(_EVENT_SPECIFIC.search(fold(cls_phrase)))
             if not specific and m.cue not in ("before", "until") and not heads:
+                skip(m, "no_obligation", u.text)
                 continue
             if not specific and m.precision == "year":
+                skip(m, "coarse", u.text)
                 continue
             # who acts
             ctx = u.text[clause_start:p_start] if p_start > clause_start else ""
@@ -1582,6 +1598,7 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
         "period_end": period_end.isoformat() if period_end else None,
         "milestones": uniq,
         "recurring": recurring,
+        "skipped": [x for x in _unkept(skipped, uniq) if not (issued and x["date"] == issued.isoformat())],
     }
     contact = _contact(units)
     if contact:
@@ -1594,6 +1611,23 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
     if dossier:
         result["dossier"] = dossier
     return result
+
+
+SKIP_REASONS = ("cited", "commemorative", "phase", "start", "period", "coarse", "past", "section", "summary",
+                "no_obligation")
+
+
+def _unkept(skipped: list[dict], kept: list[dict]) -> list[dict]:
+    """Skipped dates that no milestone uses, once per (date, reason), in date order."""
+    used = {m["date"] for m in kept}
+    seen, out = set(), []
+    for s in sorted(skipped, key=lambda s: s["date"]):
+        key = (s["date"], s["reason"])
+        if s["date"] in used or key in seen:
+            continue
+        seen.add(key)
+        out.append(s)
+    return out
 
 
 def _strip_dates(phrase: str, ms: list[DateMention], offset: int) -> str:

@@ -19,6 +19,17 @@ PLAN_MILESTONE_LINE = "{n}. {date}{precision} · {kind} · {who}\n   «{text}»"
 PLAN_PRECISION = {"day": "", "month": " (trong tháng)", "year": " (trong năm)"}
 PLAN_NO_MILESTONES = "Không tìm thấy mốc thời hạn nào. Bạn có thể thêm mốc bằng nút «Thêm mốc»."
 PLAN_RECURRING_HEADER = "Việc định kỳ:"
+PLAN_SKIPPED_HEADER = "Ngày không lấy làm mốc ({count}):"
+PLAN_SKIPPED_ITEM = "{date} ({reason})"
+PLAN_SKIP_REASONS = {
+    "cited": "văn bản được trích dẫn", "commemorative": "ngày kỷ niệm", "phase": "giai đoạn, đợt",
+    "start": "ngày bắt đầu", "period": "thời gian thực hiện", "coarse": "chỉ có tháng hoặc năm",
+    "past": "trước ngày ban hành", "section": "phần không giao việc", "summary": "câu tổng kết",
+    "no_obligation": "không thấy việc phải nộp",
+}
+PLAN_BTN_TAKE = "Lấy một ngày làm mốc"
+PLAN_TAKE_ASK = "Chọn ngày cần lấy làm mốc:"
+PLAN_TAKEN = "Đã thêm mốc ngày {date}."
 PLAN_NOMINATION_RULE = "Đề cử gương điển hình: mỗi đơn vị {quota} đề cử, {every} (mỗi đợt được theo dõi, nhắc và xuất riêng)."
 PLAN_ONCE = "một đợt"
 PLAN_ROUND_TITLE = "Đề cử gương điển hình tiên tiến"

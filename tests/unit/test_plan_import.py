@@ -161,3 +161,43 @@ async def test_a_quarterly_obligation_in_the_plan_is_saved_as_one_round_per_quar
     labels = [m.period_label for m in rounds]
     assert labels == ["Quý III/2026", "Quý IV/2026", "Quý I/2027", "Quý II/2027"]
     assert [texts.local(m.due_at, settings.tz).date() for m in rounds][1:3] == [date(2026, 12, 31), date(2027, 3, 31)]
+
+
+SKIPPY_PLAN = """PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH
+Số: 30/KH-PGDĐT
+An Bình, ngày 05 tháng 9 năm 2026
+KẾ HOẠCH
+Tổ chức Hội nghị và phong trào thi đua năm học 2026-2027
+Căn cứ Công văn số 1198/SGDĐT-VP ngày 20 tháng 8 năm 2026 của Sở GD&ĐT.
+1. Thời gian tổ chức hội nghị: 7 giờ 30 phút, ngày 14 tháng 10 năm 2026.
+2. Các trường gửi báo cáo sơ kết học kỳ I về Phòng trước ngày 10/01/2027.
+"""
+
+
+def test_the_reader_lists_every_date_it_did_not_keep_with_its_reason():
+    from schedules.plan_parser import parse_plan
+    draft = parse_plan(SKIPPY_PLAN)
+    kept = {m["date"] for m in draft["milestones"]}
+    reasons = {s["date"]: s["reason"] for s in draft["skipped"]}
+    assert {"2026-10-14", "2027-01-10"} <= kept
+    assert reasons == {"2026-08-20": "cited"}          # the issue date itself is not listed: it is the header's
+
+
+async def test_a_date_not_kept_can_be_made_a_milestone_with_one_choice(settings, db):
+    from schedules.plan_parser import parse_plan
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    await chat.upload("ke_hoach_30.txt", SKIPPY_PLAN.encode(), "text/plain")
+    skipped = parse_plan(SKIPPY_PLAN)["skipped"]
+    assert texts.PLAN_SKIPPED_HEADER.format(count=len(skipped)) in chat.text
+    await chat.press(texts.PLAN_BTN_TAKE)
+    assert texts.PLAN_TAKE_ASK in chat.text
+    index = next(i for i, s in enumerate(skipped) if s["reason"] == "cited")
+    await chat.press(f"{index + 1}. {texts.fmt_date(date.fromisoformat(skipped[index]['date']))}")
+    await chat.press(texts.kind_label("other"))
+    assert texts.PLAN_TAKEN.format(date="20/08/2026") in chat.text
+    await chat.press(texts.PLAN_BTN_CONTINUE)
+    await chat.press("Cụm: Cụm 1")
+    with db() as s:
+        dues = {texts.local(m.due_at, settings.tz).date() for m in s.exec(select(Milestone))}
+    assert date(2026, 8, 20) in dues and date(2027, 1, 10) in dues
