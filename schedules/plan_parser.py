@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import dataclasses
 import json
 import re
 import sys
@@ -583,7 +584,13 @@ _EVENT = re.compile(
 )
 _EVENT_SPECIFIC = re.compile(
     r"\b(?:hoi nghi|hoi thi|cuoc thi|hoi giang|le \w+|phat dong|tuyen duong|trao (?:thuong|tang)|gap mat|mit tinh|so ket|tong ket)\b"
+    # a label that says when something takes place: "Thời gian tổ chức: 7 giờ 30 phút, ngày 14/10/2020"
+    r"|\bthoi gian (?:to chuc|dien ra|khai mac|hop|tap huan|boi duong)\b"
 )
+# "Thời gian kết nối thử nghiệm: từ 16h00, ngày 13/10": the label names an activity and when it happens.
+# Not a period ("thời gian thực hiện / thi đua / phát động / triển khai") and not a hand-in ("thời gian nộp").
+_TIME_LABEL = re.compile(r"\bthoi gian (?!(?:thuc hien|thi dua|phat dong|trien khai|nop|gui|bao cao|dang ky|ap dung|"
+                         r"con lai|qua|toi|den|tu|la)\b)[a-z]{2,}")
 _WEAK = re.compile(r"\b(?:gui|nop|bao cao|hoan thanh|cap nhat|tong hop|thuc hien|chuan bi|xay dung)\b")
 _OCCASION = re.compile(r"(?:nhan dip|khi|sau khi|gan voi|sau|vao dip|dip)\s+(?:cac\s+)?$")
 
@@ -1456,10 +1463,14 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
     cited_dates: list[date] = []
     unit_mentions: list[list[DateMention]] = []
     for u in units:
-        ms = find_dates(u.text, default_year, school_year=school_year, ref_date=issued)
+        ms = [weekday_corrected(u.text, m, issued)
+              for m in find_dates(u.text, default_year, school_year=school_year, ref_date=issued)]
         unit_mentions.append(ms)
         for m in ms:
-            if m.precision == "day" and m.year_explicit and (is_cited_date(u.text[: m.start]) or _DOCREF_UNIT.match(fold(u.text))):
+            cited = is_cited_date(u.text[: m.start]) or _DOCREF_UNIT.match(fold(u.text))
+            # a commemorative day named in a cited letter's subject ("chào mừng ngày Nhà giáo Việt Nam
+            # 20/11/2020") is not that letter's date: it must not push the floor past real deadlines
+            if m.precision == "day" and m.year_explicit and cited and not is_commemorative(u.text, m):
                 cited_dates.append(m.date)
     floor = issued or (max(cited_dates) if cited_dates else None)
 
@@ -1478,6 +1489,7 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
             continue
         docref = _DOCREF_UNIT.match(fu) is not None
         for i, m in enumerate(ms):
+            m = from_a_time_on_a_day(u.text, m)
             before = u.text[: m.start]
             clause_start = _sentence_start(fu, m.start)
             if is_cited_date(before) or docref:
@@ -1522,11 +1534,12 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
             cls_phrase = re.sub(
                 r"(?i)(?:kể )?từ (?:ngày|khi) (?:ban hành|ký|có hiệu lực)[^.;:]{0,40}?(?=\s*(?:đến|tới)\b)", " ", cls_phrase
             )
-            kinds = classify_kinds(cls_phrase)
+            kinds = classify_kinds(cls_phrase) or (["event"] if _TIME_LABEL.search(fold(cls_phrase)) else [])
             if not kinds:
                 skip(m, "no_obligation", u.text)
                 continue
-            specific = any(k in _STRONG or k == "periodic_report" for k in kinds) or bool(_EVENT_SPECIFIC.search(fold(cls_phrase)))
+            kinds = sent_topic_is_not_the_event(cls_phrase, kinds)
+            specific = any(k in _STRONG or k == "periodic_report" for k in kinds) or bool(_EVENT_SPECIFIC.search(fold(cls_phrase)) or _TIME_LABEL.search(fold(cls_phrase)))
             if not specific and m.cue not in ("before", "until") and not heads:
                 skip(m, "no_obligation", u.text)
                 continue
@@ -1546,6 +1559,8 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
                 issuer_kind=issuer_kind,
                 forward=heads,
             )
+            if who_category(who) == "office" and submission_without_actor(phrase):
+                who = default_units if who_category(default_units) != "office" else "các đơn vị"
             if who_category(who) == "office":
                 kinds = ["event"]
             date_phrase = u.text[m.cue_start if m.cue_start is not None else m.start : m.end]
@@ -1611,6 +1626,71 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
     if dossier:
         result["dossier"] = dossier
     return result
+
+
+_WEEKDAY_AFTER = re.compile(r"^\s*[(,–-]?\s*(thu\s+(hai|ba|tu|nam|sau|bay)|chu\s+nhat)\b")
+_WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
+
+
+def weekday_after(text: str, end: int) -> int | None:
+    """The weekday written right after a date ("… năm 2019 (thứ Hai)"), Monday = 0, or None."""
+    found = _WEEKDAY_AFTER.match(fold(text[end:end + 20]))
+    if not found:
+        return None
+    return 6 if found.group(1).startswith("chu") else _WEEKDAYS[found.group(2)]
+
+
+def weekday_corrected(text: str, m: DateMention, issued: date | None) -> DateMention:
+    """A day date whose written weekday contradicts its year, while the same day a year later (or earlier)
+    has that weekday and is not before the plan's issue date: the year is a typo, the weekday tells the
+    intended date ("ngày 26 tháng 10 năm 2019 (thứ Hai)" in a letter of 12/10/2020 → 26/10/2020)."""
+    weekday = weekday_after(text, m.end) if m.precision == "day" else None
+    if weekday is None or m.date.weekday() == weekday:
+        return m
+    for shift in (1, -1):
+        try:
+            candidate = m.date.replace(year=m.date.year + shift)
+        except ValueError:   # 29/02
+            continue
+        if candidate.weekday() == weekday and (issued is None or candidate >= issued):
+            return dataclasses.replace(m, date=candidate)
+    return m
+
+
+_SUBMITTING = re.compile(r"\b(?:nop|gui)\b")
+_OFFICE_NAMED = re.compile(r"\b(?:phong|so)\s+(?:giao duc|gd)|\bpgd|\bsgd|\bubnd\b")
+
+
+def submission_without_actor(phrase: str) -> bool:
+    """"Thời gian nộp bài viết: chậm nhất trước …": something is handed in and nobody is named before the
+    verb. The office does not hand things in to itself, so it is the addressees' obligation."""
+    f = fold(phrase)
+    verb = _SUBMITTING.search(f)
+    return bool(verb) and not _OFFICE_NAMED.search(f[:verb.start()])
+
+
+_CLOCK_ONLY = re.compile(r"^\s*(?:tu|bat dau tu|bat dau luc|luc)?\s*\d{1,2}\s*(?:h|gio)\s*(?:\d{1,2})?\s*(?:phut|')?\s*[,;]?\s*(?:ngay)?\s*$")
+
+
+def from_a_time_on_a_day(text: str, m: DateMention) -> DateMention:
+    """"kết nối thử nghiệm từ 16h00, ngày 13/10/2020": "từ" opens a clock time on one day, not a range
+    of days, when nothing follows as its end; the date is the day it happens."""
+    if m.cue != "from" or m.range_role is not None or m.cue_start is None:
+        return m
+    between = fold(text[m.cue_start:m.start])
+    if not _CLOCK_ONLY.match(between):
+        return m
+    return dataclasses.replace(m, cue="on")
+
+
+def sent_topic_is_not_the_event(phrase: str, kinds: list[str]) -> list[str]:
+    """"gửi câu hỏi … về nội dung hội nghị trước 9h00": the meeting is the topic of what is sent; the
+    obligation is the sending (other), not the meeting, when a submission verb comes before the event word."""
+    if kinds != ["event"]:
+        return kinds
+    f = fold(phrase)
+    verb, event = _SUBMITTING.search(f), _EVENT_SPECIFIC.search(f) or _EVENT.search(f)
+    return ["other"] if verb and event and verb.start() < event.start() else kinds
 
 
 SKIP_REASONS = ("cited", "commemorative", "phase", "start", "period", "coarse", "past", "section", "summary",
