@@ -799,7 +799,7 @@ def who_acts(
 # --------------------------------------------------------------------------------------
 
 _DOCNUM_RE = re.compile(r"^\s*S[ốoố]\s*(?:hiệu|hieu)?\s*[:.]?\s*(\d{1,6})\s*/\s*([A-Za-zĐđ][\wĐđ&.\-/]*[\wĐđ])", re.I)
-_PLACE_DATE_RE = re.compile(r"^\s*([^,|\d][^,|]{1,59}?)\s*,\s*ngay\s+(\d{1,2})?\s*thang\s+(\d{1,2})?\s*nam\s+(\d{4})?")
+_PLACE_DATE_RE = re.compile(r"^\s*([^,|\d][^,|]{1,59}?)\s*,\s*ngay\s*(\d{1,2})?\s*thang\s+(\d{1,2})?\s*nam\s+(\d{4})?")
 
 
 def _cells(lines: Iterable[str]) -> list[str]:

@@ -52,3 +52,9 @@ def test_from_a_clock_time_on_one_day_is_that_day_not_a_range_start():
     text = "từ 16h00, ngày 13/10/2026"
     for m in find_dates(text, 2026):
         assert from_a_time_on_a_day(text, m).cue != "from"
+
+
+def test_the_issue_date_is_read_when_the_day_is_glued_to_ngay():
+    from schedules.plan_parser import parse_issued_date
+    assert parse_issued_date(["Hiệp Hoà, ngày12 tháng 10 năm 2020"])[0] == date(2020, 10, 12)
+    assert parse_issued_date(["An Bình, ngày    tháng 10 năm 2020"])[0] is None     # stamped later: blank
