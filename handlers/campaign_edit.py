@@ -113,14 +113,16 @@ class EditCampaign(CampaignStaffFlow):
         text = texts.EDIT_MENU.format(
             title=campaign.title, status=texts.CAMPAIGN_STATUS_LABELS.get(campaign.status, campaign.status),
             doc_number=campaign.doc_number or texts.CAMPAIGN_NOT_GIVEN, period=period,
-            quota=campaign.nomination_quota, milestones="\n".join(
+            quota=campaign.nomination_quota, late=texts.CAMPAIGN_LATE_NOMINATIONS[campaign.late_nominations],
+            milestones="\n".join(
                 texts.EDIT_MS_LINE.format(n=i, title=m.title, due=_due(m, ctx)) for i, m in enumerate(ms, 1))
             or texts.EDIT_NO_MILESTONES)
         rows = [[Choice(texts.EDIT_BTN_TITLE, "title"), Choice(texts.EDIT_BTN_DOC, "doc_number"),
                  Choice(texts.EDIT_BTN_ISSUED, "issued"), Choice(texts.EDIT_BTN_PERIOD, "period")],
                 [Choice(texts.EDIT_BTN_MILESTONE, "milestone"), Choice(texts.EDIT_BTN_ADD, "add")],
                 [Choice(texts.EDIT_BTN_UNITS, "units"), Choice(texts.EDIT_BTN_QUOTA, "quota"),
-                 Choice(texts.EDIT_BTN_DONE, "done")]]
+                 Choice(texts.EDIT_BTN_LATE, "late")],
+                [Choice(texts.EDIT_BTN_DONE, "done")]]
         return goto(S.menu, *before, OutMessage(text, choices=rows))
 
     async def on_menu(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
@@ -137,6 +139,9 @@ class EditCampaign(CampaignStaffFlow):
             return self.pick_milestone(ctx, data)
         if inp.choice == "units":
             return self.units_menu(ctx, data, campaign)
+        if inp.choice == "late":   # a toggle: take late nominations until a round is closed, or not
+            campaign_admin.set_nomination_rules(ctx.session, campaign, late=not campaign.late_nominations)
+            return self._saved(ctx, data, "late", value=campaign.late_nominations)
         if inp.choice == "add":
             return goto(S.add_kind, OutMessage(texts.EDIT_ADD_ASK_KIND, choices=kind_rows()))
         if inp.choice == "done":

@@ -7,7 +7,7 @@ EDIT_MENU = (
     "Sửa kế hoạch «{title}» ({status})\n"
     "• Số văn bản: {doc_number}\n"
     "• Thời gian thực hiện: {period}\n"
-    "• Số đề cử tối đa mỗi đơn vị mỗi đợt: {quota}\n"
+    "• Số đề cử tối đa mỗi đơn vị mỗi đợt: {quota}; {late}\n"
     "Các mốc:\n{milestones}\n\n"
     "Chọn phần cần sửa:"
 )
@@ -29,6 +29,7 @@ EDIT_BTN_MS_KIND = "Đổi loại"
 EDIT_ASK_MS_KIND = "Chọn loại mới của mốc (hiện tại: {current}):"
 EDIT_KIND_HAS_WORK = "Mốc này đã có bài nộp nên không đổi loại được; hãy bỏ mốc và thêm mốc mới nếu cần."
 EDIT_BTN_QUOTA = "Số đề cử"
+EDIT_BTN_LATE = "Đề cử muộn: đổi"
 EDIT_BTN_MILESTONE = "Sửa một mốc"
 EDIT_BTN_ADD = "Thêm mốc"
 EDIT_BTN_DONE = "Xong"
@@ -40,7 +41,7 @@ EDIT_ASK_QUOTA = "Gõ số đề cử tối đa mỗi đơn vị được gửi 
 EDIT_BAD_QUOTA = "Hãy gõ một số từ 1 đến {max}."
 EDIT_SAVED = "Đã lưu: {what}."
 EDIT_WHAT = {"title": "tên kế hoạch", "doc_number": "số văn bản", "period": "thời gian thực hiện",
-             "quota": "số đề cử mỗi đơn vị", "issued": "ngày ban hành", "units": "đơn vị tham gia", "ms_kind": "loại mốc", "ms_title": "tên mốc", "ms_docs": "hồ sơ cần nộp",
+             "quota": "số đề cử mỗi đơn vị", "issued": "ngày ban hành", "late": "quy định nhận đề cử muộn", "units": "đơn vị tham gia", "ms_kind": "loại mốc", "ms_title": "tên mốc", "ms_docs": "hồ sơ cần nộp",
              "ms_due": "hạn mới", "ms_drop": "đã bỏ mốc", "ms_add": "mốc mới"}
 EDIT_PICK_MILESTONE = "Chọn mốc cần sửa:"
 EDIT_MS_MENU = "Mốc «{title}» — hạn {due}{docs}\nSửa gì?"

@@ -215,3 +215,13 @@ async def test_participating_units_are_added_and_dropped_by_code(settings, db, w
         ids = {cu.unit_id for cu in s.exec(select(CampaignUnit).where(
             CampaignUnit.campaign_id == world["campaign"].id))}
     assert ids == {world["units"][0].id, world["units"][2].id, extra.id}
+
+
+async def test_whether_late_nominations_are_taken_is_chosen_per_campaign_in_chat(settings, db, world):
+    chat = world["chat"]
+    await chat.send("/suakh")
+    assert texts.CAMPAIGN_LATE_NOMINATIONS[True] in chat.text
+    await chat.press(texts.EDIT_BTN_LATE)
+    assert texts.CAMPAIGN_LATE_NOMINATIONS[False] in chat.text
+    with db() as s:
+        assert s.get(Campaign, world["campaign"].id).late_nominations is False
