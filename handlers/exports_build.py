@@ -58,9 +58,22 @@ def unique_names(names: Iterable[str], limit: int | None = None, reserved: Itera
 
 
 def sheet_name(title: str) -> str:
-    """Excel forbids []:*?/\\ in sheet names and allows 31 characters."""
+    """Excel forbids []:*?/\\ in sheet names and allows 31 characters: a longer title is cut after a whole
+    word (the sheet itself carries the full title), unless its first word alone is too long."""
     cleaned = re.sub(r"\s+", " ", _SHEET_BAD.sub(" ", title)).strip().strip("'")
-    return cleaned[:SHEET_MAX].strip() or texts.EXPORT_SHEET_FALLBACK
+    if len(cleaned) > SHEET_MAX:
+        cut = cleaned[:SHEET_MAX + 1].rsplit(" ", 1)[0]
+        cleaned = cut if cut and len(cut) <= SHEET_MAX else cleaned[:SHEET_MAX]
+    return cleaned.strip() or texts.EXPORT_SHEET_FALLBACK
+
+
+def _for_print(ws, title_rows: str | None = None) -> None:
+    """Landscape A4, one page wide (as many tall as needed), the header row repeated on every page."""
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", 9   # 9 = A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 # Windows refuses these as a name's part before the first dot, whatever follows (CON.pdf, com1.tar.gz).
@@ -204,7 +217,7 @@ def write_xlsx(fh: BinaryIO, data: ExportData, tz: ZoneInfo, now_utc: datetime) 
                          + [sheet_name(texts.EXPORT_ROUND_SHEET.format(period=m.period_label or m.title)) for m in rounds],
                          SHEET_MAX, reserved=[texts.EXPORT_SUMMARY_SHEET, texts.EXPORT_UNREACHED_SHEET])
     milestone_names, round_names = names[:len(data.milestones)], names[len(data.milestones):]
-    _write_summary(wb.create_sheet(texts.EXPORT_SUMMARY_SHEET), data, milestone_names, tz, now_utc)
+    _write_summary(wb.create_sheet(texts.EXPORT_SUMMARY_SHEET), data, tz, now_utc)
     for m, name in zip(data.milestones, milestone_names):
         _write_milestone(wb.create_sheet(name), m, tz)
     for m, name in zip(rounds, round_names):
@@ -232,24 +245,30 @@ def _styled(ws, value, *, bold: bool = False, size: float | None = None, number_
     return cell
 
 
-def _write_summary(ws, data: ExportData, names: list[str], tz: ZoneInfo, now_utc: datetime) -> None:
-    _widths(ws, [6, 40, 12, 10, 10, 10, 10, 10, 10])
+def _write_summary(ws, data: ExportData, tz: ZoneInfo, now_utc: datetime) -> None:
+    """Per milestone, its full title (sheet names are cut to 31 characters), counts and the share handed in."""
+    _for_print(ws)
+    _widths(ws, [6, 40, 12, 10, 10, 10, 10, 10, 10, 10])
     ws.append([_styled(ws, data.title, bold=True, size=13)])
     ws.append([texts.EXPORT_SUMMARY_DOC.format(number=data.doc_number or "")])
     ws.append([texts.EXPORT_SUMMARY_UNITS.format(units=data.unit_count)])
     ws.append([texts.EXPORT_SUMMARY_AT.format(at=texts.fmt_datetime(now_utc, tz))])
     ws.append([])
     ws.append([_styled(ws, h, bold=True) for h in texts.EXPORT_SUMMARY_HEADERS])
-    for i, (m, name) in enumerate(zip(data.milestones, names), start=1):
+    for i, m in enumerate(data.milestones, start=1):
         c = counts_of(m.rows)
-        ws.append([i, name, _styled(ws, _local(m.due_at, tz).date(), number_format="DD/MM/YYYY"), len(m.rows),
-                   c["submitted"], c["accepted"], c["returned"], c[MISSING], c["late"]])
+        handed_in = c["submitted"] + c["accepted"]
+        share = handed_in / len(m.rows) if m.rows else 0
+        ws.append([i, milestone_label(m), _styled(ws, _local(m.due_at, tz).date(), number_format="DD/MM/YYYY"),
+                   len(m.rows), c["submitted"], c["accepted"], c["returned"], c[MISSING], c["late"],
+                   _styled(ws, share, number_format="0%")])
 
 
 def _write_milestone(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
     from openpyxl.utils import get_column_letter
 
     _widths(ws, [6, 12, 40, 14, 14, 18, 8, 8, 40, 22])
+    _for_print(ws, "1:1")
     ws.freeze_panes = "A2"
     headers = texts.EXPORT_HEADERS
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(m.rows) + 1}"
@@ -268,6 +287,7 @@ def _write_round(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
     from openpyxl.utils import get_column_letter
 
     _widths(ws, [6, 12, 32, 12, 28, 24, 60, 26, 12, 12, 7, 16, 12])
+    _for_print(ws, "1:1")
     ws.freeze_panes = "A2"
     headers = texts.EXPORT_ROUND_HEADERS
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(m.nominations) + 1}"
@@ -284,6 +304,7 @@ def _write_round(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
 def _write_unreached(ws, data: ExportData) -> None:
     """The schools staff must phone: no bound contact that a message reaches."""
     _widths(ws, [6, 12, 40, 14, 28, 16])
+    _for_print(ws, "1:1")
     ws.freeze_panes = "A2"
     ws.append([_styled(ws, h, bold=True) for h in texts.EXPORT_UNREACHED_HEADERS])
     for i, u in enumerate(data.unreached, start=1):

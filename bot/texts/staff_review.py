@@ -159,7 +159,7 @@ EXPORT_SUMMARY_DOC = "Số hiệu: {number}"
 EXPORT_SUMMARY_AT = "Xuất lúc: {at}"
 EXPORT_SUMMARY_UNITS = "Số đơn vị tham gia: {units}"
 EXPORT_SUMMARY_HEADERS = ["STT", "Mốc", "Hạn nộp", "Số đơn vị", "Chờ duyệt", "Đã duyệt", "Bị trả lại",
-                          "Chưa nộp", "Nộp muộn"]
+                          "Chưa nộp", "Nộp muộn", "Tỷ lệ đã nộp"]
 EXPORT_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Trạng thái", "Thời điểm nộp", "Muộn", "Số tệp",
                   "Ghi chú", "Người duyệt"]
 EXPORT_YES = "Có"

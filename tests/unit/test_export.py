@@ -201,8 +201,14 @@ def check_workbook(data: bytes, world) -> None:
     assert summary["A2"].value == "Số hiệu: 87/KH-GDĐT"
     assert summary["A3"].value == "Số đơn vị tham gia: 3"
     assert [c.value for c in summary[6]] == texts.EXPORT_SUMMARY_HEADERS
-    assert [c.value for c in summary[7]][3:] == [3, 1, 1, 0, 1, 1]     # units, waiting, accepted, returned, missing, late
-    assert [c.value for c in summary[8]][3:] == [3, 0, 0, 0, 3, 0]
+    # units, waiting, accepted, returned, missing, late, share handed in (waiting + accepted)
+    assert [c.value for c in summary[7]][3:] == [3, 1, 1, 0, 1, 1, pytest.approx(2 / 3)]
+    assert [c.value for c in summary[8]][3:] == [3, 0, 0, 0, 3, 0, 0]
+    assert summary.cell(row=7, column=10).number_format == "0%"
+    for sheet in wb.worksheets:   # printable: landscape A4, one page wide, the header row on every page
+        assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert wb[wb.sheetnames[1]].print_title_rows == "$1:$1"
 
     ws = wb[wb.sheetnames[1]]
     assert [c.value for c in ws[1]] == ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Trạng thái", "Thời điểm nộp",
@@ -426,3 +432,9 @@ def test_cli_export_counts_files_missing_on_disk(world, thidua, settings, tmp_pa
     assert code == 0 and "1 tệp không còn trên máy chủ" in err
     with zipfile.ZipFile(next(tmp_path.glob("*.zip"))) as zf:
         assert len(zf.namelist()) == 2
+
+
+def test_a_long_title_is_cut_after_a_whole_word_for_its_sheet_name():
+    name = sheet_name("Đề cử gương điển hình tiên tiến quý IV/2026")
+    assert len(name) <= 31 and name == "Đề cử gương điển hình tiên tiến"
+    assert sheet_name("Báocáosơkếthọckỳ1nămhọc20262027dàiquá") == "Báocáosơkếthọckỳ1nămhọc20262027dàiquá"[:31]
