@@ -182,7 +182,7 @@ def _write_files(lines, out_dir: Path, tz, zalo_bot: str | None = None) -> Path:
     for line in lines:
         write_qr(line.link, out_dir / qr_filename(line.code))
     write_letters(lines, out_dir, out_dir / LETTERS_FILE, tz, zalo_bot)
-    return write_sheet(lines, out_dir / "danh-sach-loi-moi.xlsx", tz)
+    return write_sheet(lines, out_dir / "danh-sach-loi-moi.xlsx", tz, qr_dir=out_dir)
 
 
 LETTERS_FILE = "huong-dan-cac-truong.docx"

@@ -55,8 +55,14 @@ def write_qr(link: str, path: Path) -> Path:
     return path
 
 
-def write_sheet(lines: list[InviteLine], path: Path, tz: ZoneInfo) -> Path:
+QR_PIXELS = 110          # the QR picture in the sheet: scannable from a printout
+QR_ROW_POINTS = 86       # a row tall enough for it (1 pt = 4/3 px)
+
+
+def write_sheet(lines: list[InviteLine], path: Path, tz: ZoneInfo, qr_dir: Path | None = None) -> Path:
+    """The list of invites; with qr_dir, each row also shows its school's QR code as a picture."""
     from openpyxl import Workbook
+    from openpyxl.drawing.image import Image
     from openpyxl.styles import Font
 
     workbook = Workbook()
@@ -70,6 +76,17 @@ def write_sheet(lines: list[InviteLine], path: Path, tz: ZoneInfo) -> Path:
         link_cell = sheet.cell(row=sheet.max_row, column=7)
         link_cell.hyperlink, link_cell.style = line.link, "Hyperlink"
     _fit_columns(sheet)
+    qr_column = len(texts.CLI_SHEET_HEADERS)
+    for row, line in enumerate(lines, start=2):
+        qr = qr_dir / qr_filename(line.code) if qr_dir else None
+        if qr is not None and qr.exists():
+            picture = Image(str(qr))
+            picture.width = picture.height = QR_PIXELS
+            sheet.add_image(picture, sheet.cell(row=row, column=qr_column).coordinate)
+            sheet.row_dimensions[row].height = QR_ROW_POINTS
+    if qr_dir:
+        from openpyxl.utils import get_column_letter
+        sheet.column_dimensions[get_column_letter(qr_column)].width = 17
     sheet.freeze_panes = "A2"
     workbook.save(path)
     return path
@@ -77,7 +94,7 @@ def write_sheet(lines: list[InviteLine], path: Path, tz: ZoneInfo) -> Path:
 
 def _sheet_row(line: InviteLine, tz: ZoneInfo) -> list:
     return [line.code, line.name, line.level, line.cluster, line.liaison_name, line.liaison_phone,
-            line.link, line.token, texts.fmt_datetime(line.expires_at, tz), line.max_uses, qr_filename(line.code)]
+            line.link, line.token, texts.fmt_datetime(line.expires_at, tz), line.max_uses, qr_filename(line.code), None]
 
 
 def _fit_columns(sheet) -> None:

@@ -65,7 +65,7 @@ CLI_INVITE_SECRET_NOTE = (
 CLI_SHEET_TITLE = "Lời mời"
 CLI_SHEET_HEADERS = [
     "Mã đơn vị", "Tên đơn vị", "Cấp học", "Cụm thi đua", "Người đầu mối", "Số điện thoại",
-    "Liên kết Telegram", "Mã mời (gõ trong Zalo)", "Hạn dùng", "Số lần dùng tối đa", "Tệp mã QR",
+    "Liên kết Telegram", "Mã mời (gõ trong Zalo)", "Hạn dùng", "Số lần dùng tối đa", "Tệp mã QR", "Mã QR",
 ]
 
 # `thidua units revoke`

@@ -327,3 +327,13 @@ def test_invite_writes_one_printable_page_per_school(imported, tmp_path):
         assert row["Tên đơn vị"] in text and texts.LETTER_CODE.format(code=row["Mã mời (gõ trong Zalo)"]) in text
     assert "Tìm bot Thi đua Quận 1 trên Zalo" in text
     assert all(shape.width <= Cm(5) for shape in doc.inline_shapes)
+
+
+def test_the_invite_sheet_shows_each_schools_qr_code_as_a_picture(imported, tmp_path):
+    from openpyxl import load_workbook
+    code, _, _ = imported("units", "invite", "--out", tmp_path / "moi")
+    assert code == 0
+    sheet = load_workbook(tmp_path / "moi" / "danh-sach-loi-moi.xlsx").active
+    anchors = sorted(img.anchor._from.row for img in sheet._images)
+    assert anchors == [1, 2, 3]                                  # rows 2-4 (0-based in the drawing anchor)
+    assert all(sheet.row_dimensions[r].height >= 80 for r in (2, 3, 4))
