@@ -17,9 +17,7 @@ from db import campaigns as campaign_ops
 from db.clock import utcnow
 from db.engine import session_scope
 from db.outbox import enqueue_many
-
-MAX_QUOTA = 50
-
+from schedules.nomination_rules import MAX_QUOTA, parse_quota
 
 def register(camp: argparse._SubParsersAction, ms: argparse._SubParsersAction) -> None:
     edit = camp.add_parser("edit", help=texts.EDIT_CLI_HELP)
@@ -53,8 +51,8 @@ def cmd_campaign_edit(args: argparse.Namespace) -> int:
     period = parse_period(args.period, _today()) if args.period else None
     if args.period and period is None:
         return fail(texts.EDIT_BAD_PERIOD.format(text=args.period), 2)
-    if args.quota is not None and not 1 <= args.quota <= MAX_QUOTA:
-        return fail(texts.EDIT_BAD_QUOTA.format(max=MAX_QUOTA), 2)
+    if args.quota is not None and parse_quota(args.quota) is None:
+        return fail(texts.QUOTA_BAD.format(max=MAX_QUOTA), 2)
     open_database()
     with session_scope() as session:
         campaign = campaign_ops.get(session, args.campaign_id)

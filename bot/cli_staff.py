@@ -17,10 +17,10 @@ from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
 from db.clock import utcnow
 from db.engine import session_scope
 from db.models import MilestoneKind, StaffRole
+from schedules.nomination_rules import MAX_QUOTA, parse_quota
 from handlers.staff_campaign import CODE_SEPARATOR, milestone_line, parse_date, parse_period
 
 ROLES = [r.value for r in StaffRole]
-MAX_QUOTA = 50
 KINDS = [k.value for k in MilestoneKind]
 
 
@@ -246,8 +246,8 @@ def cmd_campaign_attach(args: argparse.Namespace) -> int:
 
 def cmd_campaign_nominations(args: argparse.Namespace) -> int:
     """Show or set the campaign's nomination rules: the quota per unit and round, and late entries."""
-    if args.quota is not None and not 1 <= args.quota <= MAX_QUOTA:
-        return fail(texts.CAMPAIGN_CLI_BAD_QUOTA.format(max=MAX_QUOTA), 2)
+    if args.quota is not None and parse_quota(args.quota) is None:
+        return fail(texts.QUOTA_BAD.format(max=MAX_QUOTA), 2)
     open_database()
     with session_scope() as session:
         campaign = campaign_ops.get(session, args.campaign_id)

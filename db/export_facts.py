@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from db import campaigns as campaign_ops
 from db import progress
 from db import standing
-from db.models import (Milestone, MilestoneKind, Nomination, NominationFile, NominationStatus, Staff, StoredFile,
+from db.models import (Milestone, MilestoneKind, Nomination, NominationFile, NominationStatus, StoredFile,
                        SubmissionFile, Unit)
 
 _CHUNK = 500   # ids per IN list: modest for large offices
@@ -112,7 +112,7 @@ def export_data(session: Session, campaign_id: int) -> ExportData | None:
     report_work = [st.work_id for (_, mid), st in found.items() if not _is_round(milestones, mid)]
     files = _submission_files(session, report_work)
     rounds = _round_nominations(session, [m.id for m in milestones if m.kind == MilestoneKind.nomination])
-    reviewers = _staff_names(session, {st.reviewer_id for st in found.values()})
+    reviewers = progress.staff_names(session, {st.reviewer_id for st in found.values()})
     by_id = {u.id: u for u in units}
     out = []
     for m in milestones:
@@ -190,10 +190,3 @@ def _round_nominations(session: Session, milestone_ids: list[int]
     for n in noms:
         out[(n.unit_id, n.milestone_id)].append((n, evidence.get(n.id, [])))
     return out
-
-
-def _staff_names(session: Session, staff_ids: set[int | None]) -> dict[int, str]:
-    ids = [i for i in staff_ids if i is not None]
-    if not ids:
-        return {}
-    return {s.id: s.name for s in session.exec(select(Staff).where(Staff.id.in_(ids))).all()}

@@ -22,7 +22,8 @@ from handlers.engine import STAFF, Ctx, Step, command, done, flow, goto
 from handlers import milestone_lines
 from handlers.io import Choice, Inbound, OutMessage
 from handlers.progress import CampaignStaffFlow, campaign_menu, short
-from handlers.staff_campaign import (MAX_NOMINATION_QUOTA, doc_lines, kind_rows, local_today, parse_date,
+from schedules.nomination_rules import MAX_QUOTA, parse_quota
+from handlers.staff_campaign import (doc_lines, kind_rows, local_today, parse_date,
                                      parse_period, title_problem)
 
 EDITABLE = ("draft", "launched")
@@ -132,7 +133,7 @@ class EditCampaign(CampaignStaffFlow):
         asks = {"title": texts.EDIT_ASK_TITLE.format(current=campaign.title),
                 "doc_number": texts.EDIT_ASK_DOC.format(current=campaign.doc_number or texts.CAMPAIGN_NOT_GIVEN),
                 "period": texts.EDIT_ASK_PERIOD, "issued": texts.EDIT_ASK_ISSUED,
-                "quota": texts.EDIT_ASK_QUOTA.format(max=MAX_NOMINATION_QUOTA)}
+                "quota": texts.EDIT_ASK_QUOTA.format(max=MAX_QUOTA)}
         if inp.choice in asks:
             return goto(S(inp.choice), asks[inp.choice])
         if inp.choice == "milestone":
@@ -182,11 +183,11 @@ class EditCampaign(CampaignStaffFlow):
                            end=period[1].isoformat())
 
     async def on_quota(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
-        raw = (inp.text or "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_NOMINATION_QUOTA:
-            return goto(S.quota, texts.EDIT_BAD_QUOTA.format(max=MAX_NOMINATION_QUOTA))
-        campaign_admin.set_nomination_rules(ctx.session, self._campaign(ctx, data), quota=int(raw))
-        return self._saved(ctx, data, "quota", value=int(raw))
+        quota = parse_quota(inp.text)
+        if quota is None:
+            return goto(S.quota, texts.QUOTA_BAD.format(max=MAX_QUOTA))
+        campaign_admin.set_nomination_rules(ctx.session, self._campaign(ctx, data), quota=quota)
+        return self._saved(ctx, data, "quota", value=quota)
 
     # --- participating units
 

@@ -18,14 +18,12 @@ from db.campaign_admin import CampaignSpec, MilestoneSpec, UnitSelection
 from handlers.engine import STAFF, Ctx, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, OutMessage
 from handlers.progress import StaffFlow
+from schedules.nomination_rules import MAX_QUOTA, parse_quota
 from schedules.vndates import DateInputError, parse_user_date, parse_user_period
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024   # what Telegram lets a bot download
 SKIP, DONE, DEFAULT = "skip", "done", "default"
 CODE_SEPARATOR = re.compile(r"[\s,;]+")
-
-
-MAX_NOMINATION_QUOTA = 50
 
 
 class S(StrEnum):
@@ -301,11 +299,11 @@ class CreateCampaign(StaffFlow):   # StaffFlow: a staff member deactivated mid-f
         return ask(S.ms_quota, texts.CAMPAIGN_ASK_QUOTA, [Choice(str(n), str(n)) for n in (1, 2, 3)], before=before)
 
     async def on_ms_quota(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
-        raw = (inp.choice or inp.text or "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_NOMINATION_QUOTA:
-            return self.ask_quota(texts.CAMPAIGN_BAD_QUOTA.format(max=MAX_NOMINATION_QUOTA))
-        data["nomination_quota"] = int(raw)
-        return self.ask_more(texts.CAMPAIGN_QUOTA_SET.format(quota=int(raw)))
+        quota = parse_quota(inp.choice or inp.text)
+        if quota is None:
+            return self.ask_quota(texts.QUOTA_BAD.format(max=MAX_QUOTA))
+        data["nomination_quota"] = quota
+        return self.ask_more(texts.CAMPAIGN_QUOTA_SET.format(quota=quota))
 
     async def on_ms_more(self, ctx: Ctx, data: dict, inp: Inbound) -> Step:
         if inp.choice == "more":

@@ -21,7 +21,13 @@ _WORD_NUMBERS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay
                  "muoi": 10}
 _COUNT = re.compile(r"\b(\d{1,2}|" + "|".join(_WORD_NUMBERS) + r")\s+(?:\(\w+\)\s+)?"
                     r"(?:guong|dien hinh|ca nhan|tap the|nguoi|mo hinh)\b")
-MAX_QUOTA = 50
+MAX_QUOTA = 50            # nominations per unit and round: the one limit the chat, the CLI and plans use
+
+
+def parse_quota(typed: str | int | None) -> int | None:
+    """A quota typed by staff ("2", 2) if it is a whole number from 1 to MAX_QUOTA, else None."""
+    raw = str(typed if typed is not None else "").strip()
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_QUOTA else None
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ EDIT_ASK_DOC = "Gõ số văn bản mới (ví dụ 87/KH-GDĐT; hiện tại: {
 EDIT_ASK_PERIOD = "Gõ thời gian thực hiện mới (ví dụ «từ 05/09/2026 đến 31/05/2027» hoặc «đến hết tháng 5/2027»):"
 EDIT_BAD_PERIOD = "Chưa đọc được khoảng thời gian «{text}». Hãy gõ như «từ 05/09/2026 đến 31/05/2027»."
 EDIT_ASK_QUOTA = "Gõ số đề cử tối đa mỗi đơn vị được gửi trong một đợt (1–{max}):"
-EDIT_BAD_QUOTA = "Hãy gõ một số từ 1 đến {max}."
 EDIT_SAVED = "Đã lưu: {what}."
 EDIT_WHAT = {"title": "tên kế hoạch", "doc_number": "số văn bản", "period": "thời gian thực hiện",
              "quota": "số đề cử mỗi đơn vị", "issued": "ngày ban hành", "late": "quy định nhận đề cử muộn", "units": "đơn vị tham gia", "ms_kind": "loại mốc", "ms_title": "tên mốc", "ms_docs": "hồ sơ cần nộp",

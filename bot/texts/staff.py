@@ -79,7 +79,7 @@ CAMPAIGN_SUMMARY = (
 )
 CAMPAIGN_NOT_GIVEN = "(chưa có)"
 CAMPAIGN_ASK_QUOTA = "Mỗi đơn vị được đề cử tối đa bao nhiêu gương trong một đợt? Bấm một số hoặc gõ số (1–50)."
-CAMPAIGN_BAD_QUOTA = "Hãy gõ một số từ 1 đến {max}."
+QUOTA_BAD = "Số đề cử tối đa phải là một số từ 1 đến {max}."
 CAMPAIGN_QUOTA_SET = "Mỗi đơn vị đề cử tối đa {quota} gương mỗi đợt."
 CAMPAIGN_SUMMARY_QUOTA = "\n• Đề cử: mỗi đơn vị tối đa {quota} gương mỗi đợt"
 CAMPAIGN_NO_MILESTONES = "  (chưa có mốc nào)"
@@ -211,7 +211,6 @@ CAMPAIGN_HELP_ATTACH = "đính kèm tệp văn bản kế hoạch"
 CAMPAIGN_HELP_NOMINATIONS = "xem hoặc đặt quy định đề cử: số đề cử tối đa mỗi đơn vị mỗi đợt, có nhận đề cử muộn không"
 CAMPAIGN_HELP_QUOTA = "số đề cử tối đa của mỗi đơn vị trong một đợt"
 CAMPAIGN_HELP_LATE = "yes: nhận đề cử sau hạn (ghi là muộn) cho đến khi khoá đợt; no: hết hạn là thôi nhận"
-CAMPAIGN_CLI_BAD_QUOTA = "Số đề cử tối đa phải từ 1 đến {max}."
 CAMPAIGN_CLI_NOMINATION_RULES = "Kế hoạch #{id}: mỗi đơn vị đề cử tối đa {quota} gương mỗi đợt; {late}."
 CAMPAIGN_LATE_NOMINATIONS = {
     True: "sau hạn vẫn nhận đề cử (ghi là muộn) cho đến khi Phòng/Sở khoá đợt",

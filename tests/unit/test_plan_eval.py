@@ -54,3 +54,9 @@ def test_the_cli_prints_a_line_per_file_and_the_total(thidua, tmp_path):
     assert code == 0 and "kh12.txt: P 1.00 · R 1.00 · F1 1.00" in out and out.strip().splitlines()[-1].startswith(
         "Tổng 1 tệp")
     assert thidua("plan", "eval", str(tmp_path / "khong-co"))[0] == 2
+
+
+def test_one_quota_rule_for_chat_cli_and_plans():
+    from schedules.nomination_rules import MAX_QUOTA, parse_quota
+    assert [parse_quota(v) for v in ("2", 3, " 1 ", "0", "51", "hai", None)] == [2, 3, 1, None, None, None, None]
+    assert parse_quota(MAX_QUOTA) == MAX_QUOTA

@@ -354,7 +354,7 @@ async def test_taomoi_asks_the_nomination_quota_with_the_first_round(settings, d
         await chat.press(texts.CAMPAIGN_NO_DOCS)
         assert texts.CAMPAIGN_ASK_QUOTA in chat.text and chat.labels() == ["1", "2", "3"]
         await chat.send("0")
-        assert texts.CAMPAIGN_BAD_QUOTA.format(max=50) in chat.text
+        assert texts.QUOTA_BAD.format(max=50) in chat.text
         await chat.send("2")
         assert texts.CAMPAIGN_QUOTA_SET.format(quota=2) in chat.text and texts.CAMPAIGN_ASK_MORE in chat.text
         await chat.press(texts.CAMPAIGN_ADD_MORE)               # a second round: not asked again
