@@ -77,6 +77,12 @@ class Office(SQLModel, table=True):
     name: str
     level: str | None = None
     parent_id: int | None = Field(default=None, foreign_key="office.id")
+    # Letterhead (Nghị định 30/2020/NĐ-CP), printed on every document the office files (issue #16)
+    parent_body: str | None = None        # cơ quan chủ quản: "UBND TỈNH BÌNH PHƯỚC"
+    place_name: str | None = None         # địa danh of the place-date line: "Bình Phước"
+    signer_title: str | None = None       # "GIÁM ĐỐC", or "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    signer_name: str | None = None
+    number_prefix: str | None = None      # ký hiệu after the document type: "SGDĐT" -> "Số: …/TTr-SGDĐT"
     created_at: datetime = _ts(default_factory=utcnow)
 
 
