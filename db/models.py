@@ -144,6 +144,16 @@ class Staff(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=utcnow)
 
 
+class ConsoleLink(SQLModel, table=True):
+    """A one-time, short-lived sign-in link to the staff console (/web). Only the sha256 of the token is kept."""
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _ts(default=None)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
 class StoredFile(SQLModel, table=True):
     """File bytes live under THIDUA_DATA_DIR by sha256; the original name is kept here."""
     id: int | None = Field(default=None, primary_key=True)
