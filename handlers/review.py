@@ -125,20 +125,28 @@ class ReviewFlow(CampaignStaffFlow):
         return sub, None
 
     def record(self, ctx: Ctx, data: dict, sub: Submission, status: str, comment: str | None) -> Step:
-        changed = progress_db.set_review(
-            ctx.session, sub.id, expected_status=data["seen_status"], expected_reviewed_at=sub.reviewed_at,
-            status=status, staff_id=ctx.staff.id, now=ctx.now, comment=comment)
-        if not changed:  # lost a race with another reviewer between the read and the write
+        notified = self.decide(ctx, sub, data["seen_status"], status, comment)
+        if notified is None:  # lost a race with another reviewer between the read and the write
             return self.queue(ctx, data, self.changed_note(ctx, sub))
-        ctx.audit(f"review_{status}", f"submission:{sub.id}", unit=sub.unit_id, milestone=sub.milestone_id,
-                  version=sub.version, previous=data["seen_status"], comment=comment)
-        notified = self.notify_unit(ctx, sub)
         unit = people.unit(ctx.session, sub.unit_id)
         done_text = (texts.REVIEW_DONE_ACCEPTED if status == ACCEPTED else texts.REVIEW_DONE_RETURNED).format(
             unit=unit.name, contacts=notified)
         if not notified:
             done_text += "\n" + texts.REVIEW_NO_CONTACT
         return self.queue(ctx, data, done_text)
+
+    def decide(self, ctx: Ctx, sub: Submission, seen_status: str, status: str, comment: str | None) -> int | None:
+        """Record the review (only if the submission is still as shown), audit it and tell the unit's contacts
+        through the outbox. Returns how many contacts were told, None if someone changed it meanwhile. The
+        staff console (bot/console) reviews through this same operation."""
+        changed = progress_db.set_review(
+            ctx.session, sub.id, expected_status=seen_status, expected_reviewed_at=sub.reviewed_at,
+            status=status, staff_id=ctx.staff.id, now=ctx.now, comment=comment)
+        if not changed:
+            return None
+        ctx.audit(f"review_{status}", f"submission:{sub.id}", unit=sub.unit_id, milestone=sub.milestone_id,
+                  version=sub.version, previous=seen_status, comment=comment)
+        return self.notify_unit(ctx, sub)
 
     def notify_unit(self, ctx: Ctx, sub: Submission) -> int:
         milestone = campaign_ops.milestone(ctx.session, sub.milestone_id)
