@@ -128,7 +128,7 @@ def cmd_plan_parse(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from schedules.documents import UnreadableDocument, read_text_document
-    from schedules.plan_parser import main as parse_main
+    from schedules.plans.cli import main as parse_main
     path = Path(args.file)
     if path.is_file():   # a missing file: the parser says so
         try:             # the guarded reader first: one Vietnamese line for a broken file, never a traceback

@@ -18,7 +18,7 @@ from handlers.staff_campaign import title_problem
 from handlers.engine import STAFF, Ctx, Flow, Step, command, done, fetch, flow, goto
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 from schedules.nomination_rules import nomination_rule
-from schedules.plan_parser import parse_plan, who_category
+from schedules.plans import parse_plan, who_category
 from schedules.documents import UnreadableDocument, read_text_document
 from schedules.vndates import DateInputError, parse_user_date
 

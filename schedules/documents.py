@@ -262,9 +262,9 @@ def _check_image(path: Path, name: str, kind: str, actual: str) -> None:
 # -------------------------------------------------------------------------------------------- reading
 
 def read_text_document(path: Path, name: str, mime: str | None) -> str:
-    """The text of a plan (.pdf, .docx, .txt/.md), normalised like schedules.plan_text describes.
+    """The text of a plan (.pdf, .docx, .txt/.md), normalised like schedules.plans.reading describes.
     Raises UnreadableDocument; `no_text` for a scanned PDF or a Word file without text."""
-    from schedules import plan_text
+    from schedules.plans import reading as plan_text
 
     path = Path(path)
     kind = _check(path, name, mime, PLAN_KINDS)

@@ -1,6 +1,6 @@
 """What a plan asks of units about exemplary nominations: how many per unit, and how often (rounds).
 
-Pure functions over the plan reader's draft (schedules.plan_parser.parse_plan): its `recurring` obligations
+Pure functions over the plan reader's draft (schedules.plans.parse_plan): its `recurring` obligations
 and its `nomination_quota` sentence. Classes of phrasing handled:
 - a recurring obligation whose verb is a nomination and whose object is a model or a person: "Hàng quý, rà
   soát, bình chọn đề nghị 01 gương điển hình tiên tiến", "mỗi quý, mỗi đơn vị đề cử 01 gương", "định kỳ
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schedules.plan_parser import fold
+from schedules.plans.text import fold
 
 _NOMINATING = re.compile(r"\b(?:de cu|de nghi|de xuat|gioi thieu|binh chon|lua chon|dang ky|tuyen duong)\b")
 _MODEL = re.compile(r"\b(?:guong|dien hinh|nguoi tot viec tot|ca nhan tieu bieu|tap the tieu bieu)\b")

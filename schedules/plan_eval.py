@@ -98,7 +98,7 @@ def documents(folder: Path) -> list[tuple[Path, Path]]:
 
 def evaluate(folders: list[Path]) -> list[FileResult]:
     from schedules.documents import UnreadableDocument, read_text_document
-    from schedules.plan_parser import parse_plan
+    from schedules.plans import parse_plan
 
     results = []
     for folder in folders:

@@ -7,7 +7,7 @@ from bot import texts
 from bot.roster import RosterError
 from schedules.documents import (REASONS, UnreadableDocument, check_document, read_roster_document,
                                  read_text_document)
-from schedules.plan_text import read_plan_text
+from schedules.plans.reading import read_plan_text
 from tests.support.documents import (PLAN_TEXT, damaged_member, docx_bytes, jpeg, ole, pdf_with, png, random_zip,
                                      text_pdf, write, xlsx_bytes)
 

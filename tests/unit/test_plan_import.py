@@ -135,7 +135,7 @@ II. NỘI DUNG
 
 def test_a_plans_quarterly_nomination_obligation_becomes_rounds_with_its_quota():
     from schedules.nomination_rules import nomination_rule
-    from schedules.plan_parser import parse_plan
+    from schedules.plans import parse_plan
 
     rule = nomination_rule(parse_plan(QUARTERLY_PLAN, today=date(2026, 9, 6)))
     assert (rule.every, rule.quota) == ("quarter", 1) and "gương điển hình" in rule.text
@@ -175,7 +175,7 @@ Căn cứ Công văn số 1198/SGDĐT-VP ngày 20 tháng 8 năm 2026 của Sở 
 
 
 def test_the_reader_lists_every_date_it_did_not_keep_with_its_reason():
-    from schedules.plan_parser import parse_plan
+    from schedules.plans import parse_plan
     draft = parse_plan(SKIPPY_PLAN)
     kept = {m["date"] for m in draft["milestones"]}
     reasons = {s["date"]: s["reason"] for s in draft["skipped"]}
@@ -184,7 +184,7 @@ def test_the_reader_lists_every_date_it_did_not_keep_with_its_reason():
 
 
 async def test_a_date_not_kept_can_be_made_a_milestone_with_one_choice(settings, db):
-    from schedules.plan_parser import parse_plan
+    from schedules.plans import parse_plan
     chat = await staff_chat(settings)
     await chat.send("/taochiendich")
     await chat.upload("ke_hoach_30.txt", SKIPPY_PLAN.encode(), "text/plain")

@@ -1,4 +1,4 @@
-"""End-to-end tests of ``schedules.plan_parser.parse_plan`` on real plans (the seeds in
+"""End-to-end tests of ``schedules.plans.parse_plan`` on real plans (the seeds in
 ``/work/shared/seeds``) and on variations: .docx, PDF, hard-wrapped lines, NFD text,
 deadlines without a year, a table schedule."""
 
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from schedules.plan_parser import find_dates, fold, main, parse_plan, who_category
-from schedules.plan_text import read_plan_text
+from schedules.plans import find_dates, fold, parse_plan, who_category
+from schedules.plans.cli import main
+from schedules.plans.reading import read_plan_text
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plans"

@@ -1,5 +1,5 @@
-"""Small tests of the building blocks of ``schedules.plan_parser`` (one rule each) and of
-``schedules.plan_text.read_plan_text``."""
+"""Small tests of the building blocks of ``schedules.plans`` (one rule each) and of
+``schedules.plans.reading.read_plan_text``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from schedules.plan_parser import (
+from schedules.plans import (
     DateMention,
     classify_kind,
     classify_kinds,
@@ -31,7 +31,7 @@ from schedules.plan_parser import (
     who_acts,
     who_category,
 )
-from schedules.plan_text import read_plan_text
+from schedules.plans.reading import read_plan_text
 
 
 def one(text: str, **kw) -> DateMention:

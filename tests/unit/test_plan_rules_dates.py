@@ -1,8 +1,9 @@
 """Plan-reading rules, each for a class of phrasing, on short fixtures of our own."""
 from datetime import date
 
-from schedules.plan_parser import (find_dates, from_a_time_on_a_day, parse_plan, sent_topic_is_not_the_event,
-                                   submission_without_actor, weekday_after, weekday_corrected)
+from schedules.plans import find_dates, parse_plan
+from schedules.plans.dates import from_a_time_on_a_day, weekday_after, weekday_corrected
+from schedules.plans.kinds import sent_topic_is_not_the_event, submission_without_actor
 
 HEADER = """PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH
 Số: 77/PGDĐT
@@ -55,6 +56,6 @@ def test_from_a_clock_time_on_one_day_is_that_day_not_a_range_start():
 
 
 def test_the_issue_date_is_read_when_the_day_is_glued_to_ngay():
-    from schedules.plan_parser import parse_issued_date
+    from schedules.plans.header import parse_issued_date
     assert parse_issued_date(["Hiệp Hoà, ngày12 tháng 10 năm 2020"])[0] == date(2020, 10, 12)
     assert parse_issued_date(["An Bình, ngày    tháng 10 năm 2020"])[0] is None     # stamped later: blank

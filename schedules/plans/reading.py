@@ -1,4 +1,4 @@
-"""Read the text of a plan document (.txt, .docx, .pdf) for ``schedules.plan_parser``.
+"""Stage 1 of plan reading: the text of a plan document (.txt, .docx, .pdf).
 
 * ``.txt`` / ``.md``: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1258 / latin-1.
 * ``.docx``: python-docx; paragraphs and tables in document order. A table row becomes one
@@ -11,7 +11,7 @@
 
 The result is NFC, with odd spaces unified, trailing spaces removed, lone page numbers
 dropped and runs of blank lines collapsed. Hard-wrapped lines are left for the parser
-(``plan_parser.logical_lines``) which joins them.
+(``schedules.plans.text.logical_lines``) which joins them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from schedules.plan_parser import fold, normalize_text
+from schedules.plans.text import fold, normalize_text
 
 __all__ = ["read_plan_text", "clean_extracted_text", "decode_text", "docx_text", "pdf_text"]
 
