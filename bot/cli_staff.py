@@ -48,6 +48,11 @@ def _register_staff(sub: argparse._SubParsersAction) -> None:
 
     staff.add_parser("list", help=texts.STAFF_HELP_LIST).set_defaults(func=cmd_staff_list)
 
+    link = staff.add_parser("web-link", help=texts.CONSOLE_HELP_WEB_LINK)
+    link.add_argument("--staff", type=int, required=True, metavar="MÃ", help=texts.CONSOLE_HELP_STAFF_ID)
+    link.add_argument("--minutes", type=int, default=15, help=texts.CONSOLE_HELP_MINUTES)
+    link.set_defaults(func=cmd_staff_web_link)
+
 
 def _register_campaign(sub: argparse._SubParsersAction) -> None:
     camp = sub.add_parser("campaign", help=texts.CAMPAIGN_HELP).add_subparsers(dest="campaign_command", required=True)
@@ -142,6 +147,25 @@ def cmd_staff_list(_args: argparse.Namespace) -> int:
                                            channel=s.channel, user_id=s.platform_user_id,
                                            office=f" · {office}" if office else "",
                                            inactive="" if s.active else texts.STAFF_INACTIVE))
+    return 0
+
+
+def cmd_staff_web_link(args: argparse.Namespace) -> int:
+    """A one-time sign-in link to the staff console, for a staff member at this machine (or to hand over)."""
+    from datetime import timedelta
+    from bot.console import sign_in_url
+    from db import console as console_db
+    minutes = max(1, min(args.minutes, 24 * 60))
+    open_database()
+    with session_scope() as session:
+        staff = console_db.active_staff(session, args.staff)
+        if staff is None:
+            return fail(texts.CONSOLE_CLI_UNKNOWN_STAFF.format(staff_id=args.staff), 1)
+        token = console_db.create_link(session, staff.id, utcnow(), timedelta(minutes=minutes))
+        people.audit(session, "cli", "console_link_created", f"staff:{staff.id}", minutes=minutes)
+        name = staff.name
+    print(texts.CONSOLE_CLI_LINK.format(name=name, minutes=minutes, url=sign_in_url(
+        get_settings().thidua_public_url, token)))
     return 0
 
 

@@ -8,3 +8,4 @@ from handlers import export, nudge, progress, review  # noqa: F401  staff follow
 from handlers import staff_campaign, launch  # noqa: F401
 from handlers import reminder_policy  # noqa: F401
 from handlers import plan_import  # noqa: F401
+from handlers import web_link  # noqa: F401  /web: sign-in link to the staff console
