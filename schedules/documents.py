@@ -285,9 +285,11 @@ def read_text_document(path: Path, name: str, mime: str | None) -> str:
 
 
 def _pdf_pages_text(path: Path, name: str) -> str:
+    from schedules.plans.pdf import page_text   # with the number and date e-office systems stamp on it
+
     reader = _open_pdf(path, name)
     with _quiet_pypdf():
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        return "\n".join(page_text(page) for page in reader.pages)
 
 
 def read_roster_document(path: Path, name: str, mime: str | None):

@@ -5,7 +5,8 @@
   line with its cells joined by " | " (a schedule row "25/1/2024 | Gửi báo cáo sơ kết | Các
   đơn vị" stays together); cells holding several paragraphs in the header table (before
   the "KẾ HOẠCH" heading) are emitted one paragraph per line.
-* ``.pdf``: pypdf text extraction (text PDFs; scanned PDFs give no text -> ValueError).
+* ``.pdf``: pypdf text extraction with the stamped annotations put back (``schedules.plans.pdf``); scanned
+  PDFs give no text -> ValueError.
 
 ``read_plan_text`` checks the file first (``schedules.documents``); the extractors below trust it.
 
@@ -104,11 +105,10 @@ def pdf_text(path: str | Path) -> str:
     """Text of a text PDF, page by page."""
     from pypdf import PdfReader
 
+    from schedules.plans.pdf import page_text
+
     reader = PdfReader(str(path))
-    pages = []
-    for page in reader.pages:
-        pages.append(page.extract_text() or "")
-    text = "\n".join(pages)
+    text = "\n".join(page_text(page) for page in reader.pages)
     if not text.strip():
         raise ValueError("PDF không có lớp chữ (có thể là bản scan)")
     return text
