@@ -3,7 +3,7 @@
 A folder holds NAME.txt|.docx|.pdf and NAME.expected.json (the seeds' schema: milestones with date and
 kind, and optionally `alt_kinds` and `acceptable_dates` per milestone). A found (date, kind) matches an
 expected milestone when its date is the milestone's date or one of its acceptable dates and its kind is the
-milestone's kind or one of its alternatives; each expected milestone is matched at most once. Precision,
+milestone's kind or one of its alternatives; each expected (date, kind) pair is matched at most once (two milestones of one day and kind are one pair). Precision,
 recall and F1 are given on (date, kind) pairs and on dates alone, per file, per format and overall, with
 what was missed and what was extra, so an office can measure the reader on its own plans.
 """
@@ -78,7 +78,25 @@ def match(found: list[tuple[str, str]], expected: list[dict], *, with_kind: bool
     return matched, left, extra
 
 
+def pair_set(expected: list[dict]) -> list[dict]:
+    """The expected milestones as a set of (date, kind) pairs: two obligations of one day and kind (a contest's
+    entries and the units' report, both due 28/02) are one pair, as the reader's draft has one milestone per
+    (date, kind); their alternatives are pooled."""
+    merged: dict[tuple[str, str], dict] = {}
+    for m in expected:
+        key = (m["date"], m["kind"])
+        if key not in merged:
+            merged[key] = {**m, "alt_kinds": list(m.get("alt_kinds", [])),
+                           "acceptable_dates": list(m.get("acceptable_dates", []))}
+            continue
+        into = merged[key]
+        into["alt_kinds"] += [k for k in m.get("alt_kinds", []) if k not in into["alt_kinds"]]
+        into["acceptable_dates"] += [d for d in m.get("acceptable_dates", []) if d not in into["acceptable_dates"]]
+    return list(merged.values())
+
+
 def score_one(found: list[tuple[str, str]], expected: list[dict]) -> tuple[Score, Score, list, list]:
+    expected = pair_set(expected)
     matched, missed, extra = match(found, expected)
     dates_matched, _, _ = match(found, expected, with_kind=False)
     pairs = Score(len(found), len(expected), matched)
@@ -107,6 +125,7 @@ def evaluate(folders: list[Path]) -> list[FileResult]:
             try:
                 draft = parse_plan(read_text_document(path, path.name, None))
             except UnreadableDocument as problem:
+                expected = pair_set(expected)
                 results.append(FileResult(path, Score(0, len(expected)), Score(0, len(expected)),
                                           [(m["date"], m["kind"]) for m in expected], [], problem.message))
                 continue

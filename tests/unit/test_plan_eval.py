@@ -1,7 +1,7 @@
 """`thidua plan eval`: precision, recall and F1 on (date, kind) pairs and on dates, with our own fixtures."""
 import json
 
-from schedules.plan_eval import Score, evaluate, match, summary
+from schedules.plan_eval import Score, evaluate, match, pair_set, score_one, summary
 
 PLAN = """PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH
 Số: 12/KH-PGDĐT
@@ -60,3 +60,14 @@ def test_one_quota_rule_for_chat_cli_and_plans():
     from schedules.nomination_rules import MAX_QUOTA, parse_quota
     assert [parse_quota(v) for v in ("2", 3, " 1 ", "0", "51", "hai", None)] == [2, 3, 1, None, None, None, None]
     assert parse_quota(MAX_QUOTA) == MAX_QUOTA
+
+
+def test_two_milestones_of_one_day_and_kind_are_one_pair():
+    expected = [{"date": "2027-02-28", "kind": "other", "alt_kinds": ["event"]},
+                {"date": "2027-02-28", "kind": "other", "acceptable_dates": ["2026-02-28"]},
+                {"date": "2027-02-28", "kind": "final_report"}]
+    assert [(m["date"], m["kind"]) for m in pair_set(expected)] == [("2027-02-28", "other"),
+                                                                    ("2027-02-28", "final_report")]
+    pairs, _, missed, _ = score_one([("2027-02-28", "other"), ("2027-02-28", "final_report")], expected)
+    assert (pairs.expected, pairs.matched, missed) == (2, 2, [])
+    assert score_one([("2026-02-28", "event")], expected)[0].matched == 1    # the alternatives were pooled
