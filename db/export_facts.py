@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from db import campaigns as campaign_ops
 from db import progress
 from db import standing
-from db.models import (Milestone, MilestoneKind, Nomination, NominationFile, NominationStatus, StoredFile,
-                       SubmissionFile, Unit)
+from db.models import (Campaign, Milestone, MilestoneKind, Nomination, NominationFile, NominationStatus, Office,
+                       StoredFile, SubmissionFile, Unit)
 
 _CHUNK = 500   # ids per IN list: modest for large offices
 
@@ -190,3 +190,48 @@ def _round_nominations(session: Session, milestone_ids: list[int]
     for n in noms:
         out[(n.unit_id, n.milestone_id)].append((n, evidence.get(n.id, [])))
     return out
+
+
+# ------------------------------------------------------------------------------- documents the office files
+
+@dataclass
+class RoundNominee:
+    """One nomination of a round, as the list and the tờ trình print it."""
+    nominee_type: str
+    name: str
+    position: str
+    unit: str
+    achievements: str
+    award_form: str
+
+
+@dataclass
+class RoundFacts:
+    milestone_id: int
+    campaign_id: int
+    campaign_title: str
+    campaign_doc: str | None
+    office: Office | None
+    nominees: list[RoundNominee]
+
+
+def office_for(session: Session, campaign: Campaign, fallback_office_id: int | None = None) -> Office | None:
+    """The office whose letterhead a campaign's documents carry: the campaign's own, else the staff member's."""
+    office_id = campaign.office_id or fallback_office_id
+    return session.get(Office, office_id) if office_id else None
+
+
+def round_facts(session: Session, milestone_id: int, statuses: tuple[str, ...],
+                fallback_office_id: int | None = None) -> RoundFacts | None:
+    """A nomination round's nominations in the given statuses, in the order they came in, with their units."""
+    m = session.get(Milestone, milestone_id)
+    if m is None or m.kind != MilestoneKind.nomination:
+        return None
+    campaign = session.get(Campaign, m.campaign_id)
+    rows = session.exec(select(Nomination, Unit.name).join(Unit, Unit.id == Nomination.unit_id)
+                        .where(Nomination.milestone_id == milestone_id, Nomination.status.in_(statuses))
+                        .order_by(Nomination.submitted_at, Nomination.id)).all()
+    nominees = [RoundNominee(n.nominee_type, n.nominee_name, n.position or "", n.nominee_unit or unit_name,
+                             n.achievements, n.award_form or "") for n, unit_name in rows]
+    return RoundFacts(m.id, campaign.id, campaign.title, campaign.doc_number,
+                      office_for(session, campaign, fallback_office_id), nominees)

@@ -8,18 +8,16 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot import texts
-from db import campaigns, council, files, nominations, people, scope
+from db import campaigns, council, nominations, people, scope
 from db import reminders as reminder_store
 from db.models import Campaign, Milestone, Nomination, NominationStatus
 from db.outbox import Outgoing
 from handlers.engine import STAFF, Ctx, Flow, Step, action_choice, command, done, flow, goto
 from handlers.io import Choice, OutFile, OutMessage
-from handlers.nomination_export import ExportRow, build_docx, build_xlsx
+from handlers.nomination_export import export_message
 
 PAGE_SIZE = 8
 MAX_COMMENT = 1000
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class S(StrEnum):
@@ -135,7 +133,8 @@ class NominationReviewFlow(Flow):
             [Choice(texts.NOMINATION_REVIEW_BTN_NEXT, "next")] if page < pages - 1 else [])
         return rows + ([nav] if nav else []) + [
             [Choice(texts.NOMINATION_REVIEW_BTN_BOARD, "board")],
-            [Choice(texts.NOMINATION_REVIEW_BTN_XLSX, "xlsx"), Choice(texts.NOMINATION_REVIEW_BTN_DOCX, "docx")],
+            [Choice(texts.NOMINATION_REVIEW_BTN_XLSX, "xlsx"), Choice(texts.NOMINATION_REVIEW_BTN_DOCX, "docx"),
+             Choice(texts.OFFICE_DOC_BTN_PROPOSAL, "proposal")],
             [Choice(texts.NOMINATION_REVIEW_BTN_UNLOCK if closed else texts.NOMINATION_REVIEW_BTN_LOCK,
                     "unlock" if closed else "lock"), Choice(texts.NOMINATION_REVIEW_BTN_CLOSE, "close")]]
 
@@ -148,8 +147,8 @@ class NominationReviewFlow(Flow):
         if choice in ("prev", "next"):
             data["page"] = data.get("page", 0) + (1 if choice == "next" else -1)
             return self._list(ctx, data)
-        if choice in ("xlsx", "docx"):
-            return self._list(ctx, data, self._export(ctx, data, choice))
+        if choice in ("xlsx", "docx", "proposal"):
+            return self._list(ctx, data, export_message(ctx, self._period(ctx, data), choice))
         if choice == "board":
             return self._board(ctx, data, council.BY_CLUSTER)
         if choice in ("lock", "unlock"):
@@ -309,29 +308,6 @@ class NominationReviewFlow(Flow):
         if close:
             return texts.NOMINATION_REVIEW_LOCKED.format(period=period, cancelled=cancelled)
         return texts.NOMINATION_REVIEW_UNLOCKED.format(period=period)
-
-    # --- exports
-
-    def _export(self, ctx: Ctx, data: dict, fmt: str) -> OutMessage:
-        m = self._period(ctx, data)
-        if m is None:
-            return OutMessage(texts.NOMINATION_REVIEW_GONE)
-        rows = [ExportRow(n.nominee_name, n.position or "", n.nominee_unit or _unit_name(ctx, n.unit_id),
-                          n.achievements, n.award_form or "")
-                for n in nominations.for_milestone(ctx.session, m.id, statuses=nominations.ACTIVE)]
-        if not rows:
-            return OutMessage(texts.NOMINATION_EXPORT_EMPTY)
-        period = nominations.period_label(m)
-        title = texts.NOMINATION_EXPORT_TITLE.format(period=period.upper())
-        subtitle = [texts.NOMINATION_EXPORT_SUBTITLE,
-                    texts.NOMINATION_EXPORT_CAMPAIGN.format(campaign=campaigns.get(ctx.session, m.campaign_id).title)]
-        build, mime = (build_xlsx, XLSX_MIME) if fmt == "xlsx" else (build_docx, DOCX_MIME)
-        name = f"danh_sach_de_cu_{m.id}_{texts.local(ctx.now, ctx.tz):%Y%m%d_%H%M}.{fmt}"
-        stored = files.store(ctx.session, ctx.settings.thidua_data_dir, build(title, subtitle, rows), name, mime)
-        ctx.audit("nominations_exported", f"milestone:{m.id}", format=fmt, count=len(rows), file=stored.id)
-        return OutMessage(texts.NOMINATION_EXPORT_SENT.format(period=period, count=len(rows), fmt=f".{fmt}"),
-                          files=[OutFile(stored.id, name)])
-
 
 @command("dscu", STAFF, starts_flow=True)
 async def dscu(ctx: Ctx):

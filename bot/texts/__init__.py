@@ -17,3 +17,4 @@ from bot.texts.documents import *  # noqa: F401,F403
 from bot.texts.campaign_edit import *  # noqa: F401,F403
 from bot.texts.staff_news import *  # noqa: F401,F403
 from bot.texts.console import *  # noqa: F401,F403
+from bot.texts.office_docs import *  # noqa: F401,F403

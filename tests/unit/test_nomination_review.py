@@ -13,7 +13,9 @@ from db import files as file_store
 from db import nominations
 from db.models import AuditEvent, Nomination, OutboxMessage
 from handlers.io import OutMessage
-from handlers.nomination_export import ExportRow, build_docx, build_xlsx
+from bot.documents.letterhead import Letterhead
+from bot.documents.nominations import RoundInfo, build_list_docx, build_list_xlsx
+from handlers.nomination_export import ExportRow
 from tests.support import seed
 from tests.support.flowchat import FlowChat
 from bot.samples import sample_pdf
@@ -146,12 +148,13 @@ async def test_exports_read_back(settings, db, world):
         _, data = file_store.read(s, settings.thidua_data_dir, sent.files[0].stored_file_id)
     ws = load_workbook(io.BytesIO(data)).active
     rows = [r for r in ws.iter_rows(values_only=True)]
-    assert "QUÝ I/2027" in rows[0][0]
     header_at = next(i for i, r in enumerate(rows) if r[0] == "STT")
+    assert any("Quý I/2027" in (r[0] or "") for r in rows[:header_at])
     assert list(rows[header_at]) == HEADERS
     body = rows[header_at + 1:]
-    assert len(body) == 9 and body[0] == (1, "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học số 1",
-                                          "Thành tích của Nguyễn Thị Mai", "Chiến sĩ thi đua cơ sở")
+    assert body[0][0] == "I. CÁ NHÂN (9)"    # grouped: tập thể, then cá nhân (only the groups with someone)
+    assert len(body) == 10 and body[1] == (1, "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học số 1",
+                                           "Thành tích của Nguyễn Thị Mai", "Chiến sĩ thi đua cơ sở")
     assert ws.page_setup.orientation == "landscape"
 
     await chat.press("Xuất Word")
@@ -161,12 +164,13 @@ async def test_exports_read_back(settings, db, world):
         _, data = file_store.read(s, settings.thidua_data_dir, sent.files[0].stored_file_id)
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "nominations_exported")).all()
     doc = Document(io.BytesIO(data))
-    assert "DANH SÁCH ĐỀ NGHỊ" in doc.paragraphs[0].text
-    table = doc.tables[0]
+    assert "DANH SÁCH" in [p.text for p in doc.paragraphs]
+    table = doc.tables[1]             # tables[0] is the letterhead: issuing body | Quốc hiệu – Tiêu ngữ
     assert [c.text for c in table.rows[0].cells] == HEADERS
-    assert [c.text for c in table.rows[1].cells] == ["1", "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học số 1",
+    assert table.rows[1].cells[0].text == "I. CÁ NHÂN (9)"
+    assert [c.text for c in table.rows[2].cells] == ["1", "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học số 1",
                                                      "Thành tích của Nguyễn Thị Mai", "Chiến sĩ thi đua cơ sở"]
-    assert len(table.rows) == 10
+    assert len(table.rows) == 11
     assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE and doc.sections[0].page_width > doc.sections[0].page_height
 
 
@@ -183,13 +187,15 @@ async def test_contacts_cannot_review(settings, world):
 
 
 def test_builders_from_plain_rows():
-    rows = [ExportRow("Tổ Toán – Tin", "", "Trường THCS Nguyễn Du", "Dẫn đầu phong trào\nchuyển đổi số", "Giấy khen")]
-    ws = load_workbook(io.BytesIO(build_xlsx("DANH SÁCH", ["(Kèm theo Tờ trình)"], rows))).active
+    rows = [ExportRow("Tổ Toán – Tin", "", "Trường THCS Nguyễn Du", "Dẫn đầu phong trào\nchuyển đổi số", "Giấy khen",
+                      "collective")]
+    info = RoundInfo("Quý I/2027", "Phong trào thi đua")
+    ws = load_workbook(io.BytesIO(build_list_xlsx(Letterhead(), info, rows))).active
     values = list(ws.iter_rows(values_only=True))
-    assert values[0][0] == "DANH SÁCH" and values[1][0] == "(Kèm theo Tờ trình)"
+    assert ("DANH SÁCH",) == values[1][:1] and values[-2][0] == "I. TẬP THỂ (1)"
     assert values[-1] == (1, "Tổ Toán – Tin", None, "Trường THCS Nguyễn Du", "Dẫn đầu phong trào\nchuyển đổi số", "Giấy khen")
-    table = Document(io.BytesIO(build_docx("DANH SÁCH", [], rows))).tables[0]
-    assert table.rows[1].cells[4].text == "Dẫn đầu phong trào\nchuyển đổi số"
+    table = Document(io.BytesIO(build_list_docx(Letterhead(), info, rows))).tables[1]
+    assert table.rows[2].cells[4].text == "Dẫn đầu phong trào\nchuyển đổi số"
 
 
 async def test_staff_close_a_round_and_open_it_again(settings, db, world):
