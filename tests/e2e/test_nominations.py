@@ -82,14 +82,15 @@ async def test_nominate_review_and_export(e2e, db, school):
     xlsx = await hoa.expect_reply(contains="(.xlsx)")
     rows = list(load_workbook(io.BytesIO(xlsx.document.data)).active.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "STT")
-    assert rows[header + 1][:4] == (1, "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học Kim Đồng")
-    assert rows[header + 1][5] == "Chiến sĩ thi đua cơ sở"
+    assert rows[header + 1][0] == "I. CÁ NHÂN (1)"      # grouped: tập thể, then cá nhân
+    assert rows[header + 2][:4] == (1, "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học Kim Đồng")
+    assert rows[header + 2][5] == "Chiến sĩ thi đua cơ sở"
     await hoa.press("Xuất Word", await hoa.expect_reply(contains="Trang 1/1"))
     docx = await hoa.expect_reply(contains="(.docx)")
     assert xlsx.document.file_name.endswith(".xlsx") and docx.document.file_name.endswith(".docx")
-    table = Document(io.BytesIO(docx.document.data)).tables[0]
+    table = Document(io.BytesIO(docx.document.data)).tables[1]     # tables[0]: the letterhead
     assert table.rows[0].cells[1].text == "Họ và tên / Tên tập thể"
-    assert [c.text for c in table.rows[1].cells][:2] == ["1", "Nguyễn Thị Mai"]
+    assert [c.text for c in table.rows[2].cells][:2] == ["1", "Nguyễn Thị Mai"]
     with db() as s:
         assert s.exec(select(Nomination)).one().status == "accepted"
 
