@@ -1,10 +1,8 @@
 """Stage 1 of plan reading: the text of a plan document (.txt, .docx, .pdf).
 
 * ``.txt`` / ``.md``: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1258 / latin-1.
-* ``.docx``: python-docx; paragraphs and tables in document order. A table row becomes one
-  line with its cells joined by " | " (a schedule row "25/1/2024 | Gửi báo cáo sơ kết | Các
-  đơn vị" stays together); cells holding several paragraphs in the header table (before
-  the "KẾ HOẠCH" heading) are emitted one paragraph per line.
+* ``.docx``: paragraphs and tables in document order (``schedules.plans.docx``): the letterhead table
+  one paragraph per line, a task table's rows as "time | who | task" lines.
 * ``.pdf``: pypdf text extraction with the stamped annotations put back (``schedules.plans.pdf``); scanned
   PDFs give no text -> ValueError.
 
@@ -20,7 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from schedules.plans.text import fold, normalize_text
+from schedules.plans.docx import docx_text
+from schedules.plans.text import normalize_text
 
 __all__ = ["read_plan_text", "clean_extracted_text", "decode_text", "docx_text", "pdf_text"]
 
@@ -55,50 +54,6 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("utf-8", errors="replace")
-
-
-def docx_text(path: str | Path) -> str:
-    """Text of a .docx in reading order (paragraphs and tables)."""
-    import docx  # python-docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    document = docx.Document(str(path))
-    out: list[str] = []
-    seen_heading = False
-
-    def cell_paragraphs(cell) -> list[str]:
-        return [p.text.strip() for p in cell.paragraphs if p.text.strip()]
-
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            t = Paragraph(child, document).text
-            out.append(t)
-            if fold(t).strip() == "ke hoach":
-                seen_heading = True
-        elif tag == "tbl":
-            table = Table(child, document)
-            for row in table.rows:
-                cells = []
-                prev = None
-                for cell in row.cells:
-                    if prev is not None and cell._tc is prev:  # merged cell repeated
-                        continue
-                    prev = cell._tc
-                    cells.append(cell_paragraphs(cell))
-                if not seen_heading:
-                    # header table: "Số: ... | Quận 1, ngày ..." — one paragraph per line
-                    for paras in cells:
-                        out.extend(paras)
-                        if any(fold(p).strip() == "ke hoach" for p in paras):
-                            seen_heading = True
-                    continue
-                joined = [" ".join(p) for p in cells if p]
-                if joined:
-                    out.append(" | ".join(joined))
-            out.append("")
-    return "\n".join(out)
 
 
 def pdf_text(path: str | Path) -> str:

@@ -466,7 +466,7 @@ def test_read_docx_paragraphs_and_tables(tmp_path):
     assert "Số: 12/KH-PGDĐT" in lines  # header-table cells: one paragraph per line
     assert "Quận 5, ngày 01 tháng 9 năm 2023" in lines
     assert "Thi đua năm học 2023-2024" in lines  # NFC
-    assert "Trước 30/9 | Đăng ký thi đua | Các trường" in lines  # a schedule row stays together
+    assert "Trước 30/9 | Các trường | Đăng ký thi đua" in lines  # a schedule row: time | who | task
 
 
 def test_read_unsupported_doc(tmp_path):
