@@ -64,6 +64,7 @@ SCOPING = {
     ("flow", "answer_question"): ["test_questions_reach_and_are_answered_only_within_the_office"],
     # Award forms are the law's titles (Luật Thi đua, khen thưởng), one list for the whole installation: no office.
     ("command", "hinhthuc"): ["test_hinhthuc_touches_no_office_data"],
+    ("command", "web"): ["test_web_console_link_shows_and_reviews_only_the_own_office"],
 }
 
 
@@ -479,4 +480,28 @@ async def test_taochiendich_offers_only_the_own_offices_units(settings, db, w, b
 async def test_hinhthuc_touches_no_office_data(settings, db, w, bob):
     await bob.send("/hinhthuc")
     assert texts.AWARD_LIST_HEADER.split("{")[0] in bob.text
+    bob.assert_no_leak()
+
+
+async def test_web_console_link_shows_and_reviews_only_the_own_office(settings, db, w, bob):
+    import re
+    from starlette.testclient import TestClient
+    from bot.console import ConsoleConfig, console_routes
+    from bot.web import build_app
+    await bob.send("/web")
+    token = re.search(r"/console/login/(\S+)", bob.text).group(1)
+    browser = TestClient(build_app(console_routes(ConsoleConfig.from_settings(settings))), follow_redirects=False)
+    assert browser.post(f"/console/login/{token}").status_code == 303
+    home = browser.get("/console").text
+    assert "Phong trào Quận Ba" in home and MARK not in home
+    assert MARK not in browser.get(f"/console/campaigns/{w['b1'].id}").text
+    assert browser.get(f"/console/campaigns/{w['a'].id}").status_code == 404
+    own = browser.get(f"/console/submissions/{w['b_sub'].id}").text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', own).group(1)
+    assert browser.get(f"/console/submissions/{w['a_sub'].id}").status_code == 404
+    r = browser.post(f"/console/submissions/{w['a_sub'].id}/review",
+                     data={"csrf": csrf, "decision": "accepted", "seen": "submitted|"})
+    assert r.status_code == 404
+    with db() as s:
+        assert s.get(Submission, w["a_sub"].id).status == "submitted"
     bob.assert_no_leak()
