@@ -59,12 +59,54 @@ def parse_issued_date(lines: Sequence[str]) -> tuple[date | None, str | None]:
     return None, place
 
 
+_PLAN_HEADING = re.compile(r"^ke hoach\b\s*[:.\-]?\s*(.*)$")
+# the other kinds of documents an office sends with deadlines, named by their heading
+_DOC_HEADING = re.compile(r"^(?:thong bao|quyet dinh|huong dan|chuong trinh|bao cao|to trinh|cong van)\b\s*[:.\-]?\s*(.*)$")
+_BODY_OPENER = re.compile(r"^(?:kinh gui|can cu|thuc hien|[ivx]+[.)]\s|1[.)]\s)")
+_SUBJECT = re.compile(r"^(?:v/v|ve viec)\b")
+_HEADER_LINE = re.compile(r"^(?:kinh gui|so\s*(?:hieu)?\s*:|cong hoa xa hoi|doc lap\s*-|[^,\d]{2,60},\s*ngay(?![a-z]))")
+
+
 def parse_title(lines: Sequence[str]) -> tuple[str | None, int]:
-    """Title = the lines after the "KẾ HOẠCH" heading, up to a blank line or the first
-    "Căn cứ / Thực hiện / Kính gửi" paragraph. Returns (title, index of first body line)."""
+    """(title, index of the first body line) for each kind of document.
+
+    * a plan: the lines after its "KẾ HOẠCH" heading, up to a blank line or the first "Căn cứ / Thực hiện /
+      Kính gửi" paragraph;
+    * a THÔNG BÁO, QUYẾT ĐỊNH, HƯỚNG DẪN, CHƯƠNG TRÌNH, BÁO CÁO, TỜ TRÌNH: the same after that heading, when
+      the heading comes before the body;
+    * a công văn: its subject line "V/v …" / "Về việc …" with the lines it wraps onto (the body then starts
+      at the top, as the subject sits inside the letterhead)."""
+    title, body_start = _title_after_heading(lines, _PLAN_HEADING)
+    if title is not None or body_start:
+        return title, body_start
+    opener = next((i for i, ln in enumerate(lines) if _BODY_OPENER.match(fold(ln).strip())), min(len(lines), 30))
+    title, body_start = _title_after_heading(lines[:opener + 1], _DOC_HEADING)
+    if title is not None:
+        return title, body_start
+    return subject_line(lines[:opener]), 0
+
+
+def subject_line(lines: Sequence[str]) -> str | None:
+    """The subject of a công văn: "V/v triệu tập đại biểu dự Hội nghị tập" + "huấn công tác thi đua." ->
+    "V/v triệu tập đại biểu dự Hội nghị tập huấn công tác thi đua" (joined until a blank or a header line)."""
+    for i, ln in enumerate(lines[:25]):
+        if not _SUBJECT.match(fold(ln).strip()):
+            continue
+        parts = [ln.strip()]
+        for nxt in lines[i + 1 : i + 4]:
+            fn = fold(nxt).strip()
+            if (parts[-1].endswith(".") or not fn or _HEADER_LINE.match(fn) or nxt.strip().isupper()
+                    or len(" ".join(parts)) > 250):
+                break
+            parts.append(nxt.strip())
+        return clean(" ".join(parts)).rstrip(".") or None
+    return None
+
+
+def _title_after_heading(lines: Sequence[str], heading: re.Pattern) -> tuple[str | None, int]:
     for i, ln in enumerate(lines):
         fl = fold(ln).strip(" .:")
-        m = re.match(r"^ke hoach\b\s*[:.\-]?\s*(.*)$", fl)
+        m = heading.match(fl)
         if not m:
             continue
         raw_head = ln.strip()
@@ -93,7 +135,8 @@ def parse_title(lines: Sequence[str]) -> tuple[str | None, int]:
                 j += 1
                 break
             if parts and (
-                re.match(r"^[-+•]\s", nxt) or heading_level(nxt) is not None and not nxt.isupper() or nxt[-1] in ".:;" or len(nxt) > 250
+                nxt.isupper() and not parts[-1].isupper()   # the signer's title under a mixed-case title
+                or re.match(r"^[-+•]\s", nxt) or heading_level(nxt) is not None and not nxt.isupper() or nxt[-1] in ".:;" or len(nxt) > 250
             ):
                 break
             parts.append(nxt)

@@ -1,0 +1,43 @@
+"""schedules.plans.header: the title of each kind of document, on short letterheads of our own."""
+from __future__ import annotations
+
+from schedules.plans import parse_plan
+from schedules.plans.header import parse_title, subject_line
+from schedules.plans.text import logical_lines
+
+
+def test_a_cong_van_subject_wrapped_over_lines_is_its_title():
+    lines = ["PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Số: 77/PGDĐT", "V/v tập huấn công tác thi đua; cập nhật",
+             "Website ngành.", "An Bình, ngày12 tháng 10 năm 2026", "Kính gửi: Hiệu trưởng các trường."]
+    assert subject_line(lines) == "V/v tập huấn công tác thi đua; cập nhật Website ngành"
+    assert parse_title(lines) == ("V/v tập huấn công tác thi đua; cập nhật Website ngành", 0)
+
+
+def test_a_subject_stops_at_the_place_date_line_even_when_the_day_is_glued():
+    lines = ["V/v tổ chức hội thi giáo viên dạy giỏi", "An Bình, ngày12 tháng 10 năm 2026"]
+    assert subject_line(lines) == "V/v tổ chức hội thi giáo viên dạy giỏi"
+
+
+def test_a_thong_bao_or_quyet_dinh_heading_gives_the_title_under_it():
+    notice = ["SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH AN BÌNH", "Số: 15/TB-SGDĐT", "An Bình, ngày 03 tháng 3 năm 2026",
+              "THÔNG BÁO", "Kết luận của Giám đốc Sở tại hội nghị giao ban tháng 3", "",
+              "1. Các phòng giáo dục gửi báo cáo trước ngày 20/3/2026."]
+    assert parse_title(notice)[0] == "Kết luận của Giám đốc Sở tại hội nghị giao ban tháng 3"
+    decision = ["QUYẾT ĐỊNH", "Về việc thành lập Hội đồng thi đua", "TRƯỞNG PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"]
+    assert parse_title(decision)[0] == "Về việc thành lập Hội đồng thi đua"
+
+
+def test_a_heading_word_inside_the_body_is_not_the_title():
+    lines = ["PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Kính gửi: các trường.", "Căn cứ công văn số 5/SGDĐT;",
+             "BÁO CÁO", "Các trường gửi báo cáo trước ngày 20/3/2026."]
+    assert parse_title(lines) == (None, 0)
+
+
+def test_the_draft_of_a_cong_van_has_its_subject_as_title():
+    text = "\n".join(["PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH", "Số: 77/PGDĐT", "V/v nộp bài dự thi",
+                      "An Bình, ngày 12 tháng 10 năm 2026", "Kính gửi: Hiệu trưởng các trường.",
+                      "Các trường nộp bài dự thi trước ngày 30/10/2026."])
+    draft = parse_plan(text)
+    assert draft["title"] == "V/v nộp bài dự thi"
+    assert [(m["date"], m["kind"]) for m in draft["milestones"]] == [("2026-10-30", "other")]
+    assert logical_lines(text)[2] == "V/v nộp bài dự thi"
