@@ -1,0 +1,30 @@
+"""schedules.plans.reading through the guarded reader: a plan with no text to read gets a clear Vietnamese
+answer saying what to send instead (the answers themselves live in schedules.documents / bot.texts)."""
+from __future__ import annotations
+
+import pytest
+
+from schedules.documents import UnreadableDocument
+from schedules.plans.reading import read_plan_text
+from tests.support.documents import jpeg, pdf_with, png, write
+
+
+def _refusal(path) -> UnreadableDocument:
+    with pytest.raises(UnreadableDocument) as caught:
+        read_plan_text(path)
+    return caught.value
+
+
+def test_a_scanned_plan_is_answered_that_it_has_no_text_and_what_to_send(tmp_path):
+    problem = _refusal(write(tmp_path, "ke_hoach.pdf", pdf_with(blank=True)))
+    assert problem.reason == "no_text"
+    assert "không có lớp chữ (có thể là bản quét hoặc ảnh chụp)" in problem.message
+    assert ".docx" in problem.message and "PDF" in problem.message
+
+
+@pytest.mark.parametrize("name, make", [("ke_hoach.jpg", jpeg), ("ke_hoach.png", png)])
+def test_a_photo_of_a_plan_is_answered_with_the_formats_that_are_read(tmp_path, name, make):
+    problem = _refusal(write(tmp_path, name, make()))
+    assert problem.reason == "unsupported"
+    assert problem.message.startswith(f"Tệp «{name}» có định dạng chưa được hỗ trợ.")
+    assert "PDF" in problem.message and "Word (.docx)" in problem.message
