@@ -7,6 +7,7 @@ from bot import cli_units
 from bot import cli_export
 from bot import cli_staff
 from bot import cli_awards
+from bot import cli_office
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,3 +15,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     cli_export.register(sub)
     cli_awards.register(sub)
     cli_staff.register(sub)
+    cli_office.register(sub)

@@ -1,4 +1,6 @@
 """`thidua export CAMPAIGN_ID -o DIR`: the same .xlsx and .zip as /xuat, written to a folder (no size limit).
+`thidua document nominations|proposal|progress ID -o DIR`: the documents /dscu and /baocao send, in the
+office's letterhead (Nghị định 30/2020 layout).
 
 Streamed like the chat's build (handlers.export.write_export): memory stays flat whatever the archive's
 size, and no transaction is open while the files are written.
@@ -18,6 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("campaign_id", type=int)
     p.add_argument("-o", "--output", type=Path, default=Path("."), help=texts.EXPORT_CLI_OUT_HELP)
     p.set_defaults(func=cmd_export)
+    d = sub.add_parser("document", help=texts.OFFICE_DOC_CLI_HELP)
+    d.add_argument("kind", choices=["nominations", "proposal", "progress"], help=texts.OFFICE_DOC_CLI_KIND_HELP)
+    d.add_argument("id", type=int)
+    d.add_argument("--format", choices=["docx", "xlsx"], default="docx", help=texts.OFFICE_DOC_CLI_FORMAT_HELP)
+    d.add_argument("-o", "--output", type=Path, default=Path("."), help=texts.EXPORT_CLI_OUT_HELP)
+    d.set_defaults(func=cmd_document)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -44,4 +52,42 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(texts.EXPORT_CLI_WROTE.format(path=path))
     if out.missing_on_disk:
         print(texts.EXPORT_ZIP_MISSING.format(n=out.missing_on_disk), file=sys.stderr)
+    return 0
+
+
+def cmd_document(args: argparse.Namespace) -> int:
+    """Built in one short session (a handful of SELECTs and a small file), written after it closes."""
+    from db import people
+    from db.clock import utcnow
+    from db.engine import session_scope
+    from db.models import Campaign, Milestone
+    from bot.cli_units import open_database
+    from handlers.nomination_export import build_round_document
+    from handlers.progress_report import report_document
+
+    settings = get_settings()
+    open_database()
+    now = utcnow()
+    with session_scope() as session:
+        if args.kind == "progress":
+            campaign = session.get(Campaign, args.id)
+            built = report_document(session, campaign, settings.tz, now) if campaign else None
+            what = texts.OFFICE_DOC_CLI_CAMPAIGN
+        else:
+            m = session.get(Milestone, args.id)
+            kind = "proposal" if args.kind == "proposal" else args.format
+            doc = build_round_document(session, m, kind, f"{texts.local(now, settings.tz):%Y%m%d_%H%M}") if m else None
+            if m is not None and doc is None:
+                print(texts.OFFICE_DOC_CLI_EMPTY, file=sys.stderr)
+                return 1
+            built = (doc.name, doc.data) if doc else None
+            what = texts.OFFICE_DOC_CLI_ROUND
+        if built is None:
+            print(texts.OFFICE_DOC_CLI_NOT_FOUND.format(what=what, id=args.id), file=sys.stderr)
+            return 2
+        people.audit(session, "cli", "document_created", f"{args.kind}:{args.id}", file=built[0])
+    args.output.mkdir(parents=True, exist_ok=True)
+    path = args.output / built[0]
+    path.write_bytes(built[1])
+    print(texts.EXPORT_CLI_WROTE.format(path=path))
     return 0

@@ -9,3 +9,4 @@ from handlers import staff_campaign, launch  # noqa: F401
 from handlers import reminder_policy  # noqa: F401
 from handlers import plan_import  # noqa: F401
 from handlers import web_link  # noqa: F401  /web: sign-in link to the staff console
+from handlers import letterhead, progress_report  # noqa: F401  the office's letterhead (/coquan), Báo cáo tiến độ (/baocao)

@@ -40,6 +40,8 @@ HELP_STAFF = (
     "• /thongbao — nhận tin khi đơn vị nộp bài, đề cử hoặc gắn tài khoản\n"
     "• /hinhthuc — danh mục hình thức khen thưởng\n"
     "• /xuat — xuất bảng tổng hợp (.xlsx) và tệp nén bài nộp (.zip)\n"
+    "• /baocao — báo cáo tiến độ (.docx) theo thể thức Nghị định 30/2020\n"
+    "• /coquan — thông tin cơ quan in trên văn bản (cơ quan chủ quản, người ký, ký hiệu)\n"
     "• /web — nhận liên kết đăng nhập trang quản lý trên máy tính (bảng tiến độ, duyệt bài)\n"
     "• /huy — huỷ thao tác đang làm"
 )
@@ -113,6 +115,7 @@ COMMAND_MENU_STAFF = [
     ("phatdong", "Phát động kế hoạch"), ("tiendo", "Xem tiến độ"), ("duyet", "Duyệt bài nộp"),
     ("nhacnho", "Nhắc đơn vị chưa nộp"), ("nhachan", "Lịch nhắc hạn tự động"), ("danhan", "Ai đã nhận kế hoạch"),
     ("dscu", "Danh sách đề cử"), ("hinhthuc", "Hình thức khen thưởng"), ("xuat", "Xuất danh sách tổng hợp"),
+    ("baocao", "Báo cáo tiến độ (Word)"), ("coquan", "Thông tin cơ quan trên văn bản"),
     ("web", "Trang quản lý trên máy tính"), ("help", "Trợ giúp"), ("huy", "Huỷ thao tác đang làm"),
 ]
 

@@ -65,6 +65,9 @@ SCOPING = {
     # Award forms are the law's titles (Luật Thi đua, khen thưởng), one list for the whole installation: no office.
     ("command", "hinhthuc"): ["test_hinhthuc_touches_no_office_data"],
     ("command", "web"): ["test_web_console_link_shows_and_reviews_only_the_own_office"],
+    ("command", "baocao"): ["test_baocao_reports_only_the_own_offices_campaigns_under_its_letterhead"],
+    ("flow", "progress_report"): ["test_baocao_reports_only_the_own_offices_campaigns_under_its_letterhead"],
+    ("command", "coquan"): ["test_coquan_shows_and_changes_only_the_own_offices_letterhead"],
 }
 
 
@@ -480,6 +483,39 @@ async def test_taochiendich_offers_only_the_own_offices_units(settings, db, w, b
 async def test_hinhthuc_touches_no_office_data(settings, db, w, bob):
     await bob.send("/hinhthuc")
     assert texts.AWARD_LIST_HEADER.split("{")[0] in bob.text
+    bob.assert_no_leak()
+
+
+async def test_baocao_reports_only_the_own_offices_campaigns_under_its_letterhead(settings, db, w, bob):
+    import io
+    from docx import Document
+    await bob.send("/baocao")
+    assert campaign_labels(bob) == {w["b1"].title, w["b2"].title}
+    await forge(bob, f"c:{w['a'].id}")
+    assert texts.EXPECT_CHOICE in bob.text and audits(db, "progress_report_created") == []
+    await bob.press(w["b1"].title)
+    sent = bob.last[0]
+    with db() as s:
+        stored = s.get(StoredFile, sent.files[0].stored_file_id)
+        from db import files as file_store
+        _, data = file_store.read(s, settings.thidua_data_dir, stored.id)
+    text = "\n".join(c.text for t in Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
+    assert "PHÒNG GD&ĐT QUẬN BA" in text and MARK.upper() not in text and MARK not in text
+    bob.assert_no_leak()
+
+
+async def test_coquan_shows_and_changes_only_the_own_offices_letterhead(settings, db, w, bob):
+    from db.models import Office
+    await bob.send("/coquan")
+    assert "Phòng GD&ĐT Quận Ba" in bob.text
+    await bob.send("/coquan chuquan UBND QUẬN BA")          # bob is a specialist: only admins change it
+    assert bob.text == texts.LETTERHEAD_ADMIN_ONLY
+    with db() as s:
+        s.exec(select(Staff).where(Staff.platform_user_id == str(BOB))).one().role = "admin"
+    await bob.send("/coquan chuquan UBND QUẬN BA")
+    with db() as s:
+        offices = {o.name: o.parent_body for o in s.exec(select(Office)).all()}
+    assert offices == {f"Phòng GD&ĐT {MARK}": None, "Phòng GD&ĐT Quận Ba": "UBND QUẬN BA"}
     bob.assert_no_leak()
 
 

@@ -1,0 +1,69 @@
+"""`thidua office set|list`: the office's letterhead, printed on every document it files (bot.documents)."""
+from __future__ import annotations
+
+import argparse
+
+from bot import texts
+from bot.cli_units import clean_name, fail, open_database
+
+# option -> Office column
+OPTIONS = {"new_name": "name", "parent": "parent_body", "place": "place_name", "signer_title": "signer_title",
+           "signer_name": "signer_name", "prefix": "number_prefix"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    office = sub.add_parser("office", help=texts.LETTERHEAD_CLI_HELP).add_subparsers(dest="office_command",
+                                                                                      required=True)
+    s = office.add_parser("set", help=texts.LETTERHEAD_CLI_SET_HELP)
+    s.add_argument("office", metavar="TÊN", help=texts.LETTERHEAD_CLI_OFFICE)
+    s.add_argument("--new-name", metavar="TÊN_MỚI", help=texts.LETTERHEAD_FIELDS["ten"][0])
+    s.add_argument("--parent", metavar="CHỦ_QUẢN", help=texts.LETTERHEAD_FIELDS["chuquan"][0])
+    s.add_argument("--place", metavar="ĐỊA_DANH", help=texts.LETTERHEAD_FIELDS["diadanh"][0])
+    s.add_argument("--signer-title", metavar="CHỨC_VỤ", help=texts.LETTERHEAD_FIELDS["chucvu"][0] + " (| xuống dòng)")
+    s.add_argument("--signer-name", metavar="HỌ_TÊN", help=texts.LETTERHEAD_FIELDS["nguoiky"][0])
+    s.add_argument("--prefix", metavar="KÝ_HIỆU", help=texts.LETTERHEAD_FIELDS["kyhieu"][0])
+    s.set_defaults(func=cmd_office_set)
+    office.add_parser("list", help=texts.LETTERHEAD_CLI_SHOW_HELP).set_defaults(func=cmd_office_list)
+
+
+def cmd_office_set(args: argparse.Namespace) -> int:
+    from db import letterhead, people
+    from db.engine import session_scope
+
+    values = {column: getattr(args, option) for option, column in OPTIONS.items() if getattr(args, option) is not None}
+    if not values:
+        return fail(texts.LETTERHEAD_CLI_NOTHING, 2)
+    if "signer_title" in values:
+        values["signer_title"] = "\n".join(p.strip() for p in values["signer_title"].split("|") if p.strip())
+    if "name" in values and not values["name"].strip():
+        return fail(texts.LETTERHEAD_NAME_REQUIRED, 2)
+    if any(len(v) > letterhead.MAX_LEN for v in values.values()):
+        return fail(texts.LETTERHEAD_TOO_LONG.format(limit=letterhead.MAX_LEN), 2)
+    open_database()
+    with session_scope() as session:
+        office = letterhead.office_named(session, clean_name(args.office))
+        if office is None:
+            names = ", ".join(o.name for o in letterhead.all_offices(session)) or texts.LETTERHEAD_CLI_NONE
+            return fail(texts.LETTERHEAD_CLI_NOT_FOUND.format(name=args.office, names=names), 2)
+        changed = letterhead.set_fields(session, office, values)
+        if changed:
+            people.audit(session, "cli", "letterhead_changed", f"office:{office.id}", **changed)
+        print(_describe(office))
+    return 0
+
+
+def cmd_office_list(_args: argparse.Namespace) -> int:
+    from db import letterhead
+    from db.engine import session_scope
+
+    open_database()
+    with session_scope() as session:
+        offices = letterhead.all_offices(session)
+        print("\n\n".join(_describe(o) for o in offices) if offices else texts.LETTERHEAD_CLI_NONE)
+    return 0
+
+
+def _describe(office) -> str:
+    return "\n".join([office.name] + [texts.LETTERHEAD_LINE.format(
+        label=label, value=(getattr(office, column) or texts.LETTERHEAD_EMPTY_VALUE).replace("\n", " | "))
+        for label, column in texts.LETTERHEAD_FIELDS.values()])

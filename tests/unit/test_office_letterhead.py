@@ -1,0 +1,167 @@
+"""The office's letterhead as data (`thidua office set|list`, /coquan) and the documents that print it, from
+the chat (/dscu 'Tờ trình (Word)', /baocao) and the CLI (`thidua document nominations|proposal|progress`)."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from bot import texts
+from db import files as file_store
+from db.models import AuditEvent, Nomination, Office
+from tests.support import seed
+from tests.support.flowchat import FlowChat
+from tests.unit.test_nomination_review import make_nomination
+
+OFFICE = "Sở Giáo dục và Đào tạo"
+
+
+@pytest.fixture
+def world(settings, db):
+    office = seed.office(OFFICE)
+    units = [seed.unit(f"TH{i:02d}", f"Trường Tiểu học số {i}", office_id=office.id) for i in range(1, 5)]
+    campaign, (report, q1) = seed.campaign(unit_ids=[u.id for u in units], office_id=office.id, milestones=[
+        dict(title="Báo cáo sơ kết", due_in_days=-3),
+        dict(kind="nomination", title="Đề cử", period_label="Quý I/2027", due_in_days=10)])
+    make_nomination(db, settings, units[0], q1, "Nguyễn Thị Mai", reference="DC-2027-000001", status="accepted")
+    make_nomination(db, settings, units[1], q1, "Trần Văn Hùng", reference="DC-2027-000002")
+    seed.staff(900, "Cô Hoa", role="admin", office_id=office.id, channel="test")
+    seed.staff(901, "Anh Tư", office_id=office.id, channel="test")
+    return dict(office=office, campaign=campaign, report=report, q1=q1, admin=FlowChat(settings, 900),
+                specialist=FlowChat(settings, 901))
+
+
+def office_row(db) -> Office:
+    with db() as s:
+        return s.exec(select(Office)).one()
+
+
+def head_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    return "\n".join(c.text for r in doc.tables[0].rows for c in r.cells)
+
+
+def stored(db, settings, out_file) -> bytes:
+    with db() as s:
+        return file_store.read(s, settings.thidua_data_dir, out_file.stored_file_id)[1]
+
+
+def test_cli_office_set_and_list(world, thidua, db):
+    code, out, err = thidua("office", "set", OFFICE, "--parent", "UBND TỈNH BÌNH PHƯỚC", "--place", "Bình Phước",
+                            "--signer-title", "KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC", "--signer-name", "Lê Văn Tâm",
+                            "--prefix", "SGDĐT")
+    assert code == 0 and "Cơ quan chủ quản: UBND TỈNH BÌNH PHƯỚC" in out and "KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC" in out
+    o = office_row(db)
+    assert (o.parent_body, o.place_name, o.signer_title, o.signer_name, o.number_prefix) == (
+        "UBND TỈNH BÌNH PHƯỚC", "Bình Phước", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "Lê Văn Tâm", "SGDĐT")
+    code, out, _ = thidua("office", "list")
+    assert code == 0 and OFFICE in out and "Ký hiệu văn bản: SGDĐT" in out
+    with db() as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "letterhead_changed")).one().actor == "cli"
+
+
+def test_cli_office_set_refuses_bad_input_and_changes_nothing(world, thidua, db):
+    code, _, err = thidua("office", "set", "Phòng không có", "--place", "Huế")
+    assert code == 2 and "Không có cơ quan «Phòng không có»" in err and OFFICE in err
+    code, _, err = thidua("office", "set", OFFICE)
+    assert code == 2 and err.strip() == texts.LETTERHEAD_CLI_NOTHING
+    code, _, err = thidua("office", "set", OFFICE, "--place", "x" * 201)
+    assert code == 2 and "200" in err
+    code, _, err = thidua("office", "set", OFFICE, "--new-name", "  ")
+    assert code == 2 and err.strip() == texts.LETTERHEAD_NAME_REQUIRED
+    o = office_row(db)
+    assert o.name == OFFICE and o.place_name is None
+
+
+async def test_coquan_shows_to_staff_and_only_an_admin_changes_it(world, db):
+    spec, admin = world["specialist"], world["admin"]
+    await spec.send("/coquan")
+    assert f"Thông tin in trên văn bản của {OFFICE}" in spec.text and "Địa danh: (chưa đặt)" in spec.text
+    await spec.send("/coquan diadanh Bình Phước")
+    assert spec.text == texts.LETTERHEAD_ADMIN_ONLY and office_row(db).place_name is None
+    await admin.send("/coquan diadanh   Bình Phước ")
+    assert admin.text == "Đã lưu Địa danh: Bình Phước"
+    await admin.send("/coquan chucvu KT. GIÁM ĐỐC | PHÓ GIÁM ĐỐC")
+    assert office_row(db).signer_title == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    await admin.send("/coquan Diadanh xoá")
+    assert admin.text == "Đã xoá Địa danh." and office_row(db).place_name is None
+    await admin.send("/coquan chuky ABC")
+    assert admin.text == texts.LETTERHEAD_UNKNOWN_FIELD.format(field="chuky")
+    await admin.send("/coquan ten xoa")
+    assert admin.text == texts.LETTERHEAD_NAME_REQUIRED and office_row(db).name == OFFICE
+    await admin.send("/coquan nguoiky " + "a" * 201)
+    assert "200" in admin.text and office_row(db).signer_name is None
+
+
+async def test_coquan_without_an_office_says_so(settings, db):
+    seed.staff(950, "Cô Lẻ", role="admin", channel="test")
+    chat = FlowChat(settings, 950)
+    await chat.send("/coquan")
+    assert chat.text == texts.LETTERHEAD_NO_OFFICE
+
+
+async def test_letterhead_reaches_the_list_the_proposal_and_the_report(world, db, settings):
+    admin = world["admin"]
+    for line in ("chuquan UBND TỈNH BÌNH PHƯỚC", "kyhieu SGDĐT", "diadanh Bình Phước", "nguoiky Lê Văn Tâm"):
+        await admin.send(f"/coquan {line}")
+    await admin.send("/dscu")          # one round: /dscu opens it at once
+    await admin.press(texts.OFFICE_DOC_BTN_PROPOSAL)
+    sent = admin.last[0]
+    assert sent.text == texts.OFFICE_DOC_PROPOSAL_SENT.format(period="Quý I/2027", count=1)
+    data = stored(db, settings, sent.files[0])
+    assert "UBND TỈNH BÌNH PHƯỚC" in head_text(data) and "Số: ……/TTr-SGDĐT" in head_text(data)
+    table = Document(io.BytesIO(data)).tables[1]
+    assert [r.cells[1].text for r in table.rows[2:]] == ["Nguyễn Thị Mai"]    # the approved one only
+    await admin.press("Xuất Word")
+    data = stored(db, settings, admin.last[0].files[0])
+    names = [r.cells[1].text for r in Document(io.BytesIO(data)).tables[1].rows[2:]]
+    assert names == ["Nguyễn Thị Mai", "Trần Văn Hùng"] and "Số: ……/DS-SGDĐT" in head_text(data)
+
+    await admin.press(texts.NOMINATION_REVIEW_BTN_CLOSE)
+    await admin.send("/baocao")
+    sent = admin.last[0]
+    assert sent.text == texts.REPORT_DOC_SENT.format(title=world["campaign"].title)
+    assert sent.files[0].name.startswith(f"bao_cao_tien_do_{world['campaign'].id}_")
+    data = stored(db, settings, sent.files[0])
+    assert "Số: ……/BC-SGDĐT" in head_text(data) and "Bình Phước, ngày" in head_text(data)
+    doc = Document(io.BytesIO(data))
+    assert [c.text for c in doc.tables[1].rows[1].cells][1:4] == ["Báo cáo sơ kết", doc.tables[1].rows[1].cells[2].text, "4"]
+    assert "Lê Văn Tâm" in doc.tables[-1].rows[0].cells[1].text
+    with db() as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "progress_report_created")).one()
+
+
+async def test_a_proposal_with_nothing_approved_is_refused(world, db, settings):
+    with db() as s:
+        for n in s.exec(select(Nomination)).all():
+            n.status = "submitted"
+    admin = world["admin"]
+    await admin.send("/dscu")          # one round: /dscu opens it at once
+    await admin.press(texts.OFFICE_DOC_BTN_PROPOSAL)
+    assert texts.OFFICE_DOC_PROPOSAL_EMPTY.format(period="Quý I/2027") in admin.text
+
+
+def test_cli_documents(world, thidua, tmp_path):
+    q1, campaign = world["q1"], world["campaign"]
+    tmp_path = tmp_path / "out"
+    code, out, _ = thidua("document", "nominations", q1.id, "-o", tmp_path)
+    assert code == 0 and "danh_sach_de_cu_" in out
+    code, out, _ = thidua("document", "nominations", q1.id, "--format", "xlsx", "-o", tmp_path)
+    assert code == 0
+    code, out, _ = thidua("document", "proposal", q1.id, "-o", tmp_path)
+    assert code == 0 and "to_trinh_de_cu_" in out
+    code, out, _ = thidua("document", "progress", campaign.id, "-o", tmp_path)
+    assert code == 0 and "bao_cao_tien_do_" in out
+    written = sorted(p.name.rsplit("_", 3)[0] + p.suffix for p in tmp_path.iterdir())
+    assert written == ["bao_cao_tien_do.docx", "danh_sach_de_cu.docx", "danh_sach_de_cu.xlsx", "to_trinh_de_cu.docx"]
+    ws = load_workbook(next(tmp_path.glob("*.xlsx"))).active
+    assert any(r[1] == "Trần Văn Hùng" for r in ws.iter_rows(values_only=True))
+    for p in tmp_path.glob("*.docx"):
+        assert OFFICE.upper() in head_text(p.read_bytes())
+    code, _, err = thidua("document", "progress", 9999, "-o", tmp_path)
+    assert code == 2 and err.strip() == texts.OFFICE_DOC_CLI_NOT_FOUND.format(what="phong trào", id=9999)
+    code, _, err = thidua("document", "proposal", 9999, "-o", tmp_path)
+    assert code == 2 and "đợt đề cử" in err
