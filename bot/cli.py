@@ -12,13 +12,15 @@ from bot.settings import get_settings
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = get_settings()
-    if not settings.telegram_bot_token and not settings.zalo_bot_token:
+    if not settings.telegram_bot_token and not settings.zalo_bot_token and not settings.zalo_oa_enabled:
         print(texts.CLI_RUN_NO_TOKEN, file=sys.stderr)
         return 2
     from bot import logs
     from bot.channels.errors import ChannelStartError
     from bot.runtime import BotRuntime
-    logs.configure(logging.INFO, [settings.telegram_bot_token, settings.zalo_bot_token])
+    logs.configure(logging.INFO, [settings.telegram_bot_token, settings.zalo_bot_token, settings.zalo_oa_app_secret,
+                                  settings.zalo_oa_secret_key, settings.zalo_oa_refresh_token,
+                                  settings.zalo_oa_access_token])
     runtime = BotRuntime(settings)
     try:
         asyncio.run(_run(runtime, args))

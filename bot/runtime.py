@@ -12,7 +12,7 @@ from bot.links import UploadTicket
 from bot.logs import quiet_noisy_loggers
 from bot.settings import Settings
 from bot.web import (WebServer, build_app, file_download_route, telegram_webhook_route, upload_routes,
-                     zalo_webhook_route)
+                     zalo_oa_webhook_route, zalo_webhook_route)
 from db import conversations, people
 from db import files as file_store
 from db.engine import init_engine, session_scope
@@ -43,6 +43,7 @@ class BotRuntime:
         self.channels: dict[str, object] = {}
         self.telegram: TelegramChannel | None = None
         self.zalo = None
+        self.zalo_oa = None
         self.dispatcher: OutboxDispatcher | None = None
         self.scheduler: SchedulerRunner | None = None
         self.web: WebServer | None = None
@@ -136,6 +137,13 @@ class BotRuntime:
                                     public_url=s.thidua_public_url, secret=s.signing_secret,
                                     on_inbound=self.on_inbound)
             self.channels["zalo"] = self.zalo
+        if s.zalo_oa_enabled:
+            from bot.channels.zalo_oa import ZaloOAChannel
+            self.zalo_oa = ZaloOAChannel(
+                app_id=s.zalo_oa_app_id, app_secret=s.zalo_oa_app_secret, oa_secret_key=s.zalo_oa_secret_key or "",
+                api_base_url=s.zalo_oa_api_base_url, oauth_url=s.zalo_oa_oauth_url, public_url=s.thidua_public_url,
+                secret=s.signing_secret, on_inbound=self.on_inbound)
+            self.channels["zalo_oa"] = self.zalo_oa
 
     def _routes(self, telegram_secret: str, zalo_secret: str) -> list:
         from bot.console import ConsoleConfig, console_routes
@@ -146,6 +154,9 @@ class BotRuntime:
             routes.append(telegram_webhook_route(telegram_secret, self.telegram.feed_webhook))
         if self.zalo:
             routes.append(zalo_webhook_route(zalo_secret, self.zalo.feed_webhook))
+        if self.zalo_oa:
+            routes.append(zalo_oa_webhook_route(self.settings.zalo_oa_webhook_path, self.zalo_oa.verify,
+                                                self.zalo_oa.feed_webhook))
         return routes
 
     async def start(self, *, webhook_url: str | None = None, web_port: int | None = None,
@@ -156,11 +167,12 @@ class BotRuntime:
         self._make_channels()
         senders = {name: ch.sender for name, ch in self.channels.items()}
         self.dispatcher = OutboxDispatcher(senders, s.thidua_data_dir,
-                                           rates={"telegram": s.telegram_rate_per_s, "zalo": s.zalo_rate_per_s})
+                                           rates={"telegram": s.telegram_rate_per_s, "zalo": s.zalo_rate_per_s,
+                                                  "zalo_oa": s.zalo_oa_rate_per_s})
         telegram_secret = s.telegram_webhook_secret or secrets.token_urlsafe(24)
         zalo_secret = s.zalo_webhook_secret or secrets.token_urlsafe(24)
-        if webhook_url or web_port is not None or self.zalo:  # Zalo needs the file links and the upload page
-            public = bool(webhook_url or zalo_webhook_url) or not _is_loopback(s.thidua_public_url)
+        if webhook_url or web_port is not None or self.zalo or self.zalo_oa:  # Zalo: links, upload page, webhook
+            public = bool(webhook_url or zalo_webhook_url or self.zalo_oa) or not _is_loopback(s.thidua_public_url)
             host = web_host or ("0.0.0.0" if public else "127.0.0.1")   # links and webhooks must be reachable
             self.web = WebServer(build_app(self._routes(telegram_secret, zalo_secret)), host=host,
                                  port=web_port if web_port is not None else 8080)
@@ -175,10 +187,19 @@ class BotRuntime:
         if self.zalo:
             hook = zalo_webhook_url.rstrip("/") + "/zalo/webhook" if zalo_webhook_url else None
             await self.zalo.start(webhook_url=hook, webhook_secret=zalo_secret)
+        if self.zalo_oa:
+            from bot.channels.zalo_oa import expires_at_from_env
+            await self.zalo_oa.start(refresh_token=s.zalo_oa_refresh_token, access_token=s.zalo_oa_access_token,
+                                     access_expires_at=expires_at_from_env(s.zalo_oa_access_expires_in))
+            log.info("Zalo OA «%s»: Zalo must call %s%s", self.zalo_oa.oa_name or "?",
+                     s.thidua_public_url.rstrip("/"), s.zalo_oa_webhook_path)
         background.wake_outbox = self.dispatcher.wake
         self._dispatch_task = asyncio.create_task(self.dispatcher.run(self._dispatch_stop))
         fetching.resume(self.services)   # downloads a crash or restart interrupted
         self.dispatcher.hooks.append(QuotaWatch(s.tz, on_enqueued=self.dispatcher.wake))
+        if self.zalo_oa:
+            from bot.channels.zalo_oa_window import OAWindowWatch
+            self.dispatcher.hooks.append(OAWindowWatch(s.tz, on_enqueued=self.dispatcher.wake))
         self.scheduler = SchedulerRunner(s, on_enqueued=self.dispatcher.wake)
         self.install_ticks()
         self.scheduler.start()

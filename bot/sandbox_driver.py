@@ -16,6 +16,7 @@ from bot.runtime import BotRuntime
 from bot.sandbox import TelegramSandbox
 
 DEFAULT_TIMEOUT = 8.0
+OA_PUBLIC_URL = "https://oa.thidua.test"   # the bot's address as Zalo sees it; the OA sandbox proxies it here
 
 
 def _free_port() -> int:
@@ -124,7 +125,7 @@ class ZaloChatUser:
 
 
 class E2EEnv:
-    def __init__(self, settings, transcript: list[str] | None = None, zalo: bool = False):
+    def __init__(self, settings, transcript: list[str] | None = None, zalo: bool = False, zalo_oa: bool = False):
         self.settings = settings
         self.transcript = transcript      # when a list, every exchange is appended to it
         self.sandbox = TelegramSandbox(token=settings.telegram_bot_token)
@@ -132,9 +133,14 @@ class E2EEnv:
         if zalo:
             from bot.zalo_sandbox import ZaloSandbox
             self.zalo_sandbox = ZaloSandbox(token="9000:ZALO-SANDBOX-SECRET")
+        self.oa_sandbox = None
+        if zalo_oa:
+            from bot.zalo_oa_sandbox import ZaloOASandbox
+            self.oa_sandbox = ZaloOASandbox()
         self.runtime: BotRuntime | None = None
         self.users: dict[int, ChatUser] = {}
         self.zalo_users: dict[str, ZaloChatUser] = {}
+        self.oa_users: dict = {}
 
     async def start(self) -> "E2EEnv":
         await self.sandbox.start()
@@ -147,9 +153,23 @@ class E2EEnv:
             self.settings.zalo_bot_token = "9000:ZALO-SANDBOX-SECRET"
             self.settings.zalo_api_base_url = self.zalo_sandbox.api_base_url
             self.settings.thidua_public_url = f"http://127.0.0.1:{web_port}"
+        if self.oa_sandbox is not None:
+            web_port = web_port or _free_port()
+            await self._connect_oa(web_port)
         self.runtime = BotRuntime(self.settings)
-        await self.runtime.start(web_port=web_port)
+        await self.runtime.start(web_port=web_port, web_host="127.0.0.1" if self.oa_sandbox else None)
+        if self.oa_sandbox is not None:   # the console step: Zalo calls the bot's https address (behind a proxy)
+            self.oa_sandbox.route(OA_PUBLIC_URL, f"http://127.0.0.1:{web_port}")
+            self.oa_sandbox.set_webhook(OA_PUBLIC_URL + self.settings.zalo_oa_webhook_path)
         return self
+
+    async def _connect_oa(self, web_port: int) -> None:
+        sb, s = self.oa_sandbox, self.settings
+        await sb.start()
+        s.zalo_oa_app_id, s.zalo_oa_app_secret, s.zalo_oa_secret_key = sb.app_id, sb.app_secret, sb.oa_secret_key
+        s.zalo_oa_refresh_token = sb.issue_tokens()["refresh_token"]
+        s.zalo_oa_api_base_url, s.zalo_oa_oauth_url = sb.base_url, sb.oauth_url
+        s.thidua_public_url = OA_PUBLIC_URL
 
     async def stop(self) -> None:
         if self.runtime:
@@ -157,6 +177,16 @@ class E2EEnv:
         await self.sandbox.stop()
         if self.zalo_sandbox is not None:
             await self.zalo_sandbox.stop()
+        if self.oa_sandbox is not None:
+            await self.oa_sandbox.stop()
+
+    async def oa_user(self, user_id: str, name: str = "Người dùng Zalo OA"):
+        """A follower of the sandbox OA (it follows first, as people do before they can write)."""
+        from bot.zalo_oa_sandbox import OAChatUser
+        if user_id not in self.oa_users:
+            self.oa_sandbox.add_user(user_id, name)
+            self.oa_users[user_id] = OAChatUser(self, self.oa_sandbox, user_id, name)
+        return self.oa_users[user_id]
 
     async def zalo_user(self, user_id: str, name: str = "Người dùng Zalo") -> ZaloChatUser:
         if user_id not in self.zalo_users:

@@ -27,6 +27,18 @@ class Settings(BaseSettings):
     # The Zalo plan's monthly message allowance, when known: /tiendo and the digest show how much is used.
     zalo_monthly_quota: int | None = None
 
+    # Zalo Official Account (README "Zalo Official Account"): the app on developers.zalo.me linked to the OA.
+    zalo_oa_app_id: str | None = None
+    zalo_oa_app_secret: str | None = None        # the app's secret key: signs OAuth token refreshes
+    zalo_oa_secret_key: str | None = None        # the OA secret key of the Webhook page: signs Zalo's events
+    zalo_oa_refresh_token: str | None = None     # seeds the token chain; later tokens live in the database
+    zalo_oa_access_token: str | None = None      # optional, with the refresh token it came with
+    zalo_oa_access_expires_in: int | None = None  # seconds the configured access token still has
+    zalo_oa_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    zalo_oa_webhook_path: str = "/zalo-oa/webhook"
+    zalo_oa_rate_per_s: float = 10.0
+
     database_url: str = Field(default="sqlite:///data/thidua.db")
     thidua_data_dir: Path = Path("data/files")
     thidua_timezone: str = "Asia/Ho_Chi_Minh"
@@ -46,8 +58,14 @@ class Settings(BaseSettings):
         return ZoneInfo(self.thidua_timezone)
 
     @property
+    def zalo_oa_enabled(self) -> bool:
+        return bool(self.zalo_oa_app_id and self.zalo_oa_app_secret
+                    and (self.zalo_oa_refresh_token or self.zalo_oa_access_token))
+
+    @property
     def signing_secret(self) -> bytes:
-        base = self.thidua_secret or self.telegram_bot_token or self.zalo_bot_token or "thidua-dev-secret"
+        base = (self.thidua_secret or self.telegram_bot_token or self.zalo_bot_token or self.zalo_oa_app_secret
+                or "thidua-dev-secret")
         return base.encode()
 
 

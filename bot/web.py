@@ -101,6 +101,22 @@ def zalo_webhook_route(secret: str, sink: WebhookSink) -> Route:
     return webhook_route("/zalo/webhook", "X-Bot-Api-Secret-Token", secret, sink)
 
 
+def zalo_oa_webhook_route(path: str, verify: Callable[[bytes, "str | None"], bool],
+                          sink: Callable[[bytes], Awaitable[None]], limit: int = WEBHOOK_BODY_LIMIT) -> Route:
+    """Zalo OA's webhook: the signature covers the raw body (X-ZEvent-Signature), so the channel checks the
+    bytes as they came; a bad or missing signature is 401, a body over `limit` 413."""
+    async def receive(request: Request):
+        try:
+            body = await read_limited(request, limit)
+        except BodyTooLarge:
+            return PlainTextResponse("too large", status_code=413)
+        if not verify(body, request.headers.get("X-ZEvent-Signature")):
+            return PlainTextResponse("bad signature", status_code=401)
+        await sink(body)     # only queues the work: Zalo gets its answer at once
+        return JSONResponse({"error": 0, "message": "Success"})
+    return Route(path, receive, methods=["POST"])
+
+
 def render_page(*lines: str, replies: list[str] = (), after: str | None = None, form: bool = False,
                 status: int = 200, title: str | None = None) -> HTMLResponse:
     """A page of the bot: paragraphs, the conversation's replies, optionally the upload form. Everything is

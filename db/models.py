@@ -362,3 +362,16 @@ class ReminderRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     last_run_at: datetime | None = _ts(default=None)
+
+
+class ZaloOAToken(SQLModel, table=True):
+    """A Zalo Official Account's OAuth tokens, shared by every process and kept across restarts. Each refresh
+    hands out a new refresh token and retires the old one, so one process refreshes at a time
+    (`refreshing_until` is its short lease); the others read the result here."""
+    app_id: str = Field(primary_key=True)
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime = _ts()
+    refreshing_until: datetime | None = _ts(default=None)
+    seed_sha256: str | None = None        # the configured refresh token the chain started from
+    updated_at: datetime = _ts(default_factory=utcnow)

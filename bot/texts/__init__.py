@@ -16,5 +16,6 @@ from bot.texts.choices import *  # noqa: F401,F403
 from bot.texts.documents import *  # noqa: F401,F403
 from bot.texts.campaign_edit import *  # noqa: F401,F403
 from bot.texts.staff_news import *  # noqa: F401,F403
-from bot.texts.console import *  # noqa: F401,F403
 from bot.texts.office_docs import *  # noqa: F401,F403
+from bot.texts.console import *  # noqa: F401,F403
+from bot.texts.zalo_oa import *  # noqa: F401,F403

@@ -7,8 +7,11 @@ CLI_RUN_TOKEN_REJECTED = {
                 "@BotFather, đặt lại biến môi trường rồi chạy lại.",
     "zalo": "Zalo từ chối ZALO_BOT_TOKEN (token sai hoặc đã bị thu hồi). Hãy lấy lại token trong trang quản lý "
             "Zalo Bot, đặt lại biến môi trường rồi chạy lại.",
+    "zalo_oa": "Zalo từ chối token của Official Account (refresh token đã dùng, đã hết hạn, hoặc sai ZALO_OA_APP_ID/"
+               "ZALO_OA_APP_SECRET). Hãy cấp quyền lại cho ứng dụng ở developers.zalo.me, đặt ZALO_OA_REFRESH_TOKEN "
+               "mới rồi chạy lại.",
 }
-CLI_RUN_PLATFORM = {"telegram": "Telegram", "zalo": "Zalo"}
+CLI_RUN_PLATFORM = {"telegram": "Telegram", "zalo": "Zalo", "zalo_oa": "Zalo OA"}
 CLI_RUN_UNREACHABLE = ("Không kết nối được tới máy chủ {platform} ({detail}). Hãy kiểm tra kết nối mạng, proxy "
                        "hoặc tường lửa (và địa chỉ API nếu đã đổi) rồi chạy lại.")
 CLI_RUN_API_ERROR = "Máy chủ {platform} báo lỗi khi bot khởi động ({detail}). Hãy thử lại sau ít phút."

@@ -22,3 +22,13 @@ async def e2e_zalo(settings):
         yield env
     finally:
         await env.stop()
+
+
+@pytest.fixture
+async def e2e_oa(settings):
+    """The real bot with Telegram and a Zalo Official Account (the OA sandbox calls the bot's webhook)."""
+    env = await E2EEnv(settings, zalo_oa=True).start()
+    try:
+        yield env
+    finally:
+        await env.stop()
