@@ -6,9 +6,12 @@ Cited documents' dates, commemorative days, phases of the campaign; the reasons 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from typing import Callable, Sequence
 
 from schedules.plans.dates import DateMention
+from schedules.plans.structure import Unit, content_free
 from schedules.plans.text import fold, nfc
 
 
@@ -134,3 +137,103 @@ def unkept(skipped: list[dict], kept: list[dict]) -> list[dict]:
         seen.add(key)
         out.append(s)
     return out
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A date mention with what the filters look at: its unit's text (and folded copy), where its clause
+    starts, the unit's top section, whether the unit cites a document or states a phase, and the floor
+    (the issue date, else the latest cited document's date) below which a date is past."""
+    text: str
+    folded: str
+    mention: DateMention
+    clause_start: int
+    section: str
+    docref: bool
+    phase: bool
+    floor: date | None
+
+    @property
+    def heads_line(self) -> bool:
+        """Nothing but the date (and its cue) before it in its clause: "Trước ngày 30/9: …"."""
+        return content_free(self.text[self.clause_start : self.mention.start])
+
+
+def _cited(s: Seen) -> bool:
+    return is_cited_date(s.text[: s.mention.start]) or s.docref
+
+
+def _commemorative(s: Seen) -> bool:
+    return is_commemorative(s.text, s.mention)
+
+
+def _phase(s: Seen) -> bool:
+    return s.phase
+
+
+def _start(s: Seen) -> bool:
+    """The start of a range, or "từ …": when something begins is not when it is due."""
+    return s.mention.range_role == "start" or s.mention.cue == "from"
+
+
+def _period_name(s: Seen) -> bool:
+    """"Quý I", "6 tháng đầu năm" without a deadline cue: the name of a period, not a deadline."""
+    return s.mention.period_ref and s.mention.cue not in ("before", "during", "until") and not s.heads_line
+
+
+def _coarse(s: Seen) -> bool:
+    """A month or a year without a cue ("năm 2025" in a sentence): too coarse to be a deadline."""
+    m = s.mention
+    return m.precision in ("month", "year") and m.cue not in ("before", "during", "until", "on") and not s.heads_line
+
+
+def _past(s: Seen) -> bool:
+    return bool(s.floor and s.mention.date < s.floor)
+
+
+def _section(s: Seen) -> bool:
+    """Dates in the purpose / requirements / legal-basis sections, unless a "trước" makes them deadlines."""
+    return bool(s.section and SKIP_SECTIONS.search(s.section)) and s.mention.cue != "before"
+
+
+def _summary(s: Seen) -> bool:
+    """The closing summary sentence "Trên đây là kế hoạch … năm 2024"."""
+    return bool(re.match(r"\W*tren day la\b", s.folded[s.clause_start :])) and s.mention.cue != "before"
+
+
+# Why a found date is not a deadline, tried in this order; the first that holds is the reason listed in the
+# draft under "Ngày không lấy làm mốc". The obligation stage adds "no_obligation" (and "coarse" for a year
+# tied to no specific obligation).
+DATE_FILTERS: tuple[tuple[str, Callable[[Seen], bool]], ...] = (
+    ("cited", _cited),
+    ("commemorative", _commemorative),
+    ("phase", _phase),
+    ("start", _start),
+    ("period", _period_name),
+    ("coarse", _coarse),
+    ("past", _past),
+    ("section", _section),
+    ("summary", _summary),
+)
+
+
+def why_not_a_deadline(seen: Seen) -> str | None:
+    """The reason (a SKIP_REASONS name) the mention is not a deadline, or None when it may be one."""
+    return next((reason for reason, holds in DATE_FILTERS if holds(seen)), None)
+
+
+def date_floor(units: Sequence[Unit], mentions: Sequence[Sequence[DateMention]], issued: date | None) -> date | None:
+    """The date before which no deadline of the plan lies: its issue date, else the latest date of a document
+    it cites (the plan comes after all of them)."""
+    if issued:
+        return issued
+    cited_dates: list[date] = []
+    for u, ms in zip(units, mentions):
+        docref = DOCREF_UNIT.match(fold(u.text))
+        for m in ms:
+            cited = is_cited_date(u.text[: m.start]) or docref
+            # a commemorative day named in a cited letter's subject ("chào mừng ngày Nhà giáo Việt Nam
+            # 20/11/2020") is not that letter's date: it must not push the floor past real deadlines
+            if m.precision == "day" and m.year_explicit and cited and not is_commemorative(u.text, m):
+                cited_dates.append(m.date)
+    return max(cited_dates) if cited_dates else None

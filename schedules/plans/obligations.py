@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from schedules.plans.actors import find_actors
+from schedules.plans.actors import find_actors, who_acts, who_category
 from schedules.plans.dates import DateMention
-from schedules.plans.kinds import classify_kinds, kind_hits
-from schedules.plans.structure import content_free
-from schedules.plans.text import clean, fold, sentence_end, sentence_start
+from schedules.plans.kinds import (EVENT_SPECIFIC, STRONG_KINDS, TIME_LABEL, classify_kinds, kind_hits,
+                                   sent_topic_is_not_the_event, submission_without_actor)
+from schedules.plans.structure import Unit, content_free
+from schedules.plans.text import clean, fold, sentence_end, sentence_start, shorten
 
 
 
@@ -108,3 +110,55 @@ def strip_dates(phrase: str, ms: list[DateMention], offset: int) -> str:
         for k in range(max(a, 0), min(b, len(out))):
             out[k] = " "
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class Addressees:
+    """Who the plan speaks of: its issuer's kind ('phong' | 'so' | None), the office's name, and the units it
+    addresses most ("các trường"), who act when an obligation names nobody."""
+    issuer_kind: str | None
+    office_name: str
+    default_units: str
+
+
+_ISSUE_RANGE = re.compile(r"(?i)(?:kể )?từ (?:ngày|khi) (?:ban hành|ký|có hiệu lực)[^.;:]{0,40}?(?=\s*(?:đến|tới)\b)")
+
+
+def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, clause_start: int,
+                   who: Addressees) -> tuple[str | None, list[dict]]:
+    """(reason it is not kept, or None; its milestones, one per kind) for the mention ``m`` = ``ms[i]`` of
+    unit ``u``: the obligation phrase it belongs to, its kinds, who acts, and each kind's text."""
+    fu = fold(u.text)
+    phrase, p_start, _p_end, heads = phrase_for(u.text, ms, i)
+    cls_phrase = _ISSUE_RANGE.sub(" ", strip_dates(phrase, ms, p_start))
+    kinds = classify_kinds(cls_phrase) or (["event"] if TIME_LABEL.search(fold(cls_phrase)) else [])
+    if not kinds:
+        return "no_obligation", []
+    kinds = sent_topic_is_not_the_event(cls_phrase, kinds)
+    specific = any(k in STRONG_KINDS or k == "periodic_report" for k in kinds) or bool(
+        EVENT_SPECIFIC.search(fold(cls_phrase)) or TIME_LABEL.search(fold(cls_phrase)))
+    if not specific and m.cue not in ("before", "until") and not heads:
+        return "no_obligation", []
+    if not specific and m.precision == "year":
+        return "coarse", []
+    ctx = u.text[clause_start:p_start] if p_start > clause_start else ""
+    if not ctx and p_start > 0 and not heads:
+        ctx = u.text[sentence_start(fu, p_start) : p_start]
+    actor = who_acts(
+        phrase if not heads else phrase[len(u.text[p_start : m.end]) :] or phrase,
+        context_before=ctx, heading_actor=u.heading_actor, default_units=who.default_units,
+        office_name=who.office_name, issuer_kind=who.issuer_kind, forward=heads,
+    )
+    if who_category(actor) == "office" and submission_without_actor(phrase):
+        actor = who.default_units if who_category(who.default_units) != "office" else "các đơn vị"
+    if who_category(actor) == "office":
+        kinds = ["event"]
+    date_phrase = u.text[m.cue_start if m.cue_start is not None else m.start : m.end]
+    if m.range_role == "end" and i > 0 and ms[i - 1].range_role == "start":
+        date_phrase = u.text[ms[i - 1].cue_start or ms[i - 1].start : m.end]
+    texts = part_texts(phrase, kinds, "" if heads else date_phrase) if len(kinds) > 1 else {}
+    if not heads and len(kinds) == 1:
+        phrase = from_first_part(phrase, cls_phrase)
+    return None, [{"date": m.date.isoformat(), "precision": m.precision, "kind": k, "who": actor,
+                   "text": shorten(strip_actor_prefix(texts.get(k) or phrase, who.issuer_kind)),
+                   "_pos": (u.index, m.start)} for k in kinds]

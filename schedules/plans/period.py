@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from typing import Sequence
 
-from schedules.plans.dates import school_year_of
+from schedules.plans.dates import DateMention, school_year_of
 from schedules.plans.filters import is_phase
 from schedules.plans.structure import Unit
 from schedules.plans.text import fold
@@ -74,3 +74,15 @@ def plan_period(
             s0 = date(int(gd.group(1)), 1, 1)
             return (max(s0, issued) if issued else s0), date(int(gd.group(2)), 12, 31)
     return start, end
+
+
+def period_marks(m: DateMention, issued: date | None) -> tuple[list[date | None], list[tuple[date | None, date | None]]]:
+    """(starts, (start, end) ends) a date of a phase or of the plan's time section says about its period."""
+    if m.range_role == "start" or m.cue == "from":
+        return [m.date if m.precision == "day" else m.date.replace(day=1) if m.precision == "month"
+                else date(m.date.year, 1, 1)], []
+    if m.range_role == "end":
+        rs = m.range_start
+        ends = [(issued if rs == "issue" else rs if isinstance(rs, date) else None, m.date)]
+        return ([issued] if rs == "issue" else []), ends
+    return [], [(None, m.date)]

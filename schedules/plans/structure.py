@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from schedules.plans.actors import OFFICE_RE, UNITS_RE, short_units
+from schedules.plans.dates import find_dates
 from schedules.plans.text import fold
 
 
@@ -93,3 +94,27 @@ def content_free(s: str) -> bool:
     f = _FILLER.sub(" ", f)
     f = re.sub(r"[\W\d_]+", " ", f)
     return not f.strip()
+
+
+def merge_deadline_lines(units: list[Unit], default_year: int | None, school_year: int | None) -> list[Unit]:
+    """A line holding only a deadline ("Trước ngày 30/9:") is joined with the obligation on the next line."""
+    merged: list[Unit] = []
+    skip = False
+    for k, u in enumerate(units):
+        if skip:
+            skip = False
+            continue
+        if (
+            not u.is_heading
+            and k + 1 < len(units)
+            and not units[k + 1].is_heading
+            and find_dates(u.text, default_year, school_year=school_year)
+            and content_free(u.text)
+        ):
+            nu = Unit(u.text.rstrip() + (" " if u.text.rstrip().endswith(":") else ": ") + units[k + 1].text, u.index)
+            nu.section, nu.headings, nu.heading_actor, nu.preamble = u.section, u.headings, u.heading_actor, u.preamble
+            merged.append(nu)
+            skip = True
+            continue
+        merged.append(u)
+    return merged
