@@ -83,7 +83,7 @@ def _is_public_host(host: str | None) -> bool:
 async def check_public_url(settings, client: httpx.AsyncClient) -> Check:
     name = texts.DOCTOR_PUBLIC_URL
     url = settings.thidua_public_url.rstrip("/")
-    needed = bool(settings.zalo_bot_token)
+    needed = bool(settings.zalo_bot_token or settings.zalo_oa_app_id)
     parsed = urlparse(url)
     if parsed.scheme != "https" or not _is_public_host(parsed.hostname):
         detail = texts.DOCTOR_URL_NOT_PUBLIC.format(url=url)
@@ -161,6 +161,43 @@ def check_quota(settings) -> Check | None:
         warning=share < 1)
 
 
+async def check_zalo_oa(settings, client: httpx.AsyncClient) -> list[Check]:
+    """The OA's secret key, its token (read from the database, renewed there if due) and the webhook address
+    Zalo must call (set in the developer console: no API tells which one is set)."""
+    if not settings.zalo_oa_app_id:
+        return []
+    from bot.channels.zalo_oa_api import OAuthConfig, TokenKeeper, ZaloOAClient, ZaloOAError, ZaloOATokenError
+    from bot.channels.zalo_oa import expires_at_from_env
+    from db.engine import init_engine
+
+    checks = []
+    if not settings.zalo_oa_secret_key:
+        checks.append(Check(texts.DOCTOR_OA_WEBHOOK, False, texts.DOCTOR_OA_SECRET_MISSING, texts.DOCTOR_OA_SECRET_FIX))
+    init_engine(settings.database_url)
+    keeper = TokenKeeper(OAuthConfig(settings.zalo_oa_app_id, settings.zalo_oa_app_secret or "",
+                                     settings.zalo_oa_oauth_url), client)
+    try:
+        keeper.seed(settings.zalo_oa_refresh_token, settings.zalo_oa_access_token,
+                    expires_at_from_env(settings.zalo_oa_access_expires_in))
+        oa = await ZaloOAClient(keeper, client, settings.zalo_oa_api_base_url).get_oa()
+        checks.append(Check(texts.DOCTOR_OA_TOKEN, True, texts.DOCTOR_OA_OK.format(name=oa.get("name") or "?")))
+    except ZaloOATokenError as exc:
+        detail = texts.DOCTOR_OA_NO_TOKEN if "no Zalo OA token" in exc.message else \
+            texts.DOCTOR_OA_REFUSED.format(detail=exc.code)
+        checks.append(Check(texts.DOCTOR_OA_TOKEN, False, detail, texts.DOCTOR_OA_FIX))
+    except ZaloOAError as exc:
+        checks.append(Check(texts.DOCTOR_OA_TOKEN, False, texts.DOCTOR_OA_UNREACHABLE.format(detail=exc.code),
+                            texts.DOCTOR_PLATFORM_FIX))
+    url = settings.thidua_public_url.rstrip("/") + settings.zalo_oa_webhook_path
+    parsed = urlparse(url)
+    if parsed.scheme != "https" or not _is_public_host(parsed.hostname):
+        checks.append(Check(texts.DOCTOR_OA_WEBHOOK, False, texts.DOCTOR_OA_WEBHOOK_NOT_HTTPS.format(url=url),
+                            texts.DOCTOR_OA_WEBHOOK_FIX))
+    else:
+        checks.append(Check(texts.DOCTOR_OA_WEBHOOK, True, texts.DOCTOR_OA_WEBHOOK_URL.format(url=url)))
+    return checks
+
+
 async def run_checks(settings, *, telegram_webhook: str | None = None, zalo_webhook: str | None = None,
                      client: httpx.AsyncClient | None = None) -> list[Check]:
     """telegram_webhook / zalo_webhook: the URL the deployment registers (None: polling)."""
@@ -176,6 +213,8 @@ async def run_checks(settings, *, telegram_webhook: str | None = None, zalo_webh
                                 telegram_webhook, client),
             await check_webhook("Zalo", settings.zalo_api_base_url, settings.zalo_bot_token, zalo_webhook, client),
             check_quota(settings) if database.ok else None) if c is not None]
+        if database.ok:
+            checks += await check_zalo_oa(settings, client)
         return checks
     finally:
         if own:
