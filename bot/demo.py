@@ -276,6 +276,15 @@ async def zalo_todo(demo: Demo) -> None:
     await yen.expect_reply(contains="Báo cáo sơ kết")
 
 
+@scene("Cán bộ mở trang quản lý trên trình duyệt bằng liên kết đăng nhập một lần (/web)")
+async def console(demo: Demo) -> None:
+    from bot.console.tour import visit
+    staff = demo.env.users[STAFF_ID]
+    await staff.send("/web")
+    reply = await staff.expect_reply(contains="/console/login/")
+    demo.transcript.extend(await visit(reply.text.split("\n")[1].strip()))
+
+
 async def play(verbose: bool = False) -> list[str]:
     transcript: list[str] = []
     with tempfile.TemporaryDirectory(prefix="thidua-demo-") as tmp:

@@ -5,7 +5,7 @@ from bot import texts
 from bot.console import LINK_TTL, sign_in_url
 from db import console as console_db
 from handlers.engine import STAFF, Ctx, command
-from handlers.io import Link, OutMessage
+from handlers.io import OutMessage
 
 
 @command("web", audience=STAFF)
@@ -15,4 +15,5 @@ async def web(ctx: Ctx):
     public_url = getattr(ctx.settings, "thidua_public_url", None) or "http://127.0.0.1:8080"
     url = sign_in_url(public_url, token)
     minutes = int(LINK_TTL.total_seconds() // 60)
-    return OutMessage(texts.WEB_LINK_SENT.format(minutes=minutes, url=url), links=[Link(texts.WEB_LINK_BUTTON, url)])
+    # The address is in the text (chat apps make it clickable); a button would only repeat it.
+    return OutMessage(texts.WEB_LINK_SENT.format(minutes=minutes, url=url))

@@ -3,9 +3,6 @@
 # ---- /web and `thidua staff web-link`
 WEB_LINK_SENT = ("Liên kết đăng nhập trang quản lý trên máy tính (dùng một lần, hết hạn sau {minutes} phút):\n{url}\n"
                  "Đừng chuyển liên kết này cho người khác.")
-WEB_LINK_BUTTON = "Mở trang quản lý"
-WEB_LINK_NO_SERVER = ("Lưu ý: trang quản lý chỉ mở được khi bot chạy kèm máy chủ web (thidua run --port ...) "
-                      "tại {url}.")
 CONSOLE_HELP_WEB_LINK = "tạo liên kết đăng nhập một lần vào trang quản lý cho một cán bộ"
 CONSOLE_HELP_STAFF_ID = "mã cán bộ (cột đầu của `thidua staff list`)"
 CONSOLE_HELP_MINUTES = "số phút liên kết còn dùng được (mặc định 15)"
@@ -95,3 +92,8 @@ CONSOLE_CHANGED_MEANWHILE = "Bài này vừa được {reviewer} chuyển sang �
 CONSOLE_CONTACTS = "Người nhận tin của đơn vị"
 CONSOLE_OF_WHICH_LATE = "Trong đó nộp muộn"
 CONSOLE_CONTACT_UNREACHABLE = "không nhận được tin (có thể đã chặn bot)"
+
+# ---- the demo's visit (bot/console/tour.py)
+CONSOLE_DEMO_ADDRESS = "🌐 Trang quản lý trên trình duyệt: {url}"
+CONSOLE_DEMO_SIGNED_IN = "🌐 Trình duyệt mở liên kết, bấm «Đăng nhập» → {who}"
+CONSOLE_DEMO_MATRIX = "🌐 {title}: {showing}"

@@ -92,7 +92,7 @@ async def test_web_in_the_staff_chat_sends_a_one_time_link_that_signs_in(setting
     chat = FlowChat(settings, STAFF_USER, "Cô Hoa", channel="telegram")
     [reply] = await chat.send("/web")
     url = re.search(r"http://\S+/console/login/(\S+)", reply.text)
-    assert url and reply.links[0].url == url.group(0) and "15 phút" in reply.text
+    assert url and "15 phút" in reply.text and not reply.links
     token = url.group(1)
     with session_scope() as s:   # only the hash is stored
         [row] = s.exec(select(ConsoleLink)).all()
