@@ -57,11 +57,13 @@ _CUE_BEFORE = re.compile(
     r"(?:\btruoc|\bcham nhat(?: la)?|\bmuon nhat(?: la)?|\bhan chot|\bhan cuoi|\bthoi han|\bhan nop|\bhan gui|\bkhong qua|\bhan)"
     r"\s*:?\s*(?:\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:phut)?,?\s*)?(?:ngay|vao ngay|la ngay|:)?\s*(?:ngay\s*)?$"
 )
-_CUE_UNTIL = re.compile(r"\b(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?$")
-_CUE_FROM = re.compile(r"\b(?:tu|bat dau tu|bat dau|ke tu)\s+(?:ngay\s+)?$")
+# a clock time between the cue and the day ("đến 10h, ngày 16/11", "từ 7 giờ 30 phút ngày 20/10", "16h00'")
+_CLOCK = r"(?:(?:luc\s+)?\d{1,2}\s*(?:h|gio|:)\s*(?:\d{1,2})?\s*(?:phut|')?\s*,?\s*)?"
+_CUE_UNTIL = re.compile(r"\b(?:den|toi)\s+(?:het\s+)?" + _CLOCK + r"(?:ngay\s+)?$")
+_CUE_FROM = re.compile(r"\b(?:tu|bat dau tu|bat dau|ke tu)\s+" + _CLOCK + r"(?:ngay\s+)?$")
 _CUE_DURING = re.compile(r"\b(?:trong|vao|cuoi|dau|giua|het|suot|ngay trong|trong thoi gian)\s+(?:ngay\s+)?$")
 _CUE_ON = re.compile(r"\bngay\s*[:]?\s*$")
-_RANGE_JOIN = re.compile(r"^\s*(?:-|den|toi)\s*(?:het\s+)?(?:ngay\s+)?$")
+_RANGE_JOIN = re.compile(r"^\s*(?:-|den|toi)\s*(?:het\s+)?" + _CLOCK + r"(?:ngay\s+)?$")
 _RANGE_ISSUE = re.compile(
     r"\b(?:tu nay|ke tu nay|(?:ke )?tu (?:ngay|khi) (?:ban hanh|ky|co hieu luc)[^.;:\n]{0,40}?)\s*(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?$"
 )

@@ -33,9 +33,14 @@ _PERIODIC = re.compile(r"\bbao cao\s+(?:dinh ky|hang thang|hang quy|thang|quy|6 
 EVENT = re.compile(
     r"\bhoi nghi\b|\bhoi thi\b|\bcuoc thi\b|\bhoi giang\b|\ble (?:tuyen duong|ky niem|trao|phat dong|khai mac|be mac|ton vinh)\b|"
     r"\bphat dong\b|\btuyen duong\b|\btrao (?:thuong|tang)\b|\bkiem tra\b|\bgap mat\b|\bgiao luu\b|\bmit tinh\b|\bto chuc\b|\btrien khai\b"
+    r"|" + r"\b(?:cuoc hop|buoi hop|du hop|hop (?:hoi dong|chuyen mon|giao ban|ban|to|phu huynh|truc tuyen|mat|bao))\b"
+    r"|\b(?:ket noi|chay|van hanh) thu(?: nghiem)?\b|\bdien tap\b|\btap huan\b"
 )
 EVENT_SPECIFIC = re.compile(
     r"\b(?:hoi nghi|hoi thi|cuoc thi|hoi giang|le \w+|phat dong|tuyen duong|trao (?:thuong|tang)|gap mat|mit tinh|so ket|tong ket)\b"
+    # a meeting ("họp chuyên môn", "cuộc họp", never "tổng hợp" / "phù hợp"), a trial run, a training
+    r"|\b(?:cuoc hop|buoi hop|du hop|hop (?:hoi dong|chuyen mon|giao ban|ban|to|phu huynh|truc tuyen|mat|bao))\b"
+    r"|\b(?:ket noi|chay|van hanh) thu(?: nghiem)?\b|\bdien tap\b|\btap huan\b"
     # a label that says when something takes place: "Thời gian tổ chức: 7 giờ 30 phút, ngày 14/10/2020"
     r"|\bthoi gian (?:to chuc|dien ra|khai mac|hop|tap huan|boi duong)\b"
 )
@@ -43,7 +48,10 @@ EVENT_SPECIFIC = re.compile(
 # Not a period ("thời gian thực hiện / thi đua / phát động / triển khai") and not a hand-in ("thời gian nộp").
 TIME_LABEL = re.compile(r"\bthoi gian (?!(?:thuc hien|thi dua|phat dong|trien khai|nop|gui|bao cao|dang ky|ap dung|"
                          r"con lai|qua|toi|den|tu|la)\b)[a-z]{2,}")
-_WEAK = re.compile(r"\b(?:gui|nop|bao cao|hoan thanh|cap nhat|tong hop|thuc hien|chuan bi|xay dung)\b")
+# hand-ins and tasks without a kind of their own: kept as 'other' when a deadline cue or the line's head says when
+_WEAK = re.compile(r"\b(?:gui|nop|bao cao|hoan thanh|cap nhat|tong hop|thuc hien|chuan bi|xay dung|"
+                   r"nhan (?:bai|tac pham|san pham|ho so|ban)|xuat ban|phat hanh|dang tai|hoan thien|bo sung|"
+                   r"bien soan|tiep nhan)\b")
 _OCCASION = re.compile(r"(?:nhan dip|khi|sau khi|gan voi|sau|vao dip|dip)\s+(?:cac\s+)?$")
 
 
@@ -69,6 +77,16 @@ def kind_hits(phrase: str) -> list[tuple[int, int, str]]:
     return hits
 
 
+# names of bodies whose words are also activities: "Ban Tổ chức" (the organisers), "Vụ Tổ chức cán bộ",
+# "Phòng Kiểm tra": the name says who, not what happens
+_BODY_NAME = re.compile(r"\b(?:ban|vu|cuc|tieu ban|bo phan)\s+(?:to chuc|kiem tra|tuyen giao|tong hop)(?:\s+can bo)?\b")
+
+
+def without_body_names(folded: str) -> str:
+    """The folded phrase with names of bodies blanked (same length, so positions stay valid)."""
+    return _BODY_NAME.sub(lambda m: " " * len(m.group(0)), folded)
+
+
 def classify_kinds(phrase: str) -> list[str]:
     """All distinct obligation kinds of a phrase, in order of appearance.
 
@@ -88,7 +106,7 @@ def classify_kinds(phrase: str) -> list[str]:
             kinds.remove("award_dossier")
     if kinds:
         return kinds
-    f = fold(phrase)
+    f = without_body_names(fold(phrase))
     if _PERIODIC.search(f):
         return ["periodic_report"]
     if EVENT.search(f):

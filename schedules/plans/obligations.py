@@ -124,6 +124,19 @@ class Addressees:
 _ISSUE_RANGE = re.compile(r"(?i)(?:kể )?từ (?:ngày|khi) (?:ban hành|ký|có hiệu lực)[^.;:]{0,40}?(?=\s*(?:đến|tới)\b)")
 
 
+_HANDING_IN = re.compile(r"\b(?:nop|gui)\b")
+
+
+def heading_obligation(heading: str) -> list[str]:
+    """The obligation a heading states for the items under it: "5. Thời gian nộp báo cáo:" -> ['other'],
+    "3. Thời hạn gửi hồ sơ đề nghị khen thưởng" -> ['award_dossier']; [] for a heading that hands nothing in
+    ("II. NỘI DUNG") or that carries its own date."""
+    f = fold(heading)
+    if not _HANDING_IN.search(f) or re.search(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d", f):
+        return []
+    return [k for k in classify_kinds(heading) if k != "event"]
+
+
 def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, clause_start: int,
                    who: Addressees) -> tuple[str | None, list[dict]]:
     """(reason it is not kept, or None; its milestones, one per kind) for the mention ``m`` = ``ms[i]`` of
@@ -137,6 +150,9 @@ def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, claus
     kinds = sent_topic_is_not_the_event(cls_phrase, kinds)
     specific = any(k in STRONG_KINDS or k == "periodic_report" for k in kinds) or bool(
         EVENT_SPECIFIC.search(fold(cls_phrase)) or TIME_LABEL.search(fold(cls_phrase)))
+    stated = heading_obligation(u.headings[-1]) if u.headings and not u.is_heading else []
+    if stated and set(kinds) <= {"event", "other"}:
+        kinds, specific = stated, True
     if not specific and m.cue not in ("before", "until") and not heads:
         return "no_obligation", []
     if not specific and m.precision == "year":

@@ -1,0 +1,38 @@
+"""schedules.plans.dates: a clock time between a cue and its day keeps the cue and the range (own fixtures)."""
+from __future__ import annotations
+
+from datetime import date
+
+from schedules.plans import find_dates, parse_plan
+
+HEADER = ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH\nSố: 77/PGDĐT\nAn Bình, ngày 12 tháng 10 năm 2026\n"
+          "V/v các nội dung\nKính gửi: Hiệu trưởng các trường.\n")
+
+
+def cues(text: str) -> list[tuple[str | None, str | None]]:
+    return [(m.cue, m.range_role) for m in find_dates(text, 2026)]
+
+
+def test_a_clock_time_after_until_keeps_the_until_cue():
+    assert cues("đến 10h, ngày 16 tháng 11 năm 2026") == [("until", None)]
+    assert cues("đến hết 17 giờ 00 ngày 16/11/2026") == [("until", None)]
+
+
+def test_a_range_with_clock_times_on_both_ends_is_a_range():
+    for text in ("Từ 7h30' ngày 20/10/2026 đến 16h00 ngày 22/10/2026",
+                 "từ 7 giờ 30 phút ngày 20/10/2026 đến 17 giờ ngày 25/10/2026",
+                 "từ 08:00 ngày 20/10/2026 - 11:30 ngày 22/10/2026"):
+        ms = find_dates(text, 2026)
+        assert [(m.cue, m.range_role) for m in ms][0] == ("from", "start"), text
+        assert ms[1].range_role == "end" and ms[1].range_start == date(2026, 10, 20), text
+
+
+def test_the_end_of_a_clock_time_range_is_the_deadline_and_its_start_is_listed():
+    draft = parse_plan(HEADER + "Các trường nộp hồ sơ từ 7 giờ 30 phút ngày 20/10/2026 đến 17 giờ ngày 25/10/2026.")
+    assert [(m["date"], m["kind"]) for m in draft["milestones"]] == [("2026-10-25", "award_dossier")]
+    assert [(s["date"], s["reason"]) for s in draft["skipped"]] == [("2026-10-20", "start")]
+
+
+def test_from_a_clock_time_on_one_day_is_that_day():
+    draft = parse_plan(HEADER + "Kết nối thử nghiệm từ 16h00, ngày 13/10/2026.")
+    assert [(m["date"], m["kind"]) for m in draft["milestones"]] == [("2026-10-13", "event")]

@@ -1,0 +1,40 @@
+"""schedules.plans.kinds and obligations: the kind from the obligation's verb and object, one class of
+phrasing per test (own fixtures)."""
+from __future__ import annotations
+
+from schedules.plans import classify_kinds, parse_plan
+from schedules.plans.obligations import heading_obligation
+
+HEADER = ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH\nSố: 77/PGDĐT\nAn Bình, ngày 12 tháng 10 năm 2026\n"
+          "V/v các nội dung\nKính gửi: Hiệu trưởng các trường.\n")
+
+
+def pairs(body: str) -> list[tuple[str, str]]:
+    return [(m["date"], m["kind"]) for m in parse_plan(HEADER + body)["milestones"]]
+
+
+def test_a_meeting_is_an_event_but_aggregating_or_fitting_is_not_a_meeting():
+    assert classify_kinds("các trường họp chuyên môn") == ["event"]
+    assert classify_kinds("dự họp trực tuyến") == ["event"]
+    assert classify_kinds("tổng hợp số liệu") == ["other"]
+    assert classify_kinds("lựa chọn nội dung phù hợp") == []
+
+
+def test_a_dated_hand_in_with_an_unlisted_verb_is_kept_as_other():
+    assert pairs("Ban biên tập nhận bài đến hết ngày 15/11/2026.") == [("2026-11-15", "other")]
+    assert pairs("Kỷ yếu phát hành trước ngày 20/12/2026.") == [("2026-12-20", "other")]
+
+
+def test_the_name_of_a_body_does_not_give_the_kind():
+    assert classify_kinds("Ban Tổ chức nhận bài dự thi") == ["other"]          # not "tổ chức" → event
+    assert classify_kinds("gửi danh sách về Vụ Tổ chức cán bộ") == ["other"]
+    assert classify_kinds("tổ chức hội nghị") == ["event"]
+
+
+def test_a_heading_that_hands_something_in_gives_its_items_their_kind():
+    assert heading_obligation("5. Thời gian nộp báo cáo:") == ["other"]
+    assert heading_obligation("3. Thời hạn gửi hồ sơ đề nghị khen thưởng") == ["award_dossier"]
+    assert heading_obligation("II. NỘI DUNG") == []
+    body = ("5. Thời gian nộp báo cáo:\n- Cuộc thi A: đến 10h, ngày 16 tháng 11 năm 2026\n"
+            "- Cuộc thi B: đến 9h, ngày 28 tháng 11 năm 2026")
+    assert pairs(body) == [("2026-11-16", "other"), ("2026-11-28", "other")]    # not the contests' "event"
