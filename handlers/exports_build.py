@@ -1,9 +1,10 @@
-"""Pure builders: the progress chart (PNG), the workbook (.xlsx), the archive (.zip) and safe file names.
+"""Pure builders: the progress chart (PNG), the workbook (.xlsx, laid out in bot.documents.workbook), the archive
+(.zip) and safe file names.
 
 No database here: callers pass plain rows (db.progress.ExportData) and, for the archive, a way to open each
 member's chunks, so the same builders serve the chat (/xuat, /tiendo) and the CLI, and are tested on their
-own. The workbook and the archive are written into a file object as they go (write_only workbook, one zip
-member at a time): memory stays flat whatever the campaign's size.
+own. The archive is written into a file object as it goes (one zip member at a time, chunk by chunk): memory
+stays flat whatever its size.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -27,11 +28,6 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _PATH_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 CHART_ORDER = ("accepted", "submitted", "returned", MISSING)
 CHART_COLOURS = {"accepted": "#2e7d32", "submitted": "#1976d2", "returned": "#f57c00", MISSING: "#bdbdbd"}
-
-
-def _local(dt_utc: datetime, tz: ZoneInfo) -> datetime:
-    """Excel has no time zones: write the office's wall-clock time."""
-    return dt_utc.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
 
 
 def milestone_label(m: ExportMilestone) -> str:
@@ -65,15 +61,6 @@ def sheet_name(title: str) -> str:
         cut = cleaned[:SHEET_MAX + 1].rsplit(" ", 1)[0]
         cleaned = cut if cut and len(cut) <= SHEET_MAX else cleaned[:SHEET_MAX]
     return cleaned.strip() or texts.EXPORT_SHEET_FALLBACK
-
-
-def _for_print(ws, title_rows: str | None = None) -> None:
-    """Landscape A4, one page wide (as many tall as needed), the header row repeated on every page."""
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", 9   # 9 = A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if title_rows:
-        ws.print_title_rows = title_rows
 
 
 # Windows refuses these as a name's part before the first dot, whatever follows (CON.pdf, com1.tar.gz).
@@ -208,120 +195,15 @@ def counts_of(rows: list[ExportRow]) -> dict[str, int]:
 
 
 def write_xlsx(fh: BinaryIO, data: ExportData, tz: ZoneInfo, now_utc: datetime) -> None:
-    """Write-only workbook: rows go to openpyxl's temporary files as they are appended, not into a cell grid."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    rounds = [m for m in data.milestones if m.is_round]
-    names = unique_names([sheet_name(milestone_label(m)) for m in data.milestones]
-                         + [sheet_name(texts.EXPORT_ROUND_SHEET.format(period=m.period_label or m.title)) for m in rounds],
-                         SHEET_MAX, reserved=[texts.EXPORT_SUMMARY_SHEET, texts.EXPORT_UNREACHED_SHEET])
-    milestone_names, round_names = names[:len(data.milestones)], names[len(data.milestones):]
-    _write_summary(wb.create_sheet(texts.EXPORT_SUMMARY_SHEET), data, tz, now_utc)
-    for m, name in zip(data.milestones, milestone_names):
-        _write_milestone(wb.create_sheet(name), m, tz)
-    for m, name in zip(rounds, round_names):
-        _write_round(wb.create_sheet(name), m, tz)
-    if data.unreached:
-        _write_unreached(wb.create_sheet(texts.EXPORT_UNREACHED_SHEET), data)
-    wb.save(fh)
+    """The printable workbook (bot.documents.workbook: title blocks, borders, totals per milestone and cụm)."""
+    from bot.documents.workbook import write_workbook
+    write_workbook(fh, data, tz, now_utc)
 
 
 def build_xlsx(data: ExportData, tz: ZoneInfo, now_utc: datetime) -> bytes:
     buf = io.BytesIO()
     write_xlsx(buf, data, tz, now_utc)
     return buf.getvalue()
-
-
-def _styled(ws, value, *, bold: bool = False, size: float | None = None, number_format: str | None = None):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    cell = WriteOnlyCell(ws, value=value)
-    if bold or size:
-        cell.font = Font(bold=bold, size=size)
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def _write_summary(ws, data: ExportData, tz: ZoneInfo, now_utc: datetime) -> None:
-    """Per milestone, its full title (sheet names are cut to 31 characters), counts and the share handed in."""
-    _for_print(ws)
-    _widths(ws, [6, 40, 12, 10, 10, 10, 10, 10, 10, 10])
-    ws.append([_styled(ws, data.title, bold=True, size=13)])
-    ws.append([texts.EXPORT_SUMMARY_DOC.format(number=data.doc_number or "")])
-    ws.append([texts.EXPORT_SUMMARY_UNITS.format(units=data.unit_count)])
-    ws.append([texts.EXPORT_SUMMARY_AT.format(at=texts.fmt_datetime(now_utc, tz))])
-    ws.append([])
-    ws.append([_styled(ws, h, bold=True) for h in texts.EXPORT_SUMMARY_HEADERS])
-    for i, m in enumerate(data.milestones, start=1):
-        c = counts_of(m.rows)
-        handed_in = c["submitted"] + c["accepted"]
-        share = handed_in / len(m.rows) if m.rows else 0
-        ws.append([i, milestone_label(m), _styled(ws, _local(m.due_at, tz).date(), number_format="DD/MM/YYYY"),
-                   len(m.rows), c["submitted"], c["accepted"], c["returned"], c[MISSING], c["late"],
-                   _styled(ws, share, number_format="0%")])
-
-
-def _write_milestone(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
-    from openpyxl.utils import get_column_letter
-
-    _widths(ws, [6, 12, 40, 14, 14, 18, 8, 8, 40, 22])
-    _for_print(ws, "1:1")
-    ws.freeze_panes = "A2"
-    headers = texts.EXPORT_HEADERS
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(m.rows) + 1}"
-    ws.append([_styled(ws, h, bold=True) for h in headers])
-    for i, r in enumerate(m.rows, start=1):
-        at = _local(r.submitted_at, tz) if r.submitted_at else None
-        ws.append([i, r.code, r.name, r.cluster or "", texts.EXPORT_STATUS.get(r.status, r.status),
-                   _styled(ws, at, number_format="DD/MM/YYYY HH:MM"),
-                   texts.EXPORT_YES if r.late else "", r.files if r.status != MISSING else None,
-                   _note(r), r.reviewer or ""])
-
-
-def _write_round(ws, m: ExportMilestone, tz: ZoneInfo) -> None:
-    """The round's nominations one by one: the list a Hội đồng TĐKT works from."""
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    _widths(ws, [6, 12, 32, 12, 28, 24, 60, 26, 12, 12, 7, 16, 12])
-    _for_print(ws, "1:1")
-    ws.freeze_panes = "A2"
-    headers = texts.EXPORT_ROUND_HEADERS
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(m.nominations) + 1}"
-    ws.append([_styled(ws, h, bold=True) for h in headers])
-    for i, n in enumerate(m.nominations, start=1):
-        summary = _styled(ws, n.achievements)
-        summary.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.append([i, n.unit_code, n.unit_name, n.cluster or "", n.nominee_name, n.position or "", summary,
-                   n.award_form or "", texts.EXPORT_STATUS.get(n.status, n.status),
-                   _styled(ws, _local(n.submitted_at, tz).date(), number_format="DD/MM/YYYY"),
-                   texts.EXPORT_YES if n.late else "", n.reference, texts.EXPORT_YES if n.forwarded else ""])
-
-
-def _write_unreached(ws, data: ExportData) -> None:
-    """The schools staff must phone: no bound contact that a message reaches."""
-    _widths(ws, [6, 12, 40, 14, 28, 16])
-    _for_print(ws, "1:1")
-    ws.freeze_panes = "A2"
-    ws.append([_styled(ws, h, bold=True) for h in texts.EXPORT_UNREACHED_HEADERS])
-    for i, u in enumerate(data.unreached, start=1):
-        ws.append([i, u.code, u.name, u.cluster or "", u.liaison or "", u.phone or ""])
-
-
-def _note(r: ExportRow) -> str:
-    parts = [r.note or ""]
-    if r.status == "returned" and r.review_comment:
-        parts.append(texts.EXPORT_RETURN_REASON.format(comment=r.review_comment))
-    return "\n".join(p for p in parts if p)
-
-
-def _widths(ws, widths: list[int]) -> None:
-    from openpyxl.utils import get_column_letter
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
 
 
 # ------------------------------------------------------------------------------------------- archive

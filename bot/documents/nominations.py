@@ -134,7 +134,7 @@ def build_list_xlsx(lh: Letterhead, info: RoundInfo, rows: Sequence[ListRow]) ->
                                   texts.OFFICE_DOC_LIST_CAMPAIGN.format(campaign=info.campaign)],
                              len(widths), bold_rows=(1, 2, 3))
     header_row = top + 1
-    sheets.header_row(ws, header_row, texts.OFFICE_DOC_LIST_HEADERS_XLSX)
+    sheets.header_row(ws, header_row, texts.OFFICE_DOC_LIST_HEADERS_XLSX, widths)
     r = header_row
     for heading, members in groups(rows):
         r += 1

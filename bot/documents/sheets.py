@@ -13,7 +13,7 @@ from datetime import date, datetime
 FONT = "Times New Roman"
 SIZE = 12
 LINE_PT = 15.75           # one line of 12 pt text, with Excel's leading
-CHARS_PER_UNIT = 1.1      # Times New Roman 12 letters per unit of column width (units are Calibri 11 digits)
+CHARS_PER_UNIT = 1.2      # Times New Roman 12 letters per unit of column width (units are Calibri 11 digits)
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 PERCENT_FORMAT = "0%"
@@ -53,7 +53,8 @@ def title_block(ws, lines: Sequence[str | None], ncols: int, *, bold_rows: Seque
     return r + 1
 
 
-def header_row(ws, r: int, headers: Sequence[str]) -> None:
+def header_row(ws, r: int, headers: Sequence[str], widths: Sequence[float] | None = None) -> None:
+    """Bold, centred, shaded; as tall as its longest wrapped heading when the widths are given."""
     from openpyxl.styles import Alignment, PatternFill
     for c, text in enumerate(headers, start=1):
         cell = ws.cell(row=r, column=c, value=text)
@@ -61,6 +62,8 @@ def header_row(ws, r: int, headers: Sequence[str]) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _border()
         cell.fill = PatternFill("solid", fgColor="EDEDED")
+    if widths:
+        fit_height(ws, r, headers, widths)
 
 
 def group_row(ws, r: int, text: str, ncols: int) -> None:
@@ -95,7 +98,7 @@ def lines_needed(value, width: float) -> int:
     """How many printed lines a wrapped value takes in a column `width` units wide."""
     if value is None or isinstance(value, (int, float, date)):
         return 1
-    per_line = max(1, int((width - 1) * CHARS_PER_UNIT))
+    per_line = max(1, int((width - 0.5) * CHARS_PER_UNIT))
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(value).split("\n"))
 
 

@@ -114,3 +114,8 @@ OFFICE_DOC_CLI_ROUND = "đợt đề cử"
 OFFICE_DOC_CLI_CAMPAIGN = "phong trào"
 OFFICE_DOC_CLI_EMPTY = "Không có đề cử nào để đưa vào văn bản."
 OFFICE_DOC_BTN_PROPOSAL = "Tờ trình (Word)"
+
+# ------------------------------------------------------------------------------ the consolidated workbook
+EXPORT_CLUSTER_TITLE = "Theo cụm thi đua (mọi mốc)"
+EXPORT_CLUSTER_HEADERS = ["STT", "Cụm thi đua", "Số đơn vị", "Lượt phải nộp", "Đã nộp", "Chưa nộp", "Tỷ lệ đã nộp"]
+EXPORT_SHEET_SUBTITLE = "{campaign} — hạn nộp {due}"

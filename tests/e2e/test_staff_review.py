@@ -99,7 +99,7 @@ async def test_xuat_sends_an_xlsx_and_a_zip(e2e, school):
     assert xlsx.document.file_name.endswith(".xlsx") and archive.document.file_name.endswith(".zip")
     wb = openpyxl.load_workbook(io.BytesIO(xlsx.document.data))
     sheet = wb[wb.sheetnames[1]]
-    assert [c.value for c in sheet[2]][1:5] == ["TH01", "Trường Tiểu học Kim Đồng", "Cụm 1", "Chờ duyệt"]
+    assert [c.value for c in sheet[5]][1:5] == ["TH01", "Trường Tiểu học Kim Đồng", "Cụm 1", "Chờ duyệt"]   # rows 1-4: title, header
     with zipfile.ZipFile(io.BytesIO(archive.document.data)) as zf:
         path = "TH01_Trường Tiểu học Kim Đồng/Báo cáo sơ kết học kỳ I/bao_cao_so_ket.pdf"
         assert zf.namelist() == [path] and zf.read(path) == PDF

@@ -178,6 +178,6 @@ def test_list_workbook_title_block_borders_heights_and_print_setup():
     for r in range(header + 2, ws.max_row + 1):
         summary = ws.cell(r, 5).value
         if summary:
-            lines = -(-len(summary) // int((ws.column_dimensions["E"].width - 1) * 1.1))
+            lines = -(-len(summary) // int((ws.column_dimensions["E"].width - 0.5) * 1.2))
             assert ws.row_dimensions[r].height >= lines * 15
     assert [ws.column_dimensions[c].width for c in "ABCDEF"] == [6, 26, 18, 26, 60, 22]

@@ -205,23 +205,36 @@ def check_workbook(data: bytes, world) -> None:
     assert [c.value for c in summary[7]][3:] == [3, 1, 1, 0, 1, 1, pytest.approx(2 / 3)]
     assert [c.value for c in summary[8]][3:] == [3, 0, 0, 0, 3, 0, 0]
     assert summary.cell(row=7, column=10).number_format == "0%"
+    assert summary.cell(row=7, column=3).number_format == "DD/MM/YYYY"       # a real date, shown the Vietnamese way
+    # the total line, then the same per cụm (over every milestone: 3 units x 2 milestones = 6 hand-ins due)
+    assert [c.value for c in summary[9]][1:] == ["Tổng cộng", None, 6, 1, 1, 0, 4, 1, pytest.approx(2 / 6)]
+    assert summary.cell(row=9, column=2).font.bold
+    assert [c.value for c in summary[12]][:7] == texts.EXPORT_CLUSTER_HEADERS
+    clusters = [[c.value for c in summary[r]][1:7] for r in range(13, 17)]
+    assert clusters == [["Cụm 1", 1, 2, 1, 1, pytest.approx(0.5)], ["Cụm 2", 1, 2, 1, 1, pytest.approx(0.5)],
+                        ["(chưa xếp cụm)", 1, 2, 0, 2, 0], ["Tổng cộng", 3, 6, 2, 4, pytest.approx(2 / 6)]]
     for sheet in wb.worksheets:   # printable: landscape A4, one page wide, the header row on every page
         assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth) == ("landscape", 1)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert wb[wb.sheetnames[1]].print_title_rows == "$1:$1"
-
+        assert sheet["A1"].font.name == "Times New Roman"
     ws = wb[wb.sheetnames[1]]
-    assert [c.value for c in ws[1]] == ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Trạng thái", "Thời điểm nộp",
+    assert ws.print_title_rows == "$4:$4" and ws.freeze_panes == "A5"
+    # the title block: the milestone's full title (the sheet's name is shortened) and its due date
+    assert ws["A1"].value == LONG and ws["A2"].value.endswith(f"hạn nộp {texts.fmt_date(world['milestones'][0].due_at, get_settings().tz)}")
+    assert [c.value for c in ws[4]] == ["STT", "Mã đơn vị", "Tên đơn vị", "Cụm", "Trạng thái", "Thời điểm nộp",
                                         "Muộn", "Số tệp", "Ghi chú", "Người duyệt"]
-    late_row = [c.value for c in ws[2]]
+    late_row = [c.value for c in ws[5]]
     assert late_row == [1, "TH01", "Trường Tiểu học Kim Đồng", "Cụm 1", "Đã duyệt", datetime(2026, 10, 20, 10, 15),
                         "Có", 1, "Bản có chữ ký", "Nguyễn Thị Hoa"]
-    resubmitted = [c.value for c in ws[3]]
+    assert ws.cell(row=5, column=6).number_format == "DD/MM/YYYY HH:MM"
+    resubmitted = [c.value for c in ws[6]]
     assert resubmitted[1:5] == ["TH02", "Trường Tiểu học Lê Lợi", "Cụm 2", "Chờ duyệt"]
     assert resubmitted[6:] == [None, 2, None, None]        # version 2: not late, 2 files, not reviewed yet
-    missing = [c.value for c in ws[4]]
+    missing = [c.value for c in ws[7]]
     assert missing == [3, "TH03", "Trường Tiểu học Nguyễn Trãi", None, "Chưa nộp", None, None, None, None, None]
-    assert ws.max_row == 4
+    assert ws.max_row == 7
+    for r in range(4, 8):         # bordered, each row as tall as its wrapped text needs
+        assert ws.cell(row=r, column=3).border.left.style == "thin" and ws.row_dimensions[r].height >= 15
 
 
 def check_zip(data: bytes) -> None:

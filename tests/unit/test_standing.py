@@ -138,7 +138,7 @@ def test_the_workbook_has_a_nominations_sheet_per_round(settings, world):
     titles = [ws.title for ws in wb.worksheets]
     assert titles[-1].startswith("Danh sách đề cử Quý IV") and not any("Đề cử Đề cử" in t for t in titles)
     sheet = wb.worksheets[-1]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))     # under the title block (rows 1-3)
     assert list(rows[0]) == texts.EXPORT_ROUND_HEADERS
     assert [(r[1], r[4], r[8], r[10]) for r in rows[1:]] == [
         ("TH00", "Gương 1", "Đã duyệt", None), ("TH01", "Gương 2", "Chờ duyệt", "Có"),
@@ -146,7 +146,7 @@ def test_the_workbook_has_a_nominations_sheet_per_round(settings, world):
         ("TH04", "Gương 5", "Bị trả lại", None)]
     # the round's own status sheet says TH00 accepted, not "Chưa nộp"
     status_sheet = next(ws for ws in wb.worksheets if ws.title.startswith("Đề cử gương"))
-    statuses = {r[1]: r[4] for r in status_sheet.iter_rows(min_row=2, values_only=True)}
+    statuses = {r[1]: r[4] for r in status_sheet.iter_rows(min_row=5, values_only=True)}
     assert statuses["TH00"] == "Đã duyệt" and statuses["TH03"] == "Chưa nộp"
 
 
@@ -198,7 +198,7 @@ def test_the_workbook_lists_the_units_no_message_reaches_with_their_phone(settin
     with session_scope() as s:
         facts = export_facts.export_data(s, world["campaign"].id)
     wb = load_workbook(io.BytesIO(build_xlsx(facts, settings.tz, utcnow())))
-    rows = list(wb[texts.EXPORT_UNREACHED_SHEET].iter_rows(values_only=True))
+    rows = list(wb[texts.EXPORT_UNREACHED_SHEET].iter_rows(min_row=4, values_only=True))   # under the title block
     assert list(rows[0]) == texts.EXPORT_UNREACHED_HEADERS
     assert [(r[1], r[5]) for r in rows[1:]] == [("TH07", "0912 345 678")]
 
