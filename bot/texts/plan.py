@@ -25,7 +25,7 @@ PLAN_SKIP_REASONS = {
     "cited": "văn bản được trích dẫn", "commemorative": "ngày kỷ niệm", "phase": "giai đoạn, đợt",
     "start": "ngày bắt đầu", "period": "thời gian thực hiện", "coarse": "chỉ có tháng hoặc năm",
     "past": "trước ngày ban hành", "section": "phần không giao việc", "summary": "câu tổng kết",
-    "no_obligation": "không thấy việc phải nộp",
+    "no_obligation": "không thấy việc phải nộp", "dateline": "ngày đưa tin", "timestamp": "giờ đăng trang",
 }
 PLAN_BTN_TAKE = "Lấy một ngày làm mốc"
 PLAN_TAKE_ASK = "Chọn ngày cần lấy làm mốc:"

@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 from schedules.plans.dates import DateMention
 from schedules.plans.structure import Unit, content_free
-from schedules.plans.text import fold, nfc
+from schedules.plans.text import fold, nfc, sentence_end
 
 
 _DOC_STRONG = (
@@ -122,8 +122,8 @@ DOCREF_UNIT = re.compile(
 SKIP_SECTIONS = re.compile(r"\b(?:muc dich|yeu cau|can cu|co so phap ly)\b")
 
 
-SKIP_REASONS = ("cited", "commemorative", "phase", "start", "period", "coarse", "past", "section", "summary",
-                "no_obligation")
+SKIP_REASONS = ("cited", "commemorative", "dateline", "timestamp", "phase", "start", "period", "coarse", "past",
+                "section", "summary", "no_obligation")
 
 
 def unkept(skipped: list[dict], kept: list[dict]) -> list[dict]:
@@ -187,6 +187,33 @@ def _coarse(s: Seen) -> bool:
     return m.precision in ("month", "year") and m.cue not in ("before", "during", "until", "on") and not s.heads_line
 
 
+_REPORTED = re.compile(r"\b(?:da|vua|cho biet|thong tin|dien ra|khai mac|ghi nhan)\b")
+
+
+def _dateline(s: Seen) -> bool:
+    """A news item's dateline: "Ngày 20/9, Phòng GD&ĐT đã tổ chức …" — the day opens the paragraph, a comma
+    follows, and the sentence reports what happened (đã, vừa, cho biết, diễn ra…), with no deadline cue."""
+    m = s.mention
+    if m.cue not in (None, "on") or not content_free(s.text[: m.start]):
+        return False
+    rest = s.folded[m.end : sentence_end(s.folded, m.end)]
+    return bool(re.match(r"\s*,", rest)) and bool(_REPORTED.search(rest))
+
+
+_CLOCK_BEFORE = re.compile(r"(?:^|\s)\d{1,2}:\d{2}(?::\d{2})?\s*[-,|]?\s*$")
+_CLOCK_AFTER = re.compile(r"\s*[-,|]?\s*\d{1,2}:\d{2}(?::\d{2})?(?!\s*(?:ngay|[\d/]))")
+
+
+def _timestamp(s: Seen) -> bool:
+    """A web page's time stamp: "16:46 - 10/10/2024", "Cập nhật: 10/10/2024 16:46" — a clock in digits right
+    beside the day with no cue and no "ngày" between (a range "từ 08:00 ngày A - 11:30 ngày B" has both)."""
+    m = s.mention
+    if m.cue in ("before", "until", "from", "during") or fold(m.text).startswith("ngay"):
+        return False
+    return bool(_CLOCK_BEFORE.search(s.folded[max(0, m.start - 12) : m.start])
+                or _CLOCK_AFTER.match(s.folded[m.end : m.end + 12]))
+
+
 def _past(s: Seen) -> bool:
     return bool(s.floor and s.mention.date < s.floor)
 
@@ -207,6 +234,8 @@ def _summary(s: Seen) -> bool:
 DATE_FILTERS: tuple[tuple[str, Callable[[Seen], bool]], ...] = (
     ("cited", _cited),
     ("commemorative", _commemorative),
+    ("dateline", _dateline),
+    ("timestamp", _timestamp),
     ("phase", _phase),
     ("start", _start),
     ("period", _period_name),

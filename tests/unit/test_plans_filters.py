@@ -46,3 +46,21 @@ def test_a_month_named_without_a_cue_is_coarse_and_the_closing_summary_is_a_summ
     assert why_not_a_deadline(seen("Kết quả tháng 10/2026 được công bố trên cổng thông tin")) == "coarse"
     assert why_not_a_deadline(seen("Các trường gửi báo cáo trong tháng 10/2026")) is None      # "trong": a cue
     assert why_not_a_deadline(seen("Trên đây là kế hoạch thi đua, thực hiện đến ngày 31/12/2026.")) == "summary"
+
+
+def test_a_news_dateline_is_not_a_deadline_but_a_dated_hand_in_at_the_line_start_is():
+    assert why_not_a_deadline(seen("Ngày 20/10, Phòng GD&ĐT đã tổ chức hội thi giáo viên giỏi.")) == "dateline"
+    assert why_not_a_deadline(seen("Ngày 20/9, Sở GD&ĐT cho biết kết quả thi.")) == "dateline"
+    assert why_not_a_deadline(seen("Ngày 30/10/2026: các trường gửi báo cáo về Phòng.")) is None
+
+
+def test_a_web_page_time_stamp_is_not_a_deadline_but_a_clock_range_is_read():
+    assert why_not_a_deadline(seen("16:46 - 10/11/2026 Tin tức sự kiện")) == "timestamp"
+    assert why_not_a_deadline(seen("Cập nhật: 10/11/2026 16:46")) == "timestamp"
+    assert why_not_a_deadline(seen("Tập huấn từ 08:00 ngày 20/11/2026 - 11:30 ngày 22/11/2026", which=1)) is None
+
+
+def test_every_reason_has_its_vietnamese_label():
+    from bot import texts
+
+    assert set(SKIP_REASONS) == set(texts.PLAN_SKIP_REASONS)
