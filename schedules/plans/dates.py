@@ -49,6 +49,7 @@ _LONG_RE = re.compile(r"(?:\bngay\s+)?(?<![\d/])(\d{1,2})\s+thang\s+(\d{1,2})(?:
 _SLASH_RE = re.compile(r"(?<![\w/.\-])(\d{1,2})\s?/\s?(\d{1,2})(?:\s?/\s?(\d{4}|\d{2}))?(?![\w/]|\.\d|-\d)")
 _DASHDOT_RE = re.compile(r"(?<![\w/.\-])(\d{1,2})([.\-])(\d{1,2})\2(\d{4})(?![\w/]|[.\-]\d)")
 _MONTH_RE = re.compile(r"\bthang\s+(\d{1,2})(?:\s*(?:/|-|nam)\s*(\d{4}))?(?![\d/])")
+_YEAR_HEAD = re.compile(r"(?m)^[^\w\n]*(?:[ivx]+[.)]\s*|\d{1,2}[.)]\s*)?(nam\s+(\d{4}))\s*:")
 _YEAR_RE = re.compile(r"\bnam\s+(\d{4})\b(?!\s*-\s*\d)")
 _QUARTER_RE = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|-|nam)\s*(\d{4}))?")
 _HALF_RE = re.compile(r"\b(0?6|sau)\s+thang\s+(dau|cuoi)\s+nam\b(?:\s+(\d{4}))?")
@@ -214,6 +215,9 @@ def find_dates(
             continue  # "đầu năm 2024", "nửa đầu năm 2024": not a deadline
         y = int(m.group(1))
         add(m.start(), m.end(), date(y, 12, 31), "year", True)
+    for m in _YEAR_HEAD.finditer(f):
+        # a schedule line headed by its year ("Năm 2022: hoàn thành …"): the year is when, for the line
+        add(m.start(1), m.end(1), date(int(m.group(2)), 12, 31), "year", True)
 
     found.sort(key=lambda d: d.start)
     for dm in found:

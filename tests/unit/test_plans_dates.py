@@ -36,3 +36,12 @@ def test_the_end_of_a_clock_time_range_is_the_deadline_and_its_start_is_listed()
 def test_from_a_clock_time_on_one_day_is_that_day():
     draft = parse_plan(HEADER + "Kết nối thử nghiệm từ 16h00, ngày 13/10/2026.")
     assert [(m["date"], m["kind"]) for m in draft["milestones"]] == [("2026-10-13", "event")]
+
+
+def test_a_schedule_line_headed_by_its_year_is_read():
+    [m] = find_dates("- Năm 2027: tổ chức tổng kết phong trào", 2026)
+    assert (m.date, m.precision) == (date(2027, 12, 31), "year")
+    assert find_dates("Kế hoạch năm 2027: nội dung", 2026) == []          # a year inside a phrase: not a head
+    draft = parse_plan(HEADER + "Năm 2027: tổ chức tổng kết phong trào.\nNăm 2028: các trường hoàn thành kiểm định.")
+    assert [(m["date"], m["precision"], m["kind"]) for m in draft["milestones"]] == [("2027-12-31", "year", "final_report")]
+    assert [(s["date"], s["reason"]) for s in draft["skipped"]] == [("2028-12-31", "coarse")]   # listed, not lost
