@@ -77,7 +77,7 @@ def timed(client, url: str, repeat: int, expect: str) -> dict:
 
 def whole_matrix_once(staff_id: int, campaign_id: int, repeat: int) -> dict:
     """Baseline: the same query and template with every unit on one page."""
-    from bot.console import views
+    from bot.console import pages
     from db import console as console_db
     from db.engine import session_scope
     from db.models import Campaign, Staff
@@ -86,7 +86,7 @@ def whole_matrix_once(staff_id: int, campaign_id: int, repeat: int) -> dict:
         t0 = time.perf_counter()
         with session_scope() as s:
             m = console_db.matrix(s, s.get(Campaign, campaign_id), console_db.Filters(), 0, 10 ** 6)
-            html = views._page("matrix", title="x", campaign=s.get(Campaign, campaign_id), m=m,
+            html = pages.render("matrix", title="x", campaign=s.get(Campaign, campaign_id), m=m,
                                f=console_db.Filters(), statuses=console_db.CELL_STATUSES, page_url=lambda n: "",
                                staff=s.get(Staff, staff_id), csrf="x", tz=None).body
         times.append(time.perf_counter() - t0)

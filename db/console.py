@@ -19,9 +19,10 @@ from sqlmodel import Session, select
 from db import campaigns as campaign_ops
 from db import progress as progress_db
 from db import scope, standing
+from db import nominations as nomination_ops
 from db import submissions as sub_ops
-from db.models import (CampaignUnit, ConsoleLink, Contact, Campaign, Milestone, MilestoneKind, Staff, StoredFile,
-                       Submission, Unit)
+from db.models import (CampaignUnit, ConsoleLink, Contact, Campaign, Milestone, MilestoneKind, Nomination,
+                       NominationFile, NominationStatus, Staff, StoredFile, Submission, Unit)
 
 LATE = "late"          # a cell's shown status: handed in (not reviewed) after the deadline
 CELL_STATUSES = (standing.MISSING, standing.SUBMITTED, LATE, standing.RETURNED, standing.ACCEPTED)
@@ -246,3 +247,75 @@ def file_of_submission(session: Session, staff: Staff, submission_id: int, file_
     if view is None:
         return None
     return next((f for _, f in view.files if f.id == file_id), None)
+
+
+# ------------------------------------------------------------------------------------------- a nomination round
+
+@dataclass
+class RoundEntry:
+    nomination: Nomination
+    unit: Unit
+    files: list[StoredFile]
+
+
+@dataclass
+class RoundGroup:
+    name: str | None       # the cụm; None: units with none on the roster
+    units: int
+    entries: list[RoundEntry]
+
+
+@dataclass
+class RoundView:
+    campaign: Campaign
+    milestone: Milestone
+    groups: list[RoundGroup]
+    counts: dict[str, int]      # status -> entries (withdrawn ones are not shown)
+    forwarded: int
+
+
+def round_for_staff(session: Session, staff: Staff, campaign_id: int, milestone_id: int) -> RoundView | None:
+    """A nomination round of a visible campaign: its live and returned entries grouped by cụm (units by code)."""
+    m = scope.nomination_period_for_staff(session, staff, campaign_id, milestone_id)
+    if m is None:
+        return None
+    units = list(campaign_ops.units(session, campaign_id))
+    entries = list(nomination_ops.for_milestone(session, m.id))
+    ids = [n.id for n in entries]
+    files: dict[int, list[StoredFile]] = defaultdict(list)
+    if ids:
+        for link, f in session.exec(select(NominationFile, StoredFile)
+                                    .join(StoredFile, StoredFile.id == NominationFile.stored_file_id)
+                                    .where(NominationFile.nomination_id.in_(ids))
+                                    .order_by(NominationFile.nomination_id, NominationFile.position)).all():
+            files[link.nomination_id].append(f)
+    by_unit: dict[int, list[Nomination]] = defaultdict(list)
+    for n in entries:
+        by_unit[n.unit_id].append(n)
+    groups: dict[str | None, RoundGroup] = {}
+    for u in units:
+        key = (u.cluster or "").strip() or None
+        g = groups.setdefault(key, RoundGroup(key, 0, []))
+        g.units += 1
+        g.entries += [RoundEntry(n, u, files[n.id]) for n in by_unit.get(u.id, [])]
+    counts: dict[str, int] = defaultdict(int)
+    for n in entries:
+        counts[n.status] += 1
+    ordered = sorted(groups.values(), key=lambda g: (g.name is None, (g.name or "").casefold()))
+    return RoundView(scope.campaign_for_staff(session, staff, campaign_id), m, ordered, dict(counts),
+                     sum(1 for n in entries if n.forwarded_at is not None and n.status == NominationStatus.accepted))
+
+
+def nomination_for_staff(session: Session, staff: Staff, nomination_id: int) -> Nomination | None:
+    """A nomination of a campaign this staff member may see (db.scope decides), or None (404)."""
+    n = session.get(Nomination, nomination_id) if 0 < nomination_id < 10 ** 12 else None
+    if n is None:
+        return None
+    return scope.nomination_for_staff(session, staff, n.id, n.campaign_id, n.milestone_id)
+
+
+def nomination_file(session: Session, staff: Staff, nomination_id: int, file_id: int) -> StoredFile | None:
+    n = nomination_for_staff(session, staff, nomination_id)
+    if n is None:
+        return None
+    return next((f for f in nomination_ops.files_of(session, n.id) if f.id == file_id), None)

@@ -7,17 +7,17 @@ short transaction; files are streamed from disk after it has closed.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from bot import texts
 from bot.console import auth
 from bot.console import review as review_op
+from bot.console.pages import PREVIEWABLE, SECURITY_HEADERS, as_id, message, render, see_other
+from bot.console.rounds import Rounds
 from db import console as console_db
 from db import files as file_store
 from db import people, scope
@@ -26,37 +26,6 @@ from db.engine import session_scope
 from handlers import background
 
 PER_PAGE = 100
-PREVIEWABLE = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "SAMEORIGIN",
-    "Referrer-Policy": "no-referrer",      # the sign-in link must not leak to another site
-    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-                               "object-src 'self'; frame-ancestors 'self'; form-action 'self'",
-}
-
-_templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
-                         autoescape=select_autoescape(default=True, default_for_string=True))
-_templates.globals.update(t=texts, fmt_date=texts.fmt_date, fmt_datetime=texts.fmt_datetime, zip=zip)
-
-
-def _page(name: str, status: int = 200, **context) -> HTMLResponse:
-    html = _templates.get_template(f"console/{name}.html").render(**context)
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
-
-
-def _message(text: str, status: int, title: str = texts.CONSOLE_TITLE, **context) -> HTMLResponse:
-    return _page("message", status, title=title, text=text, **context)
-
-
-def _int(value) -> int:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else 0
-
-
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
 
 
 class Console:
@@ -70,13 +39,13 @@ class Console:
         info = auth.current(request, self.cfg)
         if info is None:
             if request.method == "GET":
-                return _message(texts.CONSOLE_SIGNED_OUT, 401)
-            return _message(texts.CONSOLE_SIGNED_OUT, 403)
+                return message(texts.CONSOLE_SIGNED_OUT, 401)
+            return message(texts.CONSOLE_SIGNED_OUT, 403)
         data = None
         if form:
             data = await request.form(max_files=0, max_fields=20)
             if not auth.csrf_ok(self.cfg.secret, info, data.get("csrf")):
-                return _message(texts.CONSOLE_BAD_FORM, 403)
+                return message(texts.CONSOLE_BAD_FORM, 403)
         return info, data
 
     def _context(self, staff, info: auth.SessionInfo) -> dict:
@@ -89,9 +58,9 @@ class Console:
         with session_scope() as s:
             valid = console_db.link_valid(s, token, utcnow())
         if not valid:
-            return _message(texts.CONSOLE_LINK_INVALID, 403, title=texts.CONSOLE_SIGN_IN_TITLE)
+            return message(texts.CONSOLE_LINK_INVALID, 403, title=texts.CONSOLE_SIGN_IN_TITLE)
         # A GET never uses the link: chat apps open links to draw previews. The button's POST does.
-        return _page("login", title=texts.CONSOLE_SIGN_IN_TITLE)
+        return render("login", title=texts.CONSOLE_SIGN_IN_TITLE)
 
     async def login(self, request: Request):
         token = request.path_params["token"]
@@ -101,9 +70,9 @@ class Console:
                 people.audit(s, f"staff:{staff.id}", "console_signed_in", f"staff:{staff.id}")
                 staff_id = staff.id
         if staff is None:
-            return _message(texts.CONSOLE_LINK_INVALID, 403, title=texts.CONSOLE_SIGN_IN_TITLE)
+            return message(texts.CONSOLE_LINK_INVALID, 403, title=texts.CONSOLE_SIGN_IN_TITLE)
         value, _ = auth.new_session(self.cfg.secret, staff_id)
-        response = _redirect("/console")
+        response = see_other("/console")
         auth.set_cookie(response, self.cfg, value)
         return response
 
@@ -114,7 +83,7 @@ class Console:
         info, _ = checked
         with session_scope() as s:
             people.audit(s, f"staff:{info.staff_id}", "console_signed_out", f"staff:{info.staff_id}")
-        response = _message(texts.CONSOLE_SIGNED_OUT_DONE, 200)
+        response = message(texts.CONSOLE_SIGNED_OUT_DONE, 200)
         auth.clear_cookie(response, self.cfg)
         return response
 
@@ -128,8 +97,8 @@ class Console:
         with session_scope() as s:
             staff = console_db.active_staff(s, info.staff_id)
             if staff is None:
-                return _message(texts.CONSOLE_SIGNED_OUT, 401)
-            return _page("campaigns", title=texts.CONSOLE_TITLE, rows=console_db.campaigns(s, staff),
+                return message(texts.CONSOLE_SIGNED_OUT, 401)
+            return render("campaigns", title=texts.CONSOLE_TITLE, rows=console_db.campaigns(s, staff),
                          **self._context(staff, info))
 
     def _filters(self, request: Request) -> console_db.Filters:
@@ -137,7 +106,7 @@ class Console:
         status = q.get("status") if q.get("status") in console_db.CELL_STATUSES else None
         search = (q.get("q") or "").strip()[:100] or None
         return console_db.Filters(cluster=q.get("cum") or None, level=q.get("cap") or None, status=status,
-                                  milestone_id=_int(q.get("moc")) or None, search=search)
+                                  milestone_id=as_id(q.get("moc")) or None, search=search)
 
     async def matrix(self, request: Request):
         checked = await self._signed_in(request)
@@ -148,14 +117,14 @@ class Console:
         with session_scope() as s:
             staff = console_db.active_staff(s, info.staff_id)
             if staff is None:
-                return _message(texts.CONSOLE_SIGNED_OUT, 401)
-            campaign = scope.campaign_for_staff(s, staff, _int(request.path_params["campaign_id"]))
+                return message(texts.CONSOLE_SIGNED_OUT, 401)
+            campaign = scope.campaign_for_staff(s, staff, as_id(request.path_params["campaign_id"]))
             if campaign is None:
-                return _message(texts.CONSOLE_NOT_FOUND, 404)
-            m = console_db.matrix(s, campaign, filters, _int(request.query_params.get("trang")) - 1, PER_PAGE)
+                return message(texts.CONSOLE_NOT_FOUND, 404)
+            m = console_db.matrix(s, campaign, filters, as_id(request.query_params.get("trang")) - 1, PER_PAGE)
             kept = {k: v for k, v in (("cum", filters.cluster), ("cap", filters.level), ("status", filters.status),
                                       ("moc", filters.milestone_id), ("q", filters.search)) if v}
-            return _page("matrix", title=texts.CONSOLE_MATRIX_TITLE.format(title=campaign.title),
+            return render("matrix", title=texts.CONSOLE_MATRIX_TITLE.format(title=campaign.title),
                          campaign=campaign, m=m, f=filters, statuses=console_db.CELL_STATUSES,
                          page_url=lambda n: f"?{urlencode({**kept, 'trang': n})}", **self._context(staff, info))
 
@@ -163,14 +132,14 @@ class Console:
                          told: int = 0, error: str | None = None):
         view = console_db.submission_for_staff(s, staff, sid)
         if view is None:
-            return _message(texts.CONSOLE_NOT_FOUND, 404)
+            return message(texts.CONSOLE_NOT_FOUND, 404)
         notice = None
         if done in review_op.DECISIONS:   # after the redirect of a review (the page's own words, not the URL's)
             template = texts.CONSOLE_DONE_ACCEPTED if done == "accepted" else texts.CONSOLE_DONE_RETURNED
             notice = template.format(unit=view.unit.name, contacts=told)
             if not told:
                 notice += " " + texts.CONSOLE_NO_CONTACT
-        return _page("submission", status, title=texts.CONSOLE_SUBMISSION_TITLE.format(
+        return render("submission", status, title=texts.CONSOLE_SUBMISSION_TITLE.format(
             unit=view.unit.name, milestone=view.milestone.title), v=view, notice=notice, error=error,
             seen=review_op.seen_marker(view.submission), previewable=PREVIEWABLE,
             **self._context(staff, info))
@@ -184,23 +153,23 @@ class Console:
         with session_scope() as s:
             staff = console_db.active_staff(s, info.staff_id)
             if staff is None:
-                return _message(texts.CONSOLE_SIGNED_OUT, 401)
-            return self._submission_page(s, staff, info, _int(request.path_params["submission_id"]),
-                                         done=q.get("done"), told=_int(q.get("told")))
+                return message(texts.CONSOLE_SIGNED_OUT, 401)
+            return self._submission_page(s, staff, info, as_id(request.path_params["submission_id"]),
+                                         done=q.get("done"), told=as_id(q.get("told")))
 
     async def review(self, request: Request):
         checked = await self._signed_in(request, form=True)
         if isinstance(checked, Response):
             return checked
         info, form = checked
-        sid = _int(request.path_params["submission_id"])
+        sid = as_id(request.path_params["submission_id"])
         with session_scope() as s:
             staff = console_db.active_staff(s, info.staff_id)
             if staff is None:
-                return _message(texts.CONSOLE_SIGNED_OUT, 403)
+                return message(texts.CONSOLE_SIGNED_OUT, 403)
             view = console_db.submission_for_staff(s, staff, sid)
             if view is None:
-                return _message(texts.CONSOLE_NOT_FOUND, 404)
+                return message(texts.CONSOLE_NOT_FOUND, 404)
             outcome = review_op.review(s, staff, view.submission, seen=str(form.get("seen", "")),
                                        decision=str(form.get("decision", "")), reason=str(form.get("reason", "")),
                                        tz=self.cfg.tz, settings=self.cfg.settings) if view.latest else \
@@ -211,7 +180,7 @@ class Console:
                 return self._submission_page(s, staff, info, sid, status=409 if outcome.why == "changed" else 400,
                                              error=error)
         background.wake_outbox()   # committed: the notice may go now
-        return _redirect(f"/console/submissions/{sid}?" + urlencode({"done": form.get("decision"),
+        return see_other(f"/console/submissions/{sid}?" + urlencode({"done": form.get("decision"),
                                                                      "told": outcome.told}))
 
     @staticmethod
@@ -223,21 +192,24 @@ class Console:
                                                       status=texts.CONSOLE_STATUS.get(sub.status, sub.status))
 
     async def file(self, request: Request):
+        return await self._send_file(request, lambda s, staff: console_db.file_of_submission(
+            s, staff, as_id(request.path_params["submission_id"]), as_id(request.path_params["file_id"])))
+
+    async def _send_file(self, request: Request, find):
+        """A stored file that `find(session, staff)` allows (None: 404), streamed from disk after the
+        transaction. Only PDFs and plain pictures show in the page; anything else (HTML, SVG...) downloads."""
         checked = await self._signed_in(request)
         if isinstance(checked, Response):
             return checked
         info, _ = checked
         with session_scope() as s:
             staff = console_db.active_staff(s, info.staff_id)
-            found = console_db.file_of_submission(
-                s, staff, _int(request.path_params["submission_id"]), _int(request.path_params["file_id"])) \
-                if staff is not None else None
+            found = find(s, staff) if staff is not None else None
             if found is not None:
-                name, mime, path = found.original_name, found.mime, file_store.path_for(self.cfg.data_dir,
-                                                                                        found.sha256)
+                name, mime = found.original_name, found.mime
+                path = file_store.path_for(self.cfg.data_dir, found.sha256)
         if found is None or not path.is_file():
-            return _message(texts.CONSOLE_NOT_FOUND, 404)
-        # Only PDFs and plain pictures are shown in the page; anything else (HTML, SVG...) is a download.
+            return message(texts.CONSOLE_NOT_FOUND, 404)
         inline = mime in PREVIEWABLE and request.query_params.get("tai") != "1"
         return FileResponse(path, media_type=mime or "application/octet-stream", filename=name,
                             content_disposition_type="inline" if inline else "attachment",
@@ -253,6 +225,7 @@ class Console:
             Route("/console/submissions/{submission_id}", self.submission, methods=["GET"]),
             Route("/console/submissions/{submission_id}/review", self.review, methods=["POST"]),
             Route("/console/submissions/{submission_id}/files/{file_id}", self.file, methods=["GET"]),
+            *Rounds(self).routes(),
         ]
 
 

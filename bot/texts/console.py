@@ -97,3 +97,22 @@ CONSOLE_CONTACT_UNREACHABLE = "không nhận được tin (có thể đã chặn
 CONSOLE_DEMO_ADDRESS = "🌐 Trang quản lý trên trình duyệt: {url}"
 CONSOLE_DEMO_SIGNED_IN = "🌐 Trình duyệt mở liên kết, bấm «Đăng nhập» → {who}"
 CONSOLE_DEMO_MATRIX = "🌐 {title}: {showing}"
+
+# ---- a nomination round
+CONSOLE_ROUND_TITLE = "Đề cử {period} — {campaign}"
+CONSOLE_ROUND_OPEN = "Xem đề cử"
+CONSOLE_ROUND_CHANGED = "Đề cử này vừa được thay đổi (duyệt, trả lại hoặc đề nghị cấp trên); hãy xem lại trước khi quyết định."
+CONSOLE_ROUND_COUNTS = "{submitted} chờ duyệt · {accepted} đã duyệt · {returned} trả lại · {forwarded} đề nghị cấp trên"
+CONSOLE_ROUND_GROUP = "{name}: {units} đơn vị, {entries} đề cử"
+CONSOLE_ROUND_NONE = "Chưa có đề cử."
+CONSOLE_ROUND_NOMINEE = "Người/tập thể được đề cử"
+CONSOLE_ROUND_ACHIEVEMENTS = "Thành tích"
+CONSOLE_ROUND_AWARD = "Hình thức"
+CONSOLE_ROUND_FORWARDED = "Đã đề nghị cấp trên"
+CONSOLE_ROUND_FORWARD = "Đề nghị cấp trên"
+CONSOLE_ROUND_UNFORWARD = "Bỏ đề nghị cấp trên"
+CONSOLE_ROUND_EXPORT = "Tải danh sách"
+CONSOLE_ROUND_EXPORTS = {"xlsx": "Danh sách (Excel)", "docx": "Danh sách (Word)", "proposal": "Tờ trình (Word)"}
+CONSOLE_NOMINATION_STATUS = {"submitted": "Chờ duyệt", "accepted": "Đã duyệt", "returned": "Trả lại",
+                             "withdrawn": "Đã rút"}
+CONSOLE_BACK = "‹ Quay lại"
