@@ -31,6 +31,37 @@ def parse_doc_number(lines: Sequence[str]) -> str | None:
     return None
 
 
+_NOT_A_PLACE = re.compile(r"\b(?:can cu|thuc hien|theo|so|van ban|cong van|ke hoach|quyet dinh|chi thi|thong bao|"
+                          r"huong dan|truoc|han|den|tu|gui|nop|bao cao)\b|/")
+
+
+def is_place(folded: str) -> bool:
+    """The place of a place-date line: a few words, digits only in a numbered district or ward ("Quận 1",
+    "Phường 5"), never a sentence or a cited document ("Căn cứ Công văn số 12/SGDĐT, ngày 5 tháng 10 …")."""
+    words = folded.split()
+    if not words or len(words) > 7 or _NOT_A_PLACE.search(folded):
+        return False
+    return not re.search(r"\d", re.sub(r"\b(?:quan|phuong|p|q)\.?\s*\d{1,2}\b", "", folded))
+
+
+_PLACE_DATE_IN_LINE = re.compile(r"((?:\S+\s+){0,3}\S+?)\s*,\s*ngay\s*(\d{1,2})?\s*thang\s+(\d{1,2})?\s*nam\s+(\d{4})?")
+
+
+def _place_date_tail(cell: str) -> str | None:
+    """The place-date after other header text on the same line, as when the letterhead's two columns are read
+    as one line ("Số: 77/PGDĐT An Bình, ngày 12 tháng 10 năm 2026" -> "An Bình, ngày 12 …"): from the first
+    capitalised word of the place before ", ngày"."""
+    folded = fold(cell)
+    for m in _PLACE_DATE_IN_LINE.finditer(folded):
+        words = cell[m.start(1) : m.end(1)].split()
+        while words and not (all(w[:1].isupper() or w[:1].isdigit() for w in words)
+                             and words[0][:1].isupper() and is_place(fold(" ".join(words)))):
+            words = words[1:]
+        if words:
+            return cell[m.end(1) - len(" ".join(words)) :]
+    return None
+
+
 def parse_issued_date(lines: Sequence[str]) -> tuple[date | None, str | None]:
     """(issue date, place) from the header line "Quận 1, ngày 09 tháng 01 năm 2023".
 
@@ -41,8 +72,11 @@ def parse_issued_date(lines: Sequence[str]) -> tuple[date | None, str | None]:
     cells = split_cells(lines)
     for cell in cells:
         m = _PLACE_DATE_RE.match(fold(cell))
-        if not m:
-            continue
+        if not m or not is_place(m.group(1)):
+            cell = _place_date_tail(cell) or ""
+            m = _PLACE_DATE_RE.match(fold(cell))
+            if not m or not is_place(m.group(1)):
+                continue
         if place is None:
             place = clean(cell[m.start(1) : m.end(1)])
         if m.group(2) and m.group(3) and m.group(4):

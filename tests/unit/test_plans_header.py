@@ -41,3 +41,24 @@ def test_the_draft_of_a_cong_van_has_its_subject_as_title():
     assert draft["title"] == "V/v nộp bài dự thi"
     assert [(m["date"], m["kind"]) for m in draft["milestones"]] == [("2026-10-30", "other")]
     assert logical_lines(text)[2] == "V/v nộp bài dự thi"
+
+
+def test_the_issue_date_comes_only_from_a_place_date_line():
+    from datetime import date
+
+    from schedules.plans.header import is_place, parse_issued_date
+
+    assert parse_issued_date(["Quận 1, ngày 09 tháng 01 năm 2023"]) == (date(2023, 1, 9), "Quận 1")
+    # a cited document or a sentence is not a place, even written "…, ngày D tháng M năm Y"
+    assert parse_issued_date(["Căn cứ Công văn số 1160/SGDĐT, ngày 05 tháng 10 năm 2026 của Sở"]) == (None, None)
+    assert parse_issued_date(["Các trường gửi báo cáo, ngày 30 tháng 10 năm 2026"]) == (None, None)
+    assert is_place("phuong 5") and is_place("an binh") and not is_place("so 12")
+
+
+def test_a_place_date_after_other_header_text_on_its_line_is_read():
+    from datetime import date
+
+    from schedules.plans.header import parse_issued_date
+
+    line = "Số: 77/PGDĐT An Bình, ngày12 tháng 10 năm 2026"      # the letterhead's two columns as one line
+    assert parse_issued_date([line]) == (date(2026, 10, 12), "An Bình")
