@@ -18,7 +18,8 @@ from schedules.plans.dates import find_dates, from_a_time_on_a_day, weekday_corr
 from schedules.plans.details import (find_awards, find_contact, find_dossier, find_nomination_quota, find_recurring,
                                      most_addressed_units)
 from schedules.plans.filters import DOCREF_UNIT, Seen, date_floor, is_phase, unkept, why_not_a_deadline
-from schedules.plans.header import parse_doc_number, parse_issued_date, parse_issuer, parse_title
+from schedules.plans.header import (letterhead_issuer, parse_doc_number, parse_issued_date, parse_issuer,
+                                    parse_title)
 from schedules.plans.obligations import Addressees, milestones_for
 from schedules.plans.period import period_marks, plan_period, year_context
 from schedules.plans.structure import document_units, merge_deadline_lines
@@ -45,6 +46,7 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
     body_text = "\n".join(body)
 
     issuer, issuer_kind = parse_issuer(header + body[:12], body, place, text)
+    issuer = issuer or letterhead_issuer(lines)
     office_name = "Sở Giáo dục và Đào tạo" if issuer_kind == "so" else "Phòng Giáo dục và Đào tạo"
     units = document_units(body, issuer_kind, office_name)
     school_year, default_year = year_context(title, issued, body_text, today)

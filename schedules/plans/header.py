@@ -271,3 +271,52 @@ def parse_issuer(lines: Sequence[str], body: Sequence[str], place: str | None, f
 
 # --------------------------------------------------------------------------------------
 # Document structure
+
+
+_MOTTO = re.compile(r"^(?:cong hoa xa hoi|doc lap\s*-|dang cong san|so\s*(?:hieu)?\s*:)")
+_ACRONYMS = {"ubnd": "Ủy ban nhân dân", "thcs": "THCS", "thpt": "THPT", "th": "TH", "mn": "MN", "gd&dt": "GD&ĐT",
+             "gddt": "GDĐT", "tp": "TP", "tp.": "TP."}
+_ADMIN_LOWER = {"xa", "phuong", "huyen", "quan", "tinh", "thanh pho", "thi xa", "thi tran"}
+
+
+def _letterhead_case(line: str) -> str:
+    """"ỦY BAN NHÂN DÂN XÃ AN PHÚ" -> "Ủy ban nhân dân xã An Phú"; "TRƯỜNG THCS LÊ LỢI" -> "Trường THCS Lê Lợi"."""
+    out: list[str] = []
+    words = line.split()
+    for k, w in enumerate(words):
+        fw = fold(w)
+        if fw in _ACRONYMS:
+            out.append(_ACRONYMS[fw])
+        elif fw in _ADMIN_LOWER or " ".join(fold(x) for x in words[k : k + 2]) in _ADMIN_LOWER or (
+                k and " ".join(fold(x) for x in words[k - 1 : k + 1]) in _ADMIN_LOWER and out[-1].islower()):
+            out.append(w.lower())
+        else:
+            out.append(w[:1] + w[1:].lower())
+    text = " ".join(out)
+    text = re.sub(r"^Ủy Ban Nhân Dân|^Uỷ Ban Nhân Dân", "Ủy ban nhân dân", text)
+    return text[:1].upper() + text[1:]
+
+
+def letterhead_issuer(lines: Sequence[str]) -> str | None:
+    """The issuer named by the letterhead when it is not a Sở or Phòng GD&ĐT: the upper-case line under the
+    parent body ("UBND HUYỆN AN BÌNH" / "TRƯỜNG THCS LÊ LỢI" -> the school), "ỦY BAN NHÂN DÂN" joined with
+    the line naming its commune or ward ("ỦY BAN NHÂN DÂN" / "XÃ AN PHÚ")."""
+    names: list[str] = []
+    for ln in lines[:8]:
+        s = ln.strip()
+        fs = fold(s)
+        if not s or _MOTTO.match(fs) or _PLACE_DATE_RE.match(fs):
+            if names:
+                break
+            continue
+        letters = [c for c in s if c.isalpha()]
+        if not letters or not all(c.isupper() for c in letters):
+            break
+        names.append(s)
+    if not names:
+        return None
+    if fold(names[-1]) in ("uy ban nhan dan", "ubnd") and len(names) == 1:
+        return None
+    if len(names) >= 2 and fold(names[-2]) in ("uy ban nhan dan", "ubnd"):
+        return _letterhead_case(names[-2] + " " + names[-1])
+    return _letterhead_case(names[-1])

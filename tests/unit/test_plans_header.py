@@ -62,3 +62,16 @@ def test_a_place_date_after_other_header_text_on_its_line_is_read():
 
     line = "Số: 77/PGDĐT An Bình, ngày12 tháng 10 năm 2026"      # the letterhead's two columns as one line
     assert parse_issued_date([line]) == (date(2026, 10, 12), "An Bình")
+
+
+def test_an_issuer_that_is_not_an_education_office_is_read_from_the_letterhead():
+    from schedules.plans.header import letterhead_issuer
+
+    assert letterhead_issuer(["ỦY BAN NHÂN DÂN", "XÃ AN PHÚ", "Số: 12/KH-UBND"]) == "Ủy ban nhân dân xã An Phú"
+    assert letterhead_issuer(["UBND PHƯỜNG BẾN NGHÉ", "", "Số: 12/KH-UBND"]) == "Ủy ban nhân dân phường Bến Nghé"
+    assert letterhead_issuer(["UBND HUYỆN AN BÌNH", "TRƯỜNG THCS LÊ LỢI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]) \
+        == "Trường THCS Lê Lợi"
+    assert letterhead_issuer(["Kính gửi: các trường"]) is None
+    draft = parse_plan("UBND THÀNH PHỐ AN BÌNH\nSố: 12/KH-UBND\nAn Bình, ngày 02 tháng 3 năm 2026\nKẾ HOẠCH\n"
+                       "Thi đua năm 2026\nCác trường gửi báo cáo trước ngày 30/10/2026.")
+    assert draft["issuer"] == "Ủy ban nhân dân thành phố An Bình"
