@@ -20,9 +20,11 @@ from db import campaigns as campaign_ops
 from db import progress as progress_db
 from db import scope, standing
 from db import nominations as nomination_ops
+from db import outbox as outbox_ops
 from db import submissions as sub_ops
-from db.models import (CampaignUnit, ConsoleLink, Contact, Campaign, Milestone, MilestoneKind, Nomination,
-                       NominationFile, NominationStatus, Staff, StoredFile, Submission, Unit)
+from db.models import (Acknowledgement, Broadcast, CampaignUnit, ConsoleLink, Contact, Campaign, Milestone,
+                       MilestoneKind, Nomination, NominationFile, NominationStatus, OutboxMessage, OutboxStatus, Staff,
+                       StoredFile, Submission, Unit)
 
 LATE = "late"          # a cell's shown status: handed in (not reviewed) after the deadline
 CELL_STATUSES = (standing.MISSING, standing.SUBMITTED, LATE, standing.RETURNED, standing.ACCEPTED)
@@ -319,3 +321,44 @@ def nomination_file(session: Session, staff: Staff, nomination_id: int, file_id:
     if n is None:
         return None
     return next((f for f in nomination_ops.files_of(session, n.id) if f.id == file_id), None)
+
+
+# ------------------------------------------------------------------------------------------- launches
+
+@dataclass
+class LaunchView:
+    broadcast: Broadcast
+    counts: dict[str, int]                       # outbox status -> messages
+    acknowledged: int
+    problems: list[tuple[Unit, Contact, str]]    # blocked or failed: who to phone instead
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get(OutboxStatus.pending, 0) + self.counts.get(OutboxStatus.sending, 0)
+
+
+def launches_for_staff(session: Session, staff: Staff, campaign_id: int) -> tuple[Campaign, list[LaunchView]] | None:
+    """A visible campaign's launches (newest first) with where each message stands, read from the outbox."""
+    campaign = scope.campaign_for_staff(session, staff, campaign_id)
+    if campaign is None:
+        return None
+    rows = session.exec(select(Broadcast).where(Broadcast.campaign_id == campaign.id, Broadcast.kind == "launch")
+                        .order_by(Broadcast.id.desc())).all()
+    acks = dict(session.exec(select(Acknowledgement.broadcast_id, func.count())
+                             .where(Acknowledgement.broadcast_id.in_([b.id for b in rows]))
+                             .group_by(Acknowledgement.broadcast_id)).all()) if rows else {}
+    views = []
+    for b in rows:
+        views.append(LaunchView(b, outbox_ops.broadcast_counts(session, b.id), acks.get(b.id, 0),
+                                _problems(session, b.id)))
+    return campaign, views
+
+
+def _problems(session: Session, broadcast_id: int):
+    rows = session.exec(select(Unit, Contact, OutboxMessage.status)
+                        .join(Contact, Contact.unit_id == Unit.id)
+                        .join(OutboxMessage, OutboxMessage.contact_id == Contact.id)
+                        .where(OutboxMessage.broadcast_id == broadcast_id,
+                               OutboxMessage.status.in_((OutboxStatus.blocked, OutboxStatus.failed)))
+                        .order_by(Unit.code, Contact.id)).all()
+    return [(u, c, status) for u, c, status in rows]

@@ -26,6 +26,7 @@ from db.engine import session_scope
 from handlers import background
 
 PER_PAGE = 100
+LAUNCH_REFRESH_S = 5      # a launch under way: the page reloads itself until the last message is out
 
 
 class Console:
@@ -100,6 +101,24 @@ class Console:
                 return message(texts.CONSOLE_SIGNED_OUT, 401)
             return render("campaigns", title=texts.CONSOLE_TITLE, rows=console_db.campaigns(s, staff),
                          **self._context(staff, info))
+
+    async def launches(self, request: Request):
+        checked = await self._signed_in(request)
+        if isinstance(checked, Response):
+            return checked
+        info, _ = checked
+        with session_scope() as s:
+            staff = console_db.active_staff(s, info.staff_id)
+            if staff is None:
+                return message(texts.CONSOLE_SIGNED_OUT, 401)
+            found = console_db.launches_for_staff(s, staff, as_id(request.path_params["campaign_id"]))
+            if found is None:
+                return message(texts.CONSOLE_NOT_FOUND, 404)
+            campaign, launches = found
+            return render("launches", title=texts.CONSOLE_LAUNCHES_TITLE.format(title=campaign.title),
+                          campaign=campaign, launches=launches, refresh=LAUNCH_REFRESH_S
+                          if any(v.broadcast.finished_at is None for v in launches) else None,
+                          **self._context(staff, info))
 
     def _filters(self, request: Request) -> console_db.Filters:
         q = request.query_params
@@ -222,6 +241,7 @@ class Console:
             Route("/console/login/{token}", self.login, methods=["POST"]),
             Route("/console/logout", self.logout, methods=["POST"]),
             Route("/console/campaigns/{campaign_id}", self.matrix, methods=["GET"]),
+            Route("/console/campaigns/{campaign_id}/launches", self.launches, methods=["GET"]),
             Route("/console/submissions/{submission_id}", self.submission, methods=["GET"]),
             Route("/console/submissions/{submission_id}/review", self.review, methods=["POST"]),
             Route("/console/submissions/{submission_id}/files/{file_id}", self.file, methods=["GET"]),

@@ -116,3 +116,15 @@ CONSOLE_ROUND_EXPORTS = {"xlsx": "Danh sách (Excel)", "docx": "Danh sách (Word
 CONSOLE_NOMINATION_STATUS = {"submitted": "Chờ duyệt", "accepted": "Đã duyệt", "returned": "Trả lại",
                              "withdrawn": "Đã rút"}
 CONSOLE_BACK = "‹ Quay lại"
+
+# ---- launches
+CONSOLE_LAUNCHES_TITLE = "Phát động: {title}"
+CONSOLE_LAUNCHES_OPEN = "Tình hình phát động"
+CONSOLE_LAUNCHES_NONE = "Phong trào này chưa được phát động."
+CONSOLE_LAUNCH_HEAD = "Lần phát động lúc {at}"
+CONSOLE_LAUNCH_RUNNING = "Đang gửi… (trang tự cập nhật sau mỗi {seconds} giây)"
+CONSOLE_LAUNCH_FINISHED = "Đã gửi xong lúc {at}."
+CONSOLE_LAUNCH_COUNTS = {"total": "Tổng số tin", "sent": "Đã gửi", "waiting": "Đang chờ gửi", "blocked": "Bị chặn",
+                         "failed": "Gửi lỗi", "cancelled": "Đã huỷ", "acknowledged": "Đã bấm «Đã nhận»"}
+CONSOLE_LAUNCH_PROBLEMS = "Không gửi được tới (hãy gọi điện):"
+CONSOLE_LAUNCH_PROBLEM_STATUS = {"blocked": "đã chặn bot", "failed": "gửi lỗi"}
