@@ -207,6 +207,18 @@ def title(doc, kind_title: str, subject: str | None = None, lines: Sequence[str]
 
 # ------------------------------------------------------------------------------------------- the end
 
+def keep_with_signature(doc, table) -> None:
+    """What follows the table (a total line) moves to the next page with the signature rather than leave it
+    standing alone. (A table row cannot be kept with the next paragraph in LibreOffice, so a last page may
+    hold the total and the signature only.)"""
+    from docx.text.paragraph import Paragraph
+    for child in reversed(list(doc.element.body)):
+        if child is table._tbl:
+            break
+        if child.tag.endswith("}p"):
+            Paragraph(child, doc).paragraph_format.keep_with_next = True
+
+
 def signature(doc, lh: Letterhead, recipients: Sequence[str], *, landscape: bool = False) -> None:
     """Nơi nhận (left, bold italic 12, items 11) and the signer's title and name (right, bold)."""
     width = usable_width_cm(landscape)

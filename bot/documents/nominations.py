@@ -70,7 +70,7 @@ def attached_line(lh: Letterhead) -> str:
                                                  month=blank, year=blank, office=lh.office_label)
 
 
-def _nominee_table(doc, rows: Sequence[ListRow], total_cm: float, *, summary: bool = True) -> None:
+def _nominee_table(doc, rows: Sequence[ListRow], total_cm: float, *, summary: bool = True):
     """The grouped table; without `summary` (the tờ trình: the achievements are in the attached list)."""
     keep = [i for i in range(len(texts.NOMINATION_EXPORT_HEADERS)) if summary or i != FLEX]
     flat, heads = [], {}
@@ -81,7 +81,7 @@ def _nominee_table(doc, rows: Sequence[ListRow], total_cm: float, *, summary: bo
     columns = [[h] + [str(v[k]) for v in flat] for k, h in enumerate(headers)]
     widths = nd30.content_widths(columns, total_cm, [LIST_MIN_CM[c] for c in keep],
                                  FLEX if summary else keep.index(3))    # else the unit's name takes the rest
-    nd30.data_table(doc, headers, flat, widths, groups=heads)
+    return nd30.data_table(doc, headers, flat, widths, groups=heads)
 
 
 def build_list_docx(lh: Letterhead, info: RoundInfo, rows: Sequence[ListRow]) -> bytes:
@@ -91,10 +91,11 @@ def build_list_docx(lh: Letterhead, info: RoundInfo, rows: Sequence[ListRow]) ->
     kind, subject = list_title(info)
     nd30.title(doc, kind, subject, [attached_line(lh), texts.OFFICE_DOC_LIST_CAMPAIGN.format(campaign=info.campaign)],
                landscape=True)
-    _nominee_table(doc, rows, nd30.usable_width_cm(True))
+    table = _nominee_table(doc, rows, nd30.usable_width_cm(True))
     collective = sum(r.collective for r in rows)
     nd30.para(doc, texts.OFFICE_DOC_LIST_TOTAL.format(collective=collective, individual=len(rows) - collective),
               italic=True, space_before=6)
+    nd30.keep_with_signature(doc, table)
     nd30.signature(doc, lh, [], landscape=True)
     return nd30.to_bytes(doc)
 

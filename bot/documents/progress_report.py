@@ -15,7 +15,7 @@ from bot.documents.letterhead import Letterhead
 from db.export_facts import ExportData, ExportMilestone, ExportRow
 
 MISSING = "missing"
-MILESTONE_MIN_CM = (1.2, 3.5, 2.7, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5)
+MILESTONE_MIN_CM = (1.2, 4.0, 2.6, 1.4, 1.4, 1.5, 1.4, 1.4, 1.5)
 CLUSTER_MIN_CM = (1.2, 4.0, 1.8, 1.8, 1.6, 1.6, 1.6)
 MISSING_MIN_CM = (1.2, 2.0, 6.0, 3.0)
 
@@ -135,7 +135,7 @@ def _missing(doc, data: ExportData, tz: ZoneInfo, now_utc: datetime, width: floa
         nd30.para(doc, space_after=3)
 
 
-def _table(doc, headers, rows, minimum, flex, width, foot=None, left=(1,), cap_chars=7) -> None:
+def _table(doc, headers, rows, minimum, flex, width, foot=None, left=(1,), cap_chars=5) -> None:
     """Numbers centred, names (the `left` columns and the flex one) from the left. A low `cap_chars` lets
     the headers of the count columns wrap rather than take the names' room."""
     columns = [[h] + [str(r[c]) for r in rows] for c, h in enumerate(headers)]

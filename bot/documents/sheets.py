@@ -127,6 +127,7 @@ def for_print(ws) -> None:
     ws.page_margins = PageMargins(left=0.6, right=0.4, top=0.6, bottom=0.6)
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "&P/&N"       # page x of n
+    ws.oddFooter.center.font, ws.oddFooter.center.size = FONT, 11
 
 
 def to_bytes(wb) -> bytes:
