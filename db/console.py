@@ -22,7 +22,7 @@ from db import scope, standing
 from db import nominations as nomination_ops
 from db import outbox as outbox_ops
 from db import submissions as sub_ops
-from db.models import (Acknowledgement, Broadcast, CampaignUnit, ConsoleLink, Contact, Campaign, Milestone,
+from db.models import (Acknowledgement, Broadcast, CampaignUnit, ConsoleLink, Contact, Campaign, Invite, Milestone,
                        MilestoneKind, Nomination, NominationFile, NominationStatus, OutboxMessage, OutboxStatus, Staff,
                        StoredFile, Submission, Unit)
 
@@ -362,3 +362,63 @@ def _problems(session: Session, broadcast_id: int):
                                OutboxMessage.status.in_((OutboxStatus.blocked, OutboxStatus.failed)))
                         .order_by(Unit.code, Contact.id)).all()
     return [(u, c, status) for u, c, status in rows]
+
+
+# ------------------------------------------------------------------------------------------- roster
+
+@dataclass
+class RosterRow:
+    unit: Unit
+    contacts: int          # chats bound to the unit
+    reachable: int         # of which the bot can still write to
+    open_invites: int      # invite links still usable
+
+
+def roster(session: Session, staff: Staff, search: str | None, page: int, per_page: int, now: datetime
+           ) -> tuple[list[RosterRow], int, int]:
+    """The office's units (by code) with their contacts and open invites: (rows of the page, total, page)."""
+    where = [scope.office_clause(staff.office_id, Unit.office_id)]
+    if search:
+        like = f"%{search.strip().lower()}%"
+        where.append(or_(func.lower(Unit.name).like(like), func.lower(Unit.code).like(like)))
+    total = session.exec(select(func.count()).select_from(Unit).where(*where)).one()
+    page = progress_db.clamp_page(page, total, per_page)
+    units = list(session.exec(select(Unit).where(*where).order_by(Unit.code)
+                              .offset(page * per_page).limit(per_page)).all())
+    ids = [u.id for u in units]
+    bound = {uid: (n, r or 0) for uid, n, r in session.exec(
+        select(Contact.unit_id, func.count(), func.sum(case((Contact.reachable == True, 1), else_=0)))  # noqa: E712
+        .where(Contact.unit_id.in_(ids)).group_by(Contact.unit_id)).all()} if ids else {}
+    invites = dict(session.exec(select(Invite.unit_id, func.count()).where(
+        Invite.unit_id.in_(ids), Invite.kind == "unit", Invite.revoked_at.is_(None), Invite.expires_at > now,
+        Invite.uses < Invite.max_uses).group_by(Invite.unit_id)).all()) if ids else {}
+    rows = [RosterRow(u, *bound.get(u.id, (0, 0)), invites.get(u.id, 0)) for u in units]
+    return rows, total, page
+
+
+def foreign_codes(session: Session, staff: Staff, codes: list[str]) -> set[str]:
+    """Codes already used by units this staff member may not change (another office's schools)."""
+    found = set()
+    for start in range(0, len(codes), 500):   # SQLite's bound-parameter limit
+        chunk = codes[start:start + 500]
+        found |= set(session.exec(select(Unit.code).where(
+            Unit.code.in_(chunk), ~scope.office_clause(staff.office_id, Unit.office_id))).all())
+    return found
+
+
+def roster_units(session: Session, staff: Staff, codes: list[str] | None) -> list[Unit]:
+    """The office's units with these codes (all of them when None), by code."""
+    if codes is None:
+        return list(session.exec(select(Unit).where(scope.office_clause(staff.office_id, Unit.office_id))
+                                 .order_by(Unit.code)).all())
+    return scope.units_by_codes_for_staff(session, staff, codes)[0]
+
+
+def invites_since(session: Session, unit_ids: list[int], since: datetime) -> list[int]:
+    return list(session.exec(select(Invite.id).where(Invite.unit_id.in_(unit_ids), Invite.created_at >= since,
+                                                     Invite.revoked_at.is_(None))).all())
+
+
+def revoke_invites(session: Session, invite_ids: list[int], now: datetime) -> None:
+    session.execute(update(Invite).where(Invite.id.in_(invite_ids), Invite.revoked_at.is_(None))
+                    .values(revoked_at=now).execution_options(synchronize_session=False))

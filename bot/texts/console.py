@@ -128,3 +128,28 @@ CONSOLE_LAUNCH_COUNTS = {"total": "Tổng số tin", "sent": "Đã gửi", "wait
                          "failed": "Gửi lỗi", "cancelled": "Đã huỷ", "acknowledged": "Đã bấm «Đã nhận»"}
 CONSOLE_LAUNCH_PROBLEMS = "Không gửi được tới (hãy gọi điện):"
 CONSOLE_LAUNCH_PROBLEM_STATUS = {"blocked": "đã chặn bot", "failed": "gửi lỗi"}
+
+# ---- roster
+CONSOLE_ROSTER_TITLE = "Danh sách đơn vị"
+CONSOLE_ROSTER_NAV = "Đơn vị"
+CONSOLE_ROSTER_COUNT = "{total} đơn vị"
+CONSOLE_ROSTER_CONTACTS = "Người nhận tin"
+CONSOLE_ROSTER_CONTACTS_LINE = "{contacts} đã gắn, {reachable} nhận được tin"
+CONSOLE_ROSTER_NOBODY = "chưa ai gắn tài khoản"
+CONSOLE_ROSTER_INVITES = "Lời mời còn dùng được"
+CONSOLE_ROSTER_REVOKE = "Thu hồi lời mời"
+CONSOLE_ROSTER_IMPORT = "Nhập danh sách đơn vị (.xlsx, .csv)"
+CONSOLE_ROSTER_IMPORT_HINT = ("Các cột: mã đơn vị, tên đơn vị, cấp học, cụm thi đua, người đầu mối, số điện thoại. "
+                              "Đơn vị đã có (cùng mã) được cập nhật; không đơn vị nào bị xoá.")
+CONSOLE_ROSTER_IMPORT_BUTTON = "Tải lên và nhập"
+CONSOLE_ROSTER_REPORT = "Kết quả nhập"
+CONSOLE_ROSTER_INVITE_TITLE = "Tạo lời mời để in"
+CONSOLE_ROSTER_INVITE_HINT = ("Mã các đơn vị, cách nhau bởi dấu cách hoặc dấu phẩy (để trống: mọi đơn vị). Tải về tệp "
+                              ".zip gồm mã QR, danh sách .xlsx và trang hướng dẫn .docx cho từng trường "
+                              "(liên kết dùng 30 ngày, tối đa 3 lần).")
+CONSOLE_ROSTER_INVITE_CODES = "Mã đơn vị"
+CONSOLE_ROSTER_INVITE_REPLACE = "Thu hồi lời mời cũ của các đơn vị này"
+CONSOLE_ROSTER_INVITE_BUTTON = "Tạo và tải lời mời"
+CONSOLE_ROSTER_ADMIN_ONLY = "Chỉ cán bộ quản trị mới nhập danh sách, tạo hoặc thu hồi lời mời."
+CONSOLE_ROSTER_FOREIGN_CODE = "mã {code} đã là của một đơn vị không thuộc cơ quan của anh/chị, nên không nhập"
+CONSOLE_ROSTER_NO_UNITS = "Không có đơn vị nào khớp các mã đã nhập."
