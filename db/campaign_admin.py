@@ -197,13 +197,24 @@ def add_nomination_rounds(session: Session, campaign: Campaign, every: str, titl
                           ) -> list[Milestone]:
     """A recurring nomination milestone (one round per period of the campaign, each due at its period's end),
     and its rounds. Nothing when the campaign has no period to divide."""
-    from db.reminders import expand_recurring
     from schedules.recurrence import period_instances
 
     if not campaign.period_start or not campaign.period_end or campaign.period_start > campaign.period_end:
         return []
     first = period_instances(every, campaign.period_start, campaign.period_end)[0]
-    template = add_milestone(session, campaign.id, MilestoneSpec(MilestoneKind.nomination, title, first.period_end), tz)
+    return add_recurring_milestone(session, campaign, MilestoneSpec(MilestoneKind.nomination, title, first.period_end),
+                                   every, tz)
+
+
+def add_recurring_milestone(session: Session, campaign: Campaign, spec: MilestoneSpec, every: str, tz: ZoneInfo
+                            ) -> list[Milestone]:
+    """A milestone repeated each period of the campaign (spec.due: its first period's due date, whose distance
+    to that period's end every instance keeps), and its instances. Nothing when the campaign has no period."""
+    from db.reminders import expand_recurring
+
+    if not campaign.period_start or not campaign.period_end or campaign.period_start > campaign.period_end:
+        return []
+    template = add_milestone(session, campaign.id, spec, tz)
     template.recurrence = every
     session.add(template)
     session.flush()

@@ -76,6 +76,11 @@ def _draft_text(data: dict) -> str:
     if d.get("recurring"):
         lines += ["", texts.PLAN_RECURRING_HEADER]
         lines += [f"• {texts.PLAN_EVERY.get(r['every'], r['every'])}: {r['what']}" for r in d["recurring"]]
+    if d.get("recurring_milestones"):   # the units' recurring hand-ins: one milestone per period once saved
+        lines += ["", texts.PLAN_RECURRING_MILESTONES_HEADER]
+        lines += [texts.PLAN_RECURRING_MILESTONE_LINE.format(
+            every=texts.PLAN_EVERY.get(m["recurrence"], m["recurrence"]), kind=texts.kind_label(m["kind"]),
+            who=m.get("who") or "", date=_date_text(m["date"])) for m in d["recurring_milestones"]]
     skipped = d.get("skipped") or []
     if skipped:   # folded: the dates only, the phrases come with «Lấy một ngày làm mốc»
         lines += ["", texts.PLAN_SKIPPED_HEADER.format(count=len(skipped))]
@@ -321,11 +326,14 @@ class PlanImport(Flow):
         campaign = campaign_admin.create_campaign(ctx.session, spec, ctx.tz)
         campaign.details = {k: d[k] for k in ("contact", "awards", "nomination_quota", "dossier", "recurring") if d.get(k)}
         rounds = self._apply_nomination_rule(ctx, campaign, d)
+        periodic = [row for m in d.get("recurring_milestones") or [] for row in campaign_admin.add_recurring_milestone(
+            ctx.session, campaign, _milestone_specs([m])[0], m["recurrence"], ctx.tz)]
         ctx.audit("campaign_created_from_plan", f"campaign:{campaign.id}", file=f["name"],
                   milestones=len(spec.milestones), units=len(spec.unit_ids))
-        saved = texts.PLAN_SAVED.format(id=campaign.id, milestones=len(spec.milestones) + len(rounds),
+        saved = texts.PLAN_SAVED.format(id=campaign.id, milestones=len(spec.milestones) + len(rounds) + len(periodic),
                                         units=len(spec.unit_ids))
-        return done(saved + (texts.PLAN_ROUNDS_ADDED.format(count=len(rounds)) if rounds else ""))
+        return done(saved + (texts.PLAN_ROUNDS_ADDED.format(count=len(rounds)) if rounds else "")
+                    + (texts.PLAN_RECURRING_ADDED.format(count=len(periodic)) if periodic else ""))
 
     @staticmethod
     def _apply_nomination_rule(ctx: Ctx, campaign, d: dict) -> list:

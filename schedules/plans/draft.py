@@ -22,6 +22,7 @@ from schedules.plans.header import (letterhead_issuer, parse_doc_number, parse_i
                                     parse_title)
 from schedules.plans.obligations import Addressees, milestones_for
 from schedules.plans.period import period_marks, plan_period, year_context
+from schedules.plans.recurring import recurring_milestone
 from schedules.plans.structure import document_units, merge_deadline_lines
 from schedules.plans.text import fold, logical_lines, normalize_text, sentence_start, shorten
 
@@ -85,6 +86,7 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
                                 "text": shorten(" ".join(u.text.split()), 160)})
     uniq = _one_per_date_and_kind(milestones)
     period_start, period_end = plan_period(period_starts, period_ends, units, title, issued, school_year, body_text)
+    recurring = find_recurring(units)
 
     result: dict = {
         "issuer": issuer,
@@ -94,7 +96,8 @@ def parse_plan(text: str, *, today: date | None = None) -> dict:
         "period_start": period_start.isoformat() if period_start else None,
         "period_end": period_end.isoformat() if period_end else None,
         "milestones": uniq,
-        "recurring": find_recurring(units),
+        "recurring": recurring,
+        "recurring_milestones": _recurring_milestones(recurring, period_start, period_end, addressees),
         "skipped": [x for x in unkept(skipped, uniq) if not (issued and x["date"] == issued.isoformat())],
     }
     contact = find_contact(units)
@@ -128,3 +131,15 @@ def _one_per_date_and_kind(milestones: list[dict]) -> list[dict]:
         ms_.pop("_pos")
         uniq.append(ms_)
     return uniq
+
+
+def _recurring_milestones(recurring: list[dict], start: date | None, end: date | None,
+                          addressees: Addressees) -> list[dict]:
+    """The recurring hand-ins as recurring milestones, one per (kind, recurrence)."""
+    out, seen = [], set()
+    for entry in recurring:
+        m = recurring_milestone(entry, start, end, addressees)
+        if m is not None and (m["kind"], m["recurrence"]) not in seen:
+            seen.add((m["kind"], m["recurrence"]))
+            out.append(m)
+    return out

@@ -181,6 +181,19 @@ def _period_name(s: Seen) -> bool:
     return s.mention.period_ref and s.mention.cue not in ("before", "during", "until") and not s.heads_line
 
 
+_PERIOD_LABEL = re.compile(r"\bthoi gian (?:thi dua|thuc hien|phat dong|trien khai|ap dung)\b")
+_HAND_IN = re.compile(r"\b(?:nop|gui|bao cao|dang ky|hoan thanh)\b")
+
+
+def _period_bound(s: Seen) -> bool:
+    """"Thời gian thực hiện: từ 15/9/2026 đến 31/12/2026": the end of the plan's own period, not a deadline
+    (a hand-in in the same clause — "thời gian thực hiện và gửi báo cáo: trước …" — keeps it)."""
+    m = s.mention
+    clause = s.folded[s.clause_start : m.start]
+    return (m.range_role == "end" or m.cue in ("until", "during")) and bool(_PERIOD_LABEL.search(clause)) \
+        and not _HAND_IN.search(clause)
+
+
 def _coarse(s: Seen) -> bool:
     """A month or a year without a cue ("năm 2025" in a sentence): too coarse to be a deadline."""
     m = s.mention
@@ -239,6 +252,7 @@ DATE_FILTERS: tuple[tuple[str, Callable[[Seen], bool]], ...] = (
     ("phase", _phase),
     ("start", _start),
     ("period", _period_name),
+    ("period", _period_bound),
     ("coarse", _coarse),
     ("past", _past),
     ("section", _section),

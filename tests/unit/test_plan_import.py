@@ -201,3 +201,38 @@ async def test_a_date_not_kept_can_be_made_a_milestone_with_one_choice(settings,
     with db() as s:
         dues = {texts.local(m.due_at, settings.tz).date() for m in s.exec(select(Milestone))}
     assert date(2026, 8, 20) in dues and date(2027, 1, 10) in dues
+
+
+MONTHLY_PLAN = """PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH
+Số: 31/KH-PGDĐT
+An Bình, ngày 05 tháng 9 năm 2026
+KẾ HOẠCH
+Thi đua học kỳ I năm học 2026-2027
+I. NỘI DUNG
+1. Thời gian thực hiện: từ ngày 15/9/2026 đến ngày 31/12/2026.
+2. Hằng tháng, các trường gửi báo cáo tiến độ về Phòng trước ngày 25.
+3. Các trường gửi báo cáo tổng kết trước ngày 20/12/2026.
+"""
+
+
+async def test_a_monthly_report_in_the_plan_is_shown_and_saved_as_one_milestone_per_month(settings, db):
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    await chat.upload("ke_hoach_thang.txt", MONTHLY_PLAN.encode(), "text/plain")
+    assert texts.PLAN_RECURRING_MILESTONES_HEADER in chat.text
+    assert texts.PLAN_RECURRING_MILESTONE_LINE.format(every=texts.PLAN_EVERY["month"],
+                                                      kind=texts.kind_label("periodic_report"), who="các trường",
+                                                      date="25/09/2026") in chat.text
+    await chat.press(texts.PLAN_BTN_CONTINUE)
+    await chat.press("Cụm: Cụm 1")
+    assert texts.PLAN_RECURRING_ADDED.format(count=4).strip() in chat.text
+    with db() as s:
+        campaign = s.exec(select(Campaign)).one()
+        reports = s.exec(select(Milestone).where(Milestone.campaign_id == campaign.id,
+                                                 Milestone.kind == "periodic_report", Milestone.series_id.is_not(None))
+                         .order_by(Milestone.due_at)).all()
+        dues = [texts.local(m.due_at, settings.tz).date() for m in reports]
+        labels = [m.period_label for m in reports]
+    assert labels == ["Tháng 9/2026", "Tháng 10/2026", "Tháng 11/2026", "Tháng 12/2026"]
+    # "trước ngày 25": the first is due on the 25th; the series keeps that distance (5 days) to each month's end
+    assert dues == [date(2026, 9, 25), date(2026, 10, 26), date(2026, 11, 25), date(2026, 12, 26)]
