@@ -17,6 +17,7 @@ from bot import texts
 from bot.console import auth
 from bot.console import review as review_op
 from bot.console.pages import PREVIEWABLE, SECURITY_HEADERS, as_id, message, render, see_other
+from bot.console.exports import Exports
 from bot.console.roster import Roster
 from bot.console.rounds import Rounds
 from db import console as console_db
@@ -248,6 +249,7 @@ class Console:
             Route("/console/submissions/{submission_id}/files/{file_id}", self.file, methods=["GET"]),
             *Rounds(self).routes(),
             *Roster(self).routes(),
+            *Exports(self).routes(),
         ]
 
 

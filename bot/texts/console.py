@@ -153,3 +153,16 @@ CONSOLE_ROSTER_INVITE_BUTTON = "Tạo và tải lời mời"
 CONSOLE_ROSTER_ADMIN_ONLY = "Chỉ cán bộ quản trị mới nhập danh sách, tạo hoặc thu hồi lời mời."
 CONSOLE_ROSTER_FOREIGN_CODE = "mã {code} đã là của một đơn vị không thuộc cơ quan của anh/chị, nên không nhập"
 CONSOLE_ROSTER_NO_UNITS = "Không có đơn vị nào khớp các mã đã nhập."
+
+# ---- exports
+CONSOLE_EXPORT_TITLE = "Xuất tổng hợp: {title}"
+CONSOLE_EXPORT_OPEN = "Xuất tổng hợp"
+CONSOLE_EXPORT_HINT = ("Bảng tổng hợp (.xlsx) và tệp nén mọi bài nộp (.zip), như lệnh /xuat. Việc này chạy nền: "
+                       "có thể rời trang và quay lại sau.")
+CONSOLE_EXPORT_START = "Bắt đầu xuất"
+CONSOLE_EXPORT_AGAIN = "Xuất lại"
+CONSOLE_EXPORT_RUNNING = "Đang xuất… {percent}% (trang tự cập nhật)"
+CONSOLE_EXPORT_DONE = "Đã xuất xong: {files} tệp bài nộp trong tệp nén."
+CONSOLE_EXPORT_FAILED = "Không xuất được. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
+CONSOLE_EXPORT_BUSY = "Phong trào này đang được xuất (từ trang này hoặc lệnh /xuat). Hãy đợi xong rồi thử lại."
+CONSOLE_EXPORT_SIZE = "{kb} KB"
