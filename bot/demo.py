@@ -76,6 +76,7 @@ def seed_office() -> None:
 
 
 ZALO_SCHOOL = ("THCS-LTT", "Trường THCS Lý Tự Trọng", "THCS", "Cụm 2", "zalo-yen", "Cô Yến")
+OA_SCHOOL = ("TH-NH", "Trường Tiểu học Nguyễn Huệ", "Tiểu học", "Cụm 1", "oa-thao", "Cô Thảo")   # on the office's OA
 PDF = sample_pdf("bao cao so ket hoc ky I", pad=2048)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -85,7 +86,7 @@ def seed_schools() -> dict[str, str]:
     from db.models import Unit
     tokens = {}
     with session_scope() as s:
-        for code, name, level, cluster, _uid, _who in [*SCHOOLS, ZALO_SCHOOL]:
+        for code, name, level, cluster, _uid, _who in [*SCHOOLS, ZALO_SCHOOL, OA_SCHOOL]:
             unit = Unit(code=code, name=name, level=level, cluster=cluster)
             s.add(unit)
             s.flush()
@@ -103,6 +104,11 @@ async def binding(demo: Demo) -> None:
     yen = await demo.env.zalo_user(ZALO_SCHOOL[4], ZALO_SCHOOL[5])
     await yen.send(tokens[ZALO_SCHOOL[0]])
     await yen.expect_reply(contains="Đã gắn")
+    thao = await demo.env.oa_user(OA_SCHOOL[4], OA_SCHOOL[5])
+    await demo.env.oa_sandbox.follow(OA_SCHOOL[4])                 # follows the Phòng's Official Account
+    await thao.expect_reply()
+    await thao.send(tokens[OA_SCHOOL[0]])
+    await thao.expect_reply(contains="Đã gắn")
 
 
 @scene("Cán bộ Sở gửi tệp kế hoạch: bot lập bản nháp kế hoạch, cán bộ thêm một mốc rồi lưu")
@@ -147,6 +153,23 @@ async def launch(demo: Demo) -> None:
     if acks.buttons:
         await staff.press_nth(0, acks)
         await staff.expect_reply(contains="Xác nhận đã nhận")
+
+
+@scene("Trường trên Zalo OA của Phòng: cô Thảo bấm nút thật «Đã nhận», rồi nộp báo cáo bằng tệp PDF gửi ngay trong Zalo")
+async def oa_school(demo: Demo) -> None:
+    thao = demo.env.oa_users[OA_SCHOOL[4]]
+    await thao.expect_reply(contains="PHÁT ĐỘNG")
+    await thao.press("Đã nhận")
+    await thao.expect_reply(contains="ghi nhận")
+    await thao.send("/nop")
+    await thao.press(next(label for label in (await thao.expect_reply(contains="Chọn hạng mục")).labels
+                          if label.startswith("Báo cáo sơ kết")))
+    await thao.expect_reply(contains="Hãy gửi tệp")
+    await thao.upload("bao_cao_so_ket_nguyen_hue.pdf", PDF)
+    await thao.press("Xong", await thao.expect_reply(contains="1 tệp"))
+    await thao.press("Bỏ qua", await thao.expect_reply(contains="ghi chú"))
+    await thao.press("Xác nhận", await thao.expect_reply(contains="Kiểm tra lại"))
+    await thao.expect_reply(contains="Số tiếp nhận")
 
 
 @scene("Trường Kim Đồng nộp báo cáo sơ kết (hai tệp) và nhận phiếu tiếp nhận")
@@ -295,7 +318,7 @@ async def play(verbose: bool = False) -> list[str]:
         init_engine(settings.database_url)
         with time_machine.travel(START, tick=True) as clock:
             seed_office()
-            env = await E2EEnv(settings, transcript=transcript, zalo=True).start()
+            env = await E2EEnv(settings, transcript=transcript, zalo=True, zalo_oa=True).start()
             demo = Demo(env, clock)
             try:
                 for title, fn in SCENES:

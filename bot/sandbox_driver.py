@@ -16,7 +16,7 @@ from bot.runtime import BotRuntime
 from bot.sandbox import TelegramSandbox
 
 DEFAULT_TIMEOUT = 8.0
-OA_PUBLIC_URL = "https://oa.thidua.test"   # the bot's address as Zalo sees it; the OA sandbox proxies it here
+OA_PUBLIC_URL = "https://oa.thidua.test"   # the webhook's address as Zalo sees it; the OA sandbox proxies it
 
 
 def _free_port() -> int:
@@ -169,7 +169,7 @@ class E2EEnv:
         s.zalo_oa_app_id, s.zalo_oa_app_secret, s.zalo_oa_secret_key = sb.app_id, sb.app_secret, sb.oa_secret_key
         s.zalo_oa_refresh_token = sb.issue_tokens()["refresh_token"]
         s.zalo_oa_api_base_url, s.zalo_oa_oauth_url = sb.base_url, sb.oauth_url
-        s.thidua_public_url = OA_PUBLIC_URL
+        s.thidua_public_url = f"http://127.0.0.1:{web_port}"   # links stay local; Zalo calls OA_PUBLIC_URL
 
     async def stop(self) -> None:
         if self.runtime:

@@ -426,7 +426,8 @@ class OAChatUser:
         await self.sandbox.press(self.user_id, label, message)
 
     async def upload(self, name: str, data: bytes) -> None:
-        self._record(f"[tệp {name}, {len(data):,} byte]".replace(",", "."))
+        size = f"{len(data):,}".replace(",", ".")   # Vietnamese digit grouping
+        self._record(f"[tệp {name}, {size} byte]")
         await self.sandbox.send_file(self.user_id, name, data)
 
     async def expect_reply(self, contains: str | None = None, timeout: float = 8.0, **kwargs) -> OASent:

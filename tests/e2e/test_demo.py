@@ -17,7 +17,10 @@ async def test_demo_plays_the_whole_story():
     assert "theo cụm thi đua" in transcript and "Đã duyệt 1" in transcript          # the round, staff side
     assert "Cô Lan: 📣 Phòng/Sở điều chỉnh hạn «Báo cáo tổng kết»" in transcript   # an edit after launch
     assert "🌐 Trình duyệt mở liên kết, bấm «Đăng nhập» → Đăng nhập: Chuyên viên Thi đua" in transcript   # console
-    assert "🌐 Tiến độ: Phát động phong trào" in transcript and "1–4 trên 4 đơn vị" in transcript
+    assert "🌐 Tiến độ: Phát động phong trào" in transcript and "1–5 trên 5 đơn vị" in transcript
+    assert "👤 Cô Thảo (Zalo OA): [bấm «Đã nhận»]" in transcript                   # a real button on the OA
+    assert "👤 Cô Thảo (Zalo OA): [tệp bao_cao_so_ket_nguyen_hue.pdf," in transcript
+    assert "✅ Đã nhận bài nộp của Trường Tiểu học Nguyễn Huệ" in transcript
     import re
     assert not re.findall(r"\([^()\n]*\(", transcript), "nested parentheses"
     assert not re.findall(r"\b(\w+ \w+): \1\b", transcript), "a label repeated: «Báo cáo sơ kết: Báo cáo sơ kết»"
