@@ -9,7 +9,7 @@ from db import standing
 from db.engine import session_scope
 from db.models import Submission, Unit
 from tests.support import seed
-from tests.unit.test_console import app, client, signed_in  # noqa: F401  (fixtures and helpers)
+from tests.unit.test_console import app, signed_in  # noqa: F401  (the app fixture and a helper)
 
 N = 230
 

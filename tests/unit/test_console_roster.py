@@ -5,13 +5,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
-from db import invites
 from db.clock import utcnow
 from db.engine import session_scope
 from db.models import AuditEvent, Contact, Invite, Unit
