@@ -180,18 +180,25 @@ class ZaloOASender:
     def __init__(self, client: ZaloOAClient, public_url: str, secret: bytes):
         self.client, self.public_url, self.secret = client, public_url, secret
         self._uploaded: dict[tuple[str, int], tuple[str, float]] = {}
-        self._upload_locks: dict[int, asyncio.Lock] = {}
+        self._uploading: dict[tuple[str, int], asyncio.Future] = {}
 
     async def _upload(self, kind: str, f: ResolvedFile) -> str:
-        """Upload a stored file once for many sends (a launch to every school uploads the plan once)."""
+        """Upload a stored file once for many sends (a launch to every school uploads the plan once): sends of
+        the same file meanwhile await that upload's result."""
         key = (kind, f.stored_file_id)
-        async with self._upload_locks.setdefault(f.stored_file_id, asyncio.Lock()):
-            known = self._uploaded.get(key)
-            if known and time.monotonic() - known[1] < UPLOAD_TTL_S:
-                return known[0]
-            value = await self.client.upload(kind, f.path, f.name, f.mime)
-            self._uploaded[key] = (value, time.monotonic())
-            return value
+        known = self._uploaded.get(key)
+        if known and time.monotonic() - known[1] < UPLOAD_TTL_S:
+            return known[0]
+        if key not in self._uploading:
+            self._uploading[key] = asyncio.ensure_future(self.client.upload(kind, f.path, f.name, f.mime))
+        upload = self._uploading[key]
+        try:
+            value = await asyncio.shield(upload)
+        finally:
+            if upload.done():
+                self._uploading.pop(key, None)
+        self._uploaded[key] = (value, time.monotonic())
+        return value
 
     async def _file_messages(self, files: list[ResolvedFile]) -> tuple[list[dict], list[str]]:
         messages, links = [], []

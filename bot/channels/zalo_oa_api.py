@@ -115,7 +115,7 @@ class TokenKeeper:
 
     def __init__(self, config: OAuthConfig, http: httpx.AsyncClient, *, wait_for_other_s: float = 15.0):
         self.config, self.http, self.wait_for_other_s = config, http, wait_for_other_s
-        self._lock = asyncio.Lock()
+        self._inflight: asyncio.Future | None = None   # this process's refresh under way: others await it
         self.refreshes = 0
 
     def seed(self, refresh_token: str | None, access_token: str | None, access_expires_at: datetime | None) -> None:
@@ -139,23 +139,27 @@ class TokenKeeper:
 
     async def refresh(self, stale: str | None = None) -> str:
         """A fresh access token. `stale`: the one Zalo refused; if another process replaced it meanwhile, that
-        newer one is returned without a refresh of ours."""
-        async with self._lock:
-            deadline = asyncio.get_running_loop().time() + self.wait_for_other_s
-            while True:
-                tokens = self._read()
-                if tokens is None:
-                    raise ZaloOATokenError(TOKEN_INVALID, "no Zalo OA token stored")
-                fresh = tokens.access_token and tokens.access_expires_at - utcnow() > RENEW_BEFORE
-                if fresh and tokens.access_token != stale:
-                    return tokens.access_token
-                with session_scope() as session:
-                    refresh_token = token_store.claim_refresh(session, self.config.app_id, REFRESH_LEASE)
-                if refresh_token is not None:
-                    return await self._exchange(refresh_token)
-                if asyncio.get_running_loop().time() > deadline:
-                    raise ZaloOATokenError(TOKEN_INVALID, "another process did not finish refreshing the token")
-                await asyncio.sleep(0.2)   # another process refreshes: its result lands in the database
+        newer one is returned without a refresh of ours. Callers in this process share one refresh."""
+        if self._inflight is None or self._inflight.done():
+            self._inflight = asyncio.ensure_future(self._refresh(stale))
+        return await asyncio.shield(self._inflight)
+
+    async def _refresh(self, stale: str | None) -> str:
+        deadline = asyncio.get_running_loop().time() + self.wait_for_other_s
+        while True:
+            tokens = self._read()
+            if tokens is None:
+                raise ZaloOATokenError(TOKEN_INVALID, "no Zalo OA token stored")
+            fresh = tokens.access_token and tokens.access_expires_at - utcnow() > RENEW_BEFORE
+            if fresh and tokens.access_token != stale:
+                return tokens.access_token
+            with session_scope() as session:   # the lease is committed before Zalo is called
+                refresh_token = token_store.claim_refresh(session, self.config.app_id, REFRESH_LEASE)
+            if refresh_token is not None:
+                return await self._exchange(refresh_token)
+            if asyncio.get_running_loop().time() > deadline:
+                raise ZaloOATokenError(TOKEN_INVALID, "another process did not finish refreshing the token")
+            await asyncio.sleep(0.2)   # another process refreshes: its result lands in the database
 
     async def _exchange(self, refresh_token: str) -> str:
         form = {"app_id": self.config.app_id, "grant_type": "refresh_token", "refresh_token": refresh_token}

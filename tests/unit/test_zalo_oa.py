@@ -276,3 +276,24 @@ async def test_the_sandbox_is_as_strict_as_zalo(oa, http):
     await_cs = await http.post(f"{oa.base_url}/v3.0/oa/message/cs", headers=headers,
                                json={"recipient": {"user_id": "u1"}, "message": {"text": "chào"}})
     assert await_cs.json()["error"] == -216
+
+
+async def test_a_channel_whose_refresh_token_zalo_refuses_does_not_start_and_says_so(db, oa):
+    from bot.channels.errors import ChannelStartError
+    from bot.channels.zalo_oa import ZaloOAChannel
+    from bot.cli import start_failure
+
+    async def ignore(inbound, channel):
+        return None
+    channel = ZaloOAChannel(app_id=oa.app_id, app_secret=oa.app_secret, oa_secret_key=oa.oa_secret_key,
+                            api_base_url=oa.base_url, oauth_url=oa.oauth_url, public_url="https://x.vn",
+                            secret=SECRET, on_inbound=ignore)
+    try:
+        with pytest.raises(ChannelStartError) as failed:
+            await channel.start(refresh_token="spent-refresh-token")
+        assert failed.value.reason == "token"
+        assert start_failure(failed.value) == texts.CLI_RUN_TOKEN_REJECTED["zalo_oa"]
+        await channel.start(refresh_token=oa.issue_tokens()["refresh_token"])   # a new one: it starts
+        assert channel.oa_name == oa.oa_name
+    finally:
+        await channel.stop()
