@@ -310,6 +310,8 @@ class ZaloOAChannel:
     async def start(self, *, refresh_token: str | None, access_token: str | None = None,
                     access_expires_at: datetime | None = None) -> None:
         """Seed the token chain, check the token with the OA's profile; ChannelStartError if Zalo refuses it."""
+        if not self.oa_secret_key:
+            log.error("ZALO_OA_SECRET_KEY is not set: every Zalo OA event will be refused (401)")
         try:
             self.keeper.seed(refresh_token, access_token, access_expires_at)
             oa = await self.client.get_oa()

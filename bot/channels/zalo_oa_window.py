@@ -43,6 +43,8 @@ class OAWindowWatch:
             self._timer = asyncio.get_running_loop().call_later(self.gather_s, self.flush)
 
     def flush(self) -> int:
+        if self._timer is not None:
+            self._timer.cancel()    # called directly (tests): the timer has nothing left to do
         self._timer = None
         chats, self._waiting = self._waiting, []
         if not chats:

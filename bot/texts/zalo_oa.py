@@ -5,9 +5,9 @@ OA_MORE_CHOICES = "Các lựa chọn khác:"
 
 # staff: contacts the OA may not write to (48 hours since they last wrote to it)
 OA_UNREACHABLE_HEAD = (
-    "📵 Zalo OA không cho gửi tin tới {n} người liên hệ dưới đây: họ chưa nhắn cho OA trong 48 giờ qua, và OA "
-    "chỉ được trả lời chứ không được nhắn trước. Các tin đó sẽ không được gửi lại. Hãy gọi điện nhờ họ nhắn một "
-    "tin bất kỳ (ví dụ «chào») cho OA để nhận các tin sau:"
+    "📵 Zalo OA không cho gửi tin tới {n} người liên hệ dưới đây: họ chưa nhắn cho OA trong 48 giờ qua, hoặc OA "
+    "đã gửi họ 8 tin kể từ lần cuối họ nhắn. OA chỉ được trả lời chứ không được nhắn trước. Các tin đó sẽ không "
+    "được gửi lại. Hãy gọi điện nhờ họ nhắn một tin bất kỳ, ví dụ «chào», cho OA để nhận các tin sau:"
 )
 OA_UNREACHABLE_LINE = "• {unit} — {name}{phone}"
 OA_UNREACHABLE_PHONE = " (ĐT đầu mối: {phone})"
