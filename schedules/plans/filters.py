@@ -160,7 +160,12 @@ class Seen:
 
 
 def _cited(s: Seen) -> bool:
-    return is_cited_date(s.text[: s.mention.start]) or s.docref
+    """A cited document's date; in a paragraph opening with a citation ("Căn cứ hướng dẫn của Phòng, xây dựng
+    kế hoạch … xong trước 01/10"), a date with a deadline cue after the citation is the paragraph's own."""
+    if is_cited_date(s.text[: s.mention.start]):
+        return True
+    own_deadline = s.mention.cue == "before" and re.search(r"[,;]", s.text[: s.mention.start]) is not None
+    return s.docref and not own_deadline
 
 
 def _commemorative(s: Seen) -> bool:
@@ -176,9 +181,16 @@ def _start(s: Seen) -> bool:
     return s.mention.range_role == "start" or s.mention.cue == "from"
 
 
+_PROGRAMME_HORIZON = re.compile(r"\b(?:dinh huong|tam nhin|giai doan \d{4}\s*-)\s*(?:den\s+)?(?:nam\s+)?$")
+
+
 def _period_name(s: Seen) -> bool:
-    """"Quý I", "6 tháng đầu năm" without a deadline cue: the name of a period, not a deadline."""
-    return s.mention.period_ref and s.mention.cue not in ("before", "during", "until") and not s.heads_line
+    """"Quý I", "6 tháng đầu năm" without a deadline cue, or a programme's horizon ("giai đoạn 2017-2020,
+    định hướng đến năm 2025", "tầm nhìn đến năm 2030"): the name of a period, not a deadline."""
+    m = s.mention
+    if m.precision == "year" and _PROGRAMME_HORIZON.search(s.folded[max(0, m.start - 40) : m.start]):
+        return True
+    return m.period_ref and m.cue not in ("before", "during", "until") and not s.heads_line
 
 
 _PERIOD_LABEL = re.compile(r"\bthoi gian (?:thi dua|thuc hien|phat dong|trien khai|ap dung)\b")
@@ -251,8 +263,7 @@ DATE_FILTERS: tuple[tuple[str, Callable[[Seen], bool]], ...] = (
     ("timestamp", _timestamp),
     ("phase", _phase),
     ("start", _start),
-    ("period", _period_name),
-    ("period", _period_bound),
+    ("period", lambda s: _period_name(s) or _period_bound(s)),
     ("coarse", _coarse),
     ("past", _past),
     ("section", _section),

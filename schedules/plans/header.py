@@ -12,7 +12,8 @@ from schedules.plans.text import clean, fold
 
 
 _DOCNUM_RE = re.compile(r"^\s*S[ốoố]\s*(?:hiệu|hieu)?\s*[:.]?\s*(\d{1,6})\s*/\s*([A-Za-zĐđ][\wĐđ&.\-/]*[\wĐđ])", re.I)
-_PLACE_DATE_RE = re.compile(r"^\s*([^,|\d][^,|]{1,59}?)\s*,\s*ngay\s*(\d{1,2})?\s*thang\s+(\d{1,2})?\s*nam\s+(\d{4})?")
+# "ngày 24 29 tháng 9": a typed day and the day the e-office system stamped over it; the stamp, written last, wins
+_PLACE_DATE_RE = re.compile(r"^\s*([^,|\d][^,|]{1,59}?)\s*,\s*ngay\s*(?:\d{1,2}\s+(?=\d))?(\d{1,2})?\s*thang\s+(\d{1,2})?\s*nam\s+(\d{4})?")
 
 
 def split_cells(lines: Iterable[str]) -> list[str]:

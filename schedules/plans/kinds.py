@@ -30,17 +30,19 @@ _KIND_PATTERNS: list[tuple[str, str]] = [
 ]
 STRONG_KINDS = {k for k, _ in _KIND_PATTERNS}
 _PERIODIC = re.compile(r"\bbao cao\s+(?:dinh ky|hang thang|hang quy|thang|quy|6 thang|06 thang|nam|nua nam)\b|\bdinh ky\b")
+# a meeting ("họp chuyên môn", "cuộc họp", a clause opening with "Họp bậc Mầm non …"; never "tổng hợp" or
+# "phù hợp"), a trial run ("kết nối thử nghiệm"), a rehearsal, a training
+_MEETING_OR_TRIAL = (r"\b(?:cuoc hop|buoi hop|du hop|hop (?:hoi dong|chuyen mon|giao ban|ban|to|phu huynh|truc tuyen|mat|bao))\b"
+                     r"|(?:^|[:;.\-])\s*hop\b"
+                     r"|\b(?:ket noi|chay|van hanh) thu(?: nghiem)?\b|\bdien tap\b|\btap huan\b")
 EVENT = re.compile(
     r"\bhoi nghi\b|\bhoi thi\b|\bcuoc thi\b|\bhoi giang\b|\ble (?:tuyen duong|ky niem|trao|phat dong|khai mac|be mac|ton vinh)\b|"
     r"\bphat dong\b|\btuyen duong\b|\btrao (?:thuong|tang)\b|\bkiem tra\b|\bgap mat\b|\bgiao luu\b|\bmit tinh\b|\bto chuc\b|\btrien khai\b"
-    r"|" + r"\b(?:cuoc hop|buoi hop|du hop|hop (?:hoi dong|chuyen mon|giao ban|ban|to|phu huynh|truc tuyen|mat|bao))\b"
-    r"|\b(?:ket noi|chay|van hanh) thu(?: nghiem)?\b|\bdien tap\b|\btap huan\b"
+    r"|" + _MEETING_OR_TRIAL
 )
 EVENT_SPECIFIC = re.compile(
     r"\b(?:hoi nghi|hoi thi|cuoc thi|hoi giang|le \w+|phat dong|tuyen duong|trao (?:thuong|tang)|gap mat|mit tinh|so ket|tong ket)\b"
-    # a meeting ("họp chuyên môn", "cuộc họp", never "tổng hợp" / "phù hợp"), a trial run, a training
-    r"|\b(?:cuoc hop|buoi hop|du hop|hop (?:hoi dong|chuyen mon|giao ban|ban|to|phu huynh|truc tuyen|mat|bao))\b"
-    r"|\b(?:ket noi|chay|van hanh) thu(?: nghiem)?\b|\bdien tap\b|\btap huan\b"
+    r"|" + _MEETING_OR_TRIAL +
     # a label that says when something takes place: "Thời gian tổ chức: 7 giờ 30 phút, ngày 14/10/2020"
     r"|\bthoi gian (?:to chuc|dien ra|khai mac|hop|tap huan|boi duong)\b"
 )

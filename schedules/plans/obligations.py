@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from schedules.plans.actors import find_actors, who_acts, who_category
 from schedules.plans.dates import DateMention
-from schedules.plans.kinds import (EVENT_SPECIFIC, STRONG_KINDS, TIME_LABEL, classify_kinds, kind_hits,
+from schedules.plans.kinds import (EVENT_SPECIFIC, STRONG_KINDS, SUBMITTING, TIME_LABEL, classify_kinds, kind_hits,
                                    sent_topic_is_not_the_event, submission_without_actor)
 from schedules.plans.structure import Unit, content_free
 from schedules.plans.text import clean, fold, sentence_end, sentence_start, shorten
@@ -137,6 +137,19 @@ def heading_obligation(heading: str) -> list[str]:
     return [k for k in classify_kinds(heading) if k != "event"]
 
 
+def object_before(text: str, clause_start: int) -> list[str]:
+    """"- Báo cáo tổng kết công tác tự đánh giá. Nộp Phòng GD&ĐT chậm nhất vào ngày 30/5/2021": the item names
+    what is handed in in its first sentence and when in the next; the kinds of that sentence (specific kinds
+    only, and only when it has no date of its own) are the hand-in's."""
+    if clause_start <= 0:
+        return []
+    before = text[:clause_start]
+    previous = before[sentence_start(fold(before), len(before.rstrip()) - 1):]
+    if re.search(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d", fold(previous)):
+        return []
+    return [k for k in classify_kinds(previous) if k in STRONG_KINDS]
+
+
 def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, clause_start: int,
                    who: Addressees) -> tuple[str | None, list[dict]]:
     """(reason it is not kept, or None; its milestones, one per kind) for the mention ``m`` = ``ms[i]`` of
@@ -153,6 +166,9 @@ def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, claus
     stated = heading_obligation(u.headings[-1]) if u.headings and not u.is_heading else []
     if stated and set(kinds) <= {"event", "other"}:
         kinds, specific = stated, True
+    named = object_before(u.text, clause_start)
+    if named and kinds == ["other"] and SUBMITTING.search(fold(cls_phrase)):
+        kinds, specific = named, True
     if not specific and m.cue not in ("before", "until") and not heads:
         return "no_obligation", []
     if not specific and m.precision == "year":

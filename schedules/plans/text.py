@@ -13,6 +13,10 @@ import unicodedata
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"), " ")
 _DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+# PDFs made from documents in legacy Vietnamese fonts map ư/Ư to the look-alike "oi" letters (ƣ/Ƣ, U+01A3/01A2)
+# and leave a combining tone mark detached after a space ("kế hoa ̣ch"): both are read as the intended text
+_LEGACY_LETTERS = {ord("ƣ"): "ư", ord("Ƣ"): "Ư"}
+_DETACHED_MARK = re.compile(r"[ \t]+([\u0300-\u036f])")
 
 
 def strip_diacritics(text: str) -> str:
@@ -47,6 +51,7 @@ def fold(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """NFC, unify spaces/dashes/line ends, drop markdown emphasis and zero-width chars."""
+    text = _DETACHED_MARK.sub(r"\1", text.translate(_LEGACY_LETTERS))
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.translate(_SPACE_LIKE).translate(_DROP).translate(_DASHES)

@@ -64,3 +64,18 @@ def test_every_reason_has_its_vietnamese_label():
     from bot import texts
 
     assert set(SKIP_REASONS) == set(texts.PLAN_SKIP_REASONS)
+
+
+def test_a_deadline_after_a_citation_in_the_same_paragraph_is_the_paragraphs_own():
+    text = "Căn cứ hướng dẫn của Phòng GD&ĐT, các trường xây dựng kế hoạch xong trước 01/10/2026."
+    folded = fold(text)
+    m = find_dates(text, 2026)[0]
+    own = Seen(text, folded, m, 0, "", True, False, None)      # docref: the paragraph opens with "Căn cứ"
+    assert why_not_a_deadline(own) is None
+    cited = "Căn cứ Hướng dẫn số 7/HD-SGDĐT ngày 22/9/2026 của Sở"
+    assert why_not_a_deadline(Seen(cited, fold(cited), find_dates(cited, 2026)[0], 0, "", True, False, None)) == "cited"
+
+
+def test_a_programmes_horizon_year_is_a_period_name():
+    assert why_not_a_deadline(seen("Tổ chức tổng kết Đề án giai đoạn 2017-2020, định hướng đến năm 2025")) == "period"
+    assert why_not_a_deadline(seen("Chiến lược phát triển giáo dục, tầm nhìn đến năm 2030")) == "period"

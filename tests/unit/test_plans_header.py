@@ -75,3 +75,11 @@ def test_an_issuer_that_is_not_an_education_office_is_read_from_the_letterhead()
     draft = parse_plan("UBND THÀNH PHỐ AN BÌNH\nSố: 12/KH-UBND\nAn Bình, ngày 02 tháng 3 năm 2026\nKẾ HOẠCH\n"
                        "Thi đua năm 2026\nCác trường gửi báo cáo trước ngày 30/10/2026.")
     assert draft["issuer"] == "Ủy ban nhân dân thành phố An Bình"
+
+
+def test_a_stamped_day_over_the_typed_one_is_the_issue_date():
+    from datetime import date
+
+    from schedules.plans.header import parse_issued_date
+
+    assert parse_issued_date(["Hiệp Hòa, ngày 24 29 tháng 9 năm 2021"]) == (date(2021, 9, 29), "Hiệp Hòa")

@@ -38,3 +38,19 @@ def test_a_heading_that_hands_something_in_gives_its_items_their_kind():
     body = ("5. Thời gian nộp báo cáo:\n- Cuộc thi A: đến 10h, ngày 16 tháng 11 năm 2026\n"
             "- Cuộc thi B: đến 9h, ngày 28 tháng 11 năm 2026")
     assert pairs(body) == [("2026-11-16", "other"), ("2026-11-28", "other")]    # not the contests' "event"
+
+
+def test_a_clause_opening_with_a_meeting_verb_is_an_event():
+    assert classify_kinds("Họp bậc Mầm non tại trường Mầm non thị trấn") == ["event"]
+    assert pairs("3. Thời gian, địa điểm:\n- Từ 7h30, ngày 9/11/2026: Họp bậc Mầm non tại trường Mầm non A.") == [
+        ("2026-11-09", "event")]
+
+
+def test_an_item_naming_its_report_then_its_deadline_in_the_next_sentence_keeps_the_reports_kind():
+    from schedules.plans.obligations import object_before
+
+    text = "- Báo cáo tổng kết công tác tự đánh giá năm học. Nộp Phòng GD&ĐT chậm nhất vào ngày 30/5/2027."
+    assert object_before(text, text.index("Nộp")) == ["final_report"]
+    assert pairs("I. BÁO CÁO\n" + text) == [("2027-05-30", "final_report")]
+    dated = "- Báo cáo sơ kết trước ngày 10/01/2027. Nộp bản mềm trước ngày 15/01/2027."
+    assert object_before(dated, dated.index("Nộp")) == []          # the first sentence has its own date

@@ -28,3 +28,14 @@ def test_a_photo_of_a_plan_is_answered_with_the_formats_that_are_read(tmp_path, 
     assert problem.reason == "unsupported"
     assert problem.message.startswith(f"Tệp «{name}» có định dạng chưa được hỗ trợ.")
     assert "PDF" in problem.message and "Word (.docx)" in problem.message
+
+
+def test_legacy_font_letters_and_detached_tone_marks_are_read_as_the_intended_text():
+    from schedules.plans import find_dates
+    from schedules.plans.text import normalize_text
+
+    # PDFs made from legacy-font documents: ư as the look-alike "ƣ", a dot below left after a space
+    assert normalize_text("xây dựng kế hoa ̣ch xong trƣớc 01/10/2021. TRƢỞNG PHÒNG") == \
+        "xây dựng kế hoạch xong trước 01/10/2021. TRƯỞNG PHÒNG"
+    [m] = find_dates(normalize_text("xong trƣớc 01/10/2021"), 2021)
+    assert m.cue == "before"
