@@ -47,6 +47,7 @@ _NOT_DATE_PREV_WORDS = {"so", "lop", "phong", "khoan", "dieu", "muc", "tiet", "c
 
 _LONG_RE = re.compile(r"(?:\bngay\s+)?(?<![\d/])(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:,\s*)?(?:nam|/)\s*(\d{4}))?\b")
 _SLASH_RE = re.compile(r"(?<![\w/.\-])(\d{1,2})\s?/\s?(\d{1,2})(?:\s?/\s?(\d{4}|\d{2}))?(?![\w/]|\.\d|-\d)")
+_DASH_DAY_MONTH = re.compile(r"\bngay\s+(\d{1,2})-(\d{1,2})(?![\d\-/]|\.\d)")
 _DASHDOT_RE = re.compile(r"(?<![\w/.\-])(\d{1,2})([.\-])(\d{1,2})\2(\d{4})(?![\w/]|[.\-]\d)")
 _MONTH_RE = re.compile(r"\bthang\s+(\d{1,2})(?:\s*(?:/|-|nam)\s*(\d{4}))?(?![\d/])")
 _YEAR_HEAD = re.compile(r"(?m)^[^\w\n]*(?:[ivx]+[.)]\s*|\d{1,2}[.)]\s*)?(nam\s+(\d{4}))\s*:")
@@ -178,6 +179,13 @@ def find_dates(
         add(m.start(), m.end(), make_date(y, month, day), "day", explicit)
     for m in _DASHDOT_RE.finditer(f):
         add(m.start(), m.end(), make_date(int(m.group(4)), int(m.group(3)), int(m.group(1))), "day", True)
+    for m in _DASH_DAY_MONTH.finditer(f):
+        # news and letters write "trước ngày 10-6": a day-month with a dash, read only after "ngày" so that
+        # "2021-2025" or "10-15 học sinh" stay numbers
+        day, month = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12:
+            y, explicit = year_for(month, None)
+            add(m.start(1), m.end(), make_date(y, month, day), "day", explicit)
     for m in _SLASH_RE.finditer(f):
         if _prev_word(f, m.start()) in _NOT_DATE_PREV_WORDS:
             continue

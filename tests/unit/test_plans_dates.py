@@ -45,3 +45,9 @@ def test_a_schedule_line_headed_by_its_year_is_read():
     draft = parse_plan(HEADER + "Năm 2027: tổ chức tổng kết phong trào.\nNăm 2028: các trường hoàn thành kiểm định.")
     assert [(m["date"], m["precision"], m["kind"]) for m in draft["milestones"]] == [("2027-12-31", "year", "final_report")]
     assert [(s["date"], s["reason"]) for s in draft["skipped"]] == [("2028-12-31", "coarse")]   # listed, not lost
+
+
+def test_a_day_month_written_with_a_dash_after_ngay_is_a_date():
+    ms = find_dates("Các sở báo cáo về Bộ trước ngày 10-6, gửi danh sách về Bộ trước ngày 5-7.", 2026)
+    assert [(m.date, m.cue) for m in ms] == [(date(2026, 6, 10), "before"), (date(2026, 7, 5), "before")]
+    assert find_dates("giai đoạn 2021-2025, từ 10-15 học sinh mỗi lớp", 2026) == []    # numbers, not dates
