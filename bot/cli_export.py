@@ -71,12 +71,14 @@ def cmd_document(args: argparse.Namespace) -> int:
     with session_scope() as session:
         if args.kind == "progress":
             campaign = session.get(Campaign, args.id)
-            built = report_document(session, campaign, settings.tz, now) if campaign else None
+            built = (report_document(session, campaign, settings.tz, now, data_dir=settings.thidua_data_dir)
+                     if campaign else None)
             what = texts.OFFICE_DOC_CLI_CAMPAIGN
         else:
             m = session.get(Milestone, args.id)
             kind = "proposal" if args.kind == "proposal" else args.format
-            doc = build_round_document(session, m, kind, f"{texts.local(now, settings.tz):%Y%m%d_%H%M}") if m else None
+            doc = (build_round_document(session, m, kind, f"{texts.local(now, settings.tz):%Y%m%d_%H%M}",
+                                        data_dir=settings.thidua_data_dir) if m else None)
             if m is not None and doc is None:
                 print(texts.OFFICE_DOC_CLI_EMPTY, file=sys.stderr)
                 return 1

@@ -37,3 +37,20 @@ def set_fields(session: Session, office: Office, values: dict[str, str | None]) 
         session.add(office)
         session.flush()
     return changed
+
+
+def template_bytes(session: Session, data_dir, office: Office | None) -> bytes | None:
+    """The office's own .docx template, when it keeps one (else the built-in layout is used)."""
+    if office is None or office.template_file_id is None:
+        return None
+    from db import files
+    try:
+        return files.read(session, data_dir, office.template_file_id)[1]
+    except FileNotFoundError:      # the blob is gone: fall back to the built-in layout rather than fail
+        return None
+
+
+def set_template(session: Session, office: Office, stored_file_id: int | None) -> None:
+    office.template_file_id = stored_file_id
+    session.add(office)
+    session.flush()

@@ -83,6 +83,7 @@ class Office(SQLModel, table=True):
     signer_title: str | None = None       # "GIÁM ĐỐC", or "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
     signer_name: str | None = None
     number_prefix: str | None = None      # ký hiệu after the document type: "SGDĐT" -> "Số: …/TTr-SGDĐT"
+    template_file_id: int | None = Field(default=None, foreign_key="storedfile.id")  # its own .docx layout
     created_at: datetime = _ts(default_factory=utcnow)
 
 

@@ -21,6 +21,8 @@ def show(office) -> str:
                                           value=(getattr(office, column) or texts.LETTERHEAD_EMPTY_VALUE)
                                           .replace("\n", " | "))
              for label, column in texts.LETTERHEAD_FIELDS.values()]
+    lines.append(texts.LETTERHEAD_LINE.format(label=texts.LETTERHEAD_TEMPLATE_LABEL, value=(
+        texts.LETTERHEAD_TEMPLATE_DEFAULT if office.template_file_id is None else f"#{office.template_file_id}")))
     return texts.LETTERHEAD_SHOW.format(office=office.name, lines="\n".join(lines), usage=texts.LETTERHEAD_USAGE)
 
 

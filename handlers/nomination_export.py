@@ -6,10 +6,11 @@ Also what `thidua document nominations|proposal` calls, so the chat and the CLI 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from bot import texts
 from bot.documents.letterhead import Letterhead
 from bot.documents.nominations import ListRow, RoundInfo, build_list_docx, build_list_xlsx, build_proposal_docx
-from db import export_facts, files, nominations
+from db import export_facts, files, letterhead, nominations
 from db.models import Milestone, NominationStatus
 from handlers.io import OutFile, OutMessage
 
@@ -28,10 +29,11 @@ class RoundDocument:
     period: str
 
 
-def build_round_document(session, m: Milestone, kind: str, stamp: str,
-                         fallback_office_id: int | None = None) -> RoundDocument | None:
+def build_round_document(session, m: Milestone, kind: str, stamp: str, fallback_office_id: int | None = None,
+                         data_dir: Path | None = None) -> RoundDocument | None:
     """kind: "docx" | "xlsx" (the list of the active nominations) or "proposal" (tờ trình of the approved
-    ones). None when the round has nobody to list. `stamp` (YYYYmmdd_HHMM) names the file."""
+    ones). None when the round has nobody to list. `stamp` (YYYYmmdd_HHMM) names the file. With `data_dir`,
+    an office that keeps its own .docx template gets it instead of the built-in layout."""
     statuses = APPROVED if kind == "proposal" else nominations.ACTIVE
     facts = export_facts.round_facts(session, m.id, statuses, fallback_office_id)
     if facts is None or not facts.nominees:
@@ -40,12 +42,13 @@ def build_round_document(session, m: Milestone, kind: str, stamp: str,
     lh = Letterhead.of(facts.office)
     period = nominations.period_label(m)
     info = RoundInfo(period, facts.campaign_title, facts.campaign_doc, None)
+    template = letterhead.template_bytes(session, data_dir, facts.office) if data_dir and kind != "xlsx" else None
     if kind == "proposal":
-        data, mime, name = build_proposal_docx(lh, info, rows), DOCX_MIME, f"to_trinh_de_cu_{m.id}_{stamp}.docx"
+        data, mime, name = build_proposal_docx(lh, info, rows, template), DOCX_MIME, f"to_trinh_de_cu_{m.id}_{stamp}.docx"
     elif kind == "xlsx":
         data, mime, name = build_list_xlsx(lh, info, rows), XLSX_MIME, f"danh_sach_de_cu_{m.id}_{stamp}.xlsx"
     else:
-        data, mime, name = build_list_docx(lh, info, rows), DOCX_MIME, f"danh_sach_de_cu_{m.id}_{stamp}.docx"
+        data, mime, name = build_list_docx(lh, info, rows, template), DOCX_MIME, f"danh_sach_de_cu_{m.id}_{stamp}.docx"
     return RoundDocument(name, data, mime, len(rows), period)
 
 
@@ -55,7 +58,7 @@ def export_message(ctx, m: Milestone | None, kind: str) -> OutMessage:
         return OutMessage(texts.NOMINATION_REVIEW_GONE)
     local_now = texts.local(ctx.now, ctx.tz)
     doc = build_round_document(ctx.session, m, kind, f"{local_now:%Y%m%d_%H%M}",
-                               ctx.staff.office_id if ctx.staff else None)
+                               ctx.staff.office_id if ctx.staff else None, Path(ctx.settings.thidua_data_dir))
     if doc is None:
         period = nominations.period_label(m)
         return OutMessage(texts.OFFICE_DOC_PROPOSAL_EMPTY.format(period=period) if kind == "proposal"

@@ -3,12 +3,13 @@ same counts /tiendo and /xuat give. `thidua document progress` builds the same f
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.documents.letterhead import Letterhead
 from bot.documents.progress_report import build_progress_docx
-from db import export_facts, files
+from db import export_facts, files, letterhead
 from db.models import Campaign
 from handlers.engine import STAFF, Ctx, Step, command, done, flow
 from handlers.io import OutFile, OutMessage
@@ -16,15 +17,17 @@ from handlers.nomination_export import DOCX_MIME
 from handlers.progress import CampaignStaffFlow
 
 
-def report_document(session, campaign: Campaign, tz: ZoneInfo, now: datetime,
-                    fallback_office_id: int | None = None) -> tuple[str, bytes] | None:
-    """(file name, bytes) of the report, or None when the campaign is gone."""
+def report_document(session, campaign: Campaign, tz: ZoneInfo, now: datetime, fallback_office_id: int | None = None,
+                    data_dir: Path | None = None) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the report, or None when the campaign is gone. With `data_dir`, in the office's
+    own .docx template when it keeps one."""
     data = export_facts.export_data(session, campaign.id)
     if data is None:
         return None
-    lh = Letterhead.of(export_facts.office_for(session, campaign, fallback_office_id))
+    office = export_facts.office_for(session, campaign, fallback_office_id)
+    template = letterhead.template_bytes(session, data_dir, office) if data_dir else None
     name = f"bao_cao_tien_do_{campaign.id}_{texts.local(now, tz):%Y%m%d_%H%M}.docx"
-    return name, build_progress_docx(lh, data, tz, now)
+    return name, build_progress_docx(Letterhead.of(office), data, tz, now, template)
 
 
 @command("baocao", audience=STAFF, starts_flow=True)
@@ -37,7 +40,8 @@ class ProgressReportFlow(CampaignStaffFlow):
     name, title = "progress_report", texts.REPORT_DOC_FLOW_TITLE
 
     def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
-        built = report_document(ctx.session, campaign, ctx.tz, ctx.now, ctx.staff.office_id)
+        built = report_document(ctx.session, campaign, ctx.tz, ctx.now, ctx.staff.office_id,
+                                Path(ctx.settings.thidua_data_dir))
         if built is None:
             return done(texts.PROGRESS_GONE)
         name, content = built

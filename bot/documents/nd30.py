@@ -135,8 +135,19 @@ def rule(container, column_cm: float, length_cm: float):
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(k), v)
     borders.append(bottom)
-    ppr.append(borders)
+    ppr.insert_element_before(borders, *_PPR_AFTER_PBDR)     # Word refuses children out of schema order
     return p
+
+
+# CT_PPr / CT_TblPr children that must come after the one inserted (ECMA-376 order; Word checks it)
+_PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                   "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                   "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                   "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_TBLPR_AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
+                     "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_TBLPR_AFTER_BORDERS = _TBLPR_AFTER_TBLW[4:]
 
 
 def text_width_cm(text: str, size: int) -> float:
@@ -252,18 +263,22 @@ def fixed_table(container, rows: int, widths_cm: Sequence[float], *, borders: bo
     table = container.add_table(rows=rows, cols=len(widths_cm))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    if borders:
-        table.style = "Table Grid"
     tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
     total = OxmlElement("w:tblW")
     total.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
     total.set(qn("w:type"), "dxa")
-    for old in tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    tbl_pr.append(total)
+    tbl_pr.insert_element_before(total, *_TBLPR_AFTER_TBLW)
+    if borders:     # drawn on the table itself, not by a style: an office's template may not have "Table Grid"
+        edges = OxmlElement("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            el = OxmlElement(f"w:{edge}")
+            for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+                el.set(qn(k), v)
+            edges.append(el)
+        tbl_pr.insert_element_before(edges, *_TBLPR_AFTER_BORDERS)
+    tbl_pr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
     for col, w in zip(table.columns, widths_cm):
         col.width = Cm(w)
     for row in table.rows:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import texts
-from bot.documents import nd30
+from bot.documents import compose, nd30
 from bot.documents.letterhead import Letterhead
 
 COLLECTIVE = "collective"
@@ -84,41 +84,44 @@ def _nominee_table(doc, rows: Sequence[ListRow], total_cm: float, *, summary: bo
     return nd30.data_table(doc, headers, flat, widths, groups=heads)
 
 
-def build_list_docx(lh: Letterhead, info: RoundInfo, rows: Sequence[ListRow]) -> bytes:
+def build_list_docx(lh: Letterhead, info: RoundInfo, rows: Sequence[ListRow], template: bytes | None = None) -> bytes:
     """Danh sách đề nghị: A4 landscape, the decree's header, grouped table with its header on every page."""
-    doc = nd30.new_document(landscape=True)
-    nd30.header(doc, lh, nd30.Heading("DS", info.when), landscape=True)
+    def body(doc, width_cm: float) -> None:
+        table = _nominee_table(doc, rows, width_cm)
+        collective = sum(r.collective for r in rows)
+        nd30.para(doc, texts.OFFICE_DOC_LIST_TOTAL.format(collective=collective, individual=len(rows) - collective),
+                  italic=True, space_before=6)
+        nd30.keep_with_signature(doc, table)
+
     kind, subject = list_title(info)
-    nd30.title(doc, kind, subject, [attached_line(lh), texts.OFFICE_DOC_LIST_CAMPAIGN.format(campaign=info.campaign)],
-               landscape=True)
-    table = _nominee_table(doc, rows, nd30.usable_width_cm(True))
-    collective = sum(r.collective for r in rows)
-    nd30.para(doc, texts.OFFICE_DOC_LIST_TOTAL.format(collective=collective, individual=len(rows) - collective),
-              italic=True, space_before=6)
-    nd30.keep_with_signature(doc, table)
-    nd30.signature(doc, lh, [], landscape=True)
-    return nd30.to_bytes(doc)
+    lines = [attached_line(lh), texts.OFFICE_DOC_LIST_CAMPAIGN.format(campaign=info.campaign)]
+    return compose.render(lh, compose.Parts(nd30.Heading("DS", info.when), kind, subject, body, lines,
+                                            landscape=True), template)
 
 
-def build_proposal_docx(lh: Letterhead, info: RoundInfo, rows: Sequence[ListRow]) -> bytes:
+def build_proposal_docx(lh: Letterhead, info: RoundInfo, rows: Sequence[ListRow],
+                        template: bytes | None = None) -> bytes:
     """Tờ trình (draft): the approved nominations of a round proposed to the level above, with the list."""
-    doc = nd30.new_document()
-    nd30.header(doc, lh, nd30.Heading("TTr", info.when))
-    nd30.title(doc, texts.OFFICE_DOC_PROPOSAL_TITLE, texts.OFFICE_DOC_PROPOSAL_SUBJECT.format(period=info.period))
     to = lh.parent_body or texts.OFFICE_DOC_PROPOSAL_SUPERIOR
-    nd30.para(doc, texts.OFFICE_DOC_PROPOSAL_TO.format(to=to), align="center", space_after=12)
-    campaign = info.campaign + (f" ({info.campaign_doc})" if info.campaign_doc else "")
-    for line in texts.OFFICE_DOC_PROPOSAL_BASIS:
-        nd30.para(doc, line.format(campaign=campaign), italic=True, align="justify", indent_cm=1.27, space_after=3)
-    collective = sum(r.collective for r in rows)
     office = lh.name or texts.OFFICE_DOC_BLANK
-    nd30.body(doc, texts.OFFICE_DOC_PROPOSAL_BODY.format(office=office, to=to, collective=collective,
-                                                         individual=len(rows) - collective, campaign=info.campaign))
-    _nominee_table(doc, rows, nd30.usable_width_cm(False), summary=False)
-    nd30.body(doc, "")
-    nd30.body(doc, texts.OFFICE_DOC_PROPOSAL_CLOSE.format(office=office, to=to, end=texts.OFFICE_DOC_END))
-    nd30.signature(doc, lh, [f"- {to};"])
-    return nd30.to_bytes(doc)
+
+    def body(doc, width_cm: float) -> None:
+        nd30.para(doc, texts.OFFICE_DOC_PROPOSAL_TO.format(to=to), align="center", space_after=12)
+        campaign = info.campaign + (f" ({info.campaign_doc})" if info.campaign_doc else "")
+        for line in texts.OFFICE_DOC_PROPOSAL_BASIS:
+            nd30.para(doc, line.format(campaign=campaign), italic=True, align="justify", indent_cm=1.27,
+                      space_after=3)
+        collective = sum(r.collective for r in rows)
+        nd30.body(doc, texts.OFFICE_DOC_PROPOSAL_BODY.format(office=office, to=to, collective=collective,
+                                                             individual=len(rows) - collective,
+                                                             campaign=info.campaign))
+        _nominee_table(doc, rows, width_cm, summary=False)
+        nd30.body(doc, "")
+        nd30.body(doc, texts.OFFICE_DOC_PROPOSAL_CLOSE.format(office=office, to=to, end=texts.OFFICE_DOC_END))
+
+    subject = texts.OFFICE_DOC_PROPOSAL_SUBJECT.format(period=info.period)
+    return compose.render(lh, compose.Parts(nd30.Heading("TTr", info.when), texts.OFFICE_DOC_PROPOSAL_TITLE, subject,
+                                            body, recipients=[f"- {to};"]), template)
 
 
 # ------------------------------------------------------------------------------------------- workbook

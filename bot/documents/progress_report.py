@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.documents import nd30
+from bot.documents import compose, nd30
 from bot.documents.letterhead import Letterhead
 from db.export_facts import ExportData, ExportMilestone, ExportRow
 
@@ -73,21 +73,20 @@ def label(m: ExportMilestone) -> str:
     return m.title
 
 
-def build_progress_docx(lh: Letterhead, data: ExportData, tz: ZoneInfo, now_utc: datetime) -> bytes:
-    doc = nd30.new_document()
-    now = texts.local(now_utc, tz)
-    nd30.header(doc, lh, nd30.Heading("BC", now.date()))
-    nd30.title(doc, texts.REPORT_DOC_TITLE, texts.REPORT_DOC_SUBJECT.format(campaign=data.title))
-    number = texts.REPORT_DOC_INTRO_NUMBER.format(number=data.doc_number) if data.doc_number else ""
-    nd30.body(doc, texts.REPORT_DOC_INTRO.format(campaign=data.title, number=number, units=data.unit_count,
-                                                 at=texts.fmt_datetime(now_utc, tz), office=lh.office_label))
-    width = nd30.usable_width_cm(False)
-    _milestones(doc, data, tz, width)
-    _clusters(doc, data, width)
-    _missing(doc, data, tz, now_utc, width)
+def build_progress_docx(lh: Letterhead, data: ExportData, tz: ZoneInfo, now_utc: datetime,
+                        template: bytes | None = None) -> bytes:
+    def body(doc, width_cm: float) -> None:
+        number = texts.REPORT_DOC_INTRO_NUMBER.format(number=data.doc_number) if data.doc_number else ""
+        nd30.body(doc, texts.REPORT_DOC_INTRO.format(campaign=data.title, number=number, units=data.unit_count,
+                                                     at=texts.fmt_datetime(now_utc, tz), office=lh.office_label))
+        _milestones(doc, data, tz, width_cm)
+        _clusters(doc, data, width_cm)
+        _missing(doc, data, tz, now_utc, width_cm)
+
     recipients = [texts.REPORT_DOC_RECIPIENT.format(parent=lh.parent_body)] if lh.parent_body else []
-    nd30.signature(doc, lh, recipients)
-    return nd30.to_bytes(doc)
+    parts = compose.Parts(nd30.Heading("BC", texts.local(now_utc, tz).date()), texts.REPORT_DOC_TITLE,
+                          texts.REPORT_DOC_SUBJECT.format(campaign=data.title), body, recipients=recipients)
+    return compose.render(lh, parts, template)
 
 
 def _section(doc, heading: str) -> None:

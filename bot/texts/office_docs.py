@@ -119,3 +119,18 @@ OFFICE_DOC_BTN_PROPOSAL = "Tờ trình (Word)"
 EXPORT_CLUSTER_TITLE = "Theo cụm thi đua (mọi mốc)"
 EXPORT_CLUSTER_HEADERS = ["STT", "Cụm thi đua", "Số đơn vị", "Lượt phải nộp", "Đã nộp", "Chưa nộp", "Tỷ lệ đã nộp"]
 EXPORT_SHEET_SUBTITLE = "{campaign} — hạn nộp {due}"
+
+# ------------------------------------------------------------------------------ the office's own template
+LETTERHEAD_TEMPLATE_LABEL = "Mẫu văn bản riêng"
+LETTERHEAD_TEMPLATE_DEFAULT = "(mẫu mặc định theo Nghị định 30/2020/NĐ-CP)"
+LETTERHEAD_CLI_TEMPLATE_HELP = ("đặt mẫu Word (.docx) riêng của cơ quan, có các chỗ điền {{ co_quan }}, {{ so_ky_hieu }}, "
+                                "{{ dia_danh_ngay }}, {{ ten_loai }}, {{ trich_yeu }}, {{p noi_dung }}, {{ noi_nhan }}, "
+                                "{{ chuc_vu_nguoi_ky }}, {{ nguoi_ky }}")
+LETTERHEAD_CLI_TEMPLATE_FILE = "tệp .docx làm mẫu"
+LETTERHEAD_CLI_TEMPLATE_REMOVE = "bỏ mẫu riêng, dùng lại mẫu mặc định"
+LETTERHEAD_TEMPLATE_SAVED = "Đã đặt mẫu «{name}» cho {office}: các văn bản sau sẽ theo mẫu này (chỗ điền: {fields})."
+LETTERHEAD_TEMPLATE_REMOVED = "{office} dùng lại mẫu mặc định theo Nghị định 30/2020/NĐ-CP."
+LETTERHEAD_TEMPLATE_BAD = "Không đọc được «{name}» làm mẫu: tệp phải là Word .docx (không phải .doc) và các chỗ điền viết đúng dạng {{{{ ten }}}}."
+LETTERHEAD_TEMPLATE_NO_BODY = ("Mẫu «{name}» chưa có chỗ điền nội dung: hãy gõ {{{{p noi_dung }}}} trên một dòng riêng, "
+                               "nơi bot đặt bảng và nội dung văn bản.")
+LETTERHEAD_TEMPLATE_MISSING = "Không thấy tệp «{path}»."

@@ -181,3 +181,29 @@ def test_list_workbook_title_block_borders_heights_and_print_setup():
             lines = -(-len(summary) // int((ws.column_dimensions["E"].width - 0.5) * 1.2))
             assert ws.row_dimensions[r].height >= lines * 15
     assert [ws.column_dimensions[c].width for c in "ABCDEF"] == [6, 26, 18, 26, 60, 22]
+
+
+# ECMA-376 child order (Word refuses a file whose properties come out of order; LibreOffice does not mind)
+ORDER = {
+    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+              "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"],
+    "trPr": ["cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight",
+             "tblHeader", "tblCellSpacing", "jc", "hidden"],
+}
+
+
+@pytest.mark.parametrize("kind", ["list", "proposal", "progress"])
+def test_properties_are_written_in_the_order_word_requires(kind):
+    doc = Document(io.BytesIO(docs()[kind]))
+    checked = 0
+    for parent, order in ORDER.items():
+        for el in doc.element.body.iter(qn(f"w:{parent}")):
+            tags = [child.tag.split("}")[1] for child in el]
+            assert tags == sorted(tags, key=order.index), (parent, tags)
+            checked += 1
+    assert checked > 50

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from docx import Document
+from docx.shared import Cm
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -165,3 +166,64 @@ def test_cli_documents(world, thidua, tmp_path):
     assert code == 2 and err.strip() == texts.OFFICE_DOC_CLI_NOT_FOUND.format(what="phong trào", id=9999)
     code, _, err = thidua("document", "proposal", 9999, "-o", tmp_path)
     assert code == 2 and "đợt đề cử" in err
+
+
+# ------------------------------------------------------------------------------ the office's own template
+
+def template_docx(*, body: bool = True) -> bytes:
+    """An office's Word template, written the way a specialist would: its own header lines and placeholders."""
+    from docx import Document as New
+    from docx.shared import Cm
+    doc = New()
+    s = doc.sections[0]
+    s.page_width, s.page_height, s.left_margin, s.right_margin = Cm(21), Cm(29.7), Cm(3), Cm(2)
+    doc.add_paragraph("{{ co_quan_chu_quan }} — {{ co_quan }} — MẪU RIÊNG CỦA SỞ")
+    doc.add_paragraph("{{ so_ky_hieu }} · {{ dia_danh_ngay }}")
+    doc.add_paragraph("{{ ten_loai }}: {{ trich_yeu }}")
+    if body:
+        doc.add_paragraph("{{p noi_dung }}")
+    doc.add_paragraph("{{ noi_nhan }}")
+    doc.add_paragraph("{{ chuc_vu_nguoi_ky }} {{ nguoi_ky }}")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_an_office_template_replaces_the_built_in_layout(world, thidua, tmp_path, db):
+    (tmp_path / "mau.docx").write_bytes(template_docx())
+    assert thidua("office", "set", OFFICE, "--parent", "UBND TỈNH BÌNH PHƯỚC", "--prefix", "SGDĐT",
+                  "--signer-name", "Lê Văn Tâm")[0] == 0
+    code, out, _ = thidua("office", "template", OFFICE, tmp_path / "mau.docx")
+    assert code == 0 and "Đã đặt mẫu «mau.docx»" in out and "noi_dung" in out
+    assert office_row(db).template_file_id is not None
+    out_dir = tmp_path / "vb"
+    assert thidua("document", "progress", world["campaign"].id, "-o", out_dir)[0] == 0
+    assert thidua("document", "nominations", world["q1"].id, "-o", out_dir)[0] == 0
+    for path in out_dir.glob("*.docx"):
+        doc = Document(path)
+        text = "\n".join(p.text for p in doc.paragraphs)
+        assert "UBND TỈNH BÌNH PHƯỚC — SỞ GIÁO DỤC VÀ ĐÀO TẠO — MẪU RIÊNG CỦA SỞ" in text
+        assert "{{" not in text and "Lê Văn Tâm" in text and "- Lưu: VT." in text
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text      # the template's layout, not the built-in one
+        table = doc.tables[0]                                      # the body the bot built, in the template
+        assert table.rows[0].cells[0].text == "STT"
+        widths = [c.width for c in table.rows[0].cells]            # sized to the template's page (21 - 3 - 2 cm)
+        assert abs(sum(widths) - Cm(16).emu) < Cm(0.2).emu
+    assert "BÁO CÁO: Tiến độ thực hiện" in "\n".join(
+        p.text for p in Document(next(out_dir.glob("bao_cao*.docx"))).paragraphs)
+    code, out, _ = thidua("office", "template", OFFICE, "--remove")
+    assert code == 0 and office_row(db).template_file_id is None
+    assert thidua("document", "progress", world["campaign"].id, "-o", tmp_path / "lai")[0] == 0
+    assert "CỘNG HÒA" in head_text(next((tmp_path / "lai").glob("*.docx")).read_bytes())
+
+
+def test_a_template_that_cannot_serve_is_refused(world, thidua, tmp_path, db):
+    (tmp_path / "thieu.docx").write_bytes(template_docx(body=False))
+    code, _, err = thidua("office", "template", OFFICE, tmp_path / "thieu.docx")
+    assert code == 2 and "{{p noi_dung }}" in err
+    (tmp_path / "hong.docx").write_bytes(b"PK\x03\x04 not really a document")
+    code, _, err = thidua("office", "template", OFFICE, tmp_path / "hong.docx")
+    assert code == 2 and "không phải .doc" in err
+    code, _, err = thidua("office", "template", OFFICE, tmp_path / "khong_co.docx")
+    assert code == 2 and "Không thấy tệp" in err
+    assert office_row(db).template_file_id is None

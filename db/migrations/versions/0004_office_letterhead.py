@@ -1,4 +1,4 @@
-"""Office letterhead: parent body, place name, signer and document number prefix (issue #16).
+"""Office letterhead: parent body, place name, signer, document number prefix and an own .docx template (issue #16).
 
 Revision ID: 0004
 Revises: 0003
@@ -18,9 +18,13 @@ def upgrade() -> None:
     with op.batch_alter_table('office', schema=None) as batch_op:
         for name in COLUMNS:
             batch_op.add_column(sa.Column(name, sa.String(), nullable=True))
+        batch_op.add_column(sa.Column('template_file_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_office_template_file', 'storedfile', ['template_file_id'], ['id'])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('office', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_office_template_file', type_='foreignkey')
+        batch_op.drop_column('template_file_id')
         for name in reversed(COLUMNS):
             batch_op.drop_column(name)
