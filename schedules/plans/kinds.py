@@ -38,11 +38,14 @@ _MEETING_OR_TRIAL = (r"\b(?:cuoc hop|buoi hop|du hop|hop (?:hoi dong|chuyen mon|
 EVENT = re.compile(
     r"\bhoi nghi\b|\bhoi thi\b|\bcuoc thi\b|\bhoi giang\b|\ble (?:tuyen duong|ky niem|trao|phat dong|khai mac|be mac|ton vinh)\b|"
     r"\bphat dong\b|\btuyen duong\b|\btrao (?:thuong|tang)\b|\bkiem tra\b|\bgap mat\b|\bgiao luu\b|\bmit tinh\b|\bto chuc\b|\btrien khai\b"
-    r"|" + _MEETING_OR_TRIAL
+    r"|" + _MEETING_OR_TRIAL + r"|\bcong bo (?:ket qua|danh sach|diem)\b|\blich (?:thi|khao sat|kiem tra)\b|\bky thi\b"
 )
 EVENT_SPECIFIC = re.compile(
     r"\b(?:hoi nghi|hoi thi|cuoc thi|hoi giang|le \w+|phat dong|tuyen duong|trao (?:thuong|tang)|gap mat|mit tinh|so ket|tong ket)\b"
     r"|" + _MEETING_OR_TRIAL +
+    # an announcement or an exam the office holds: "Công bố kết quả khảo sát: chậm nhất ngày 04/8",
+    # "Lịch khảo sát 3 môn: Ngày 30/7", "kỳ thi tuyển sinh"
+    r"|\bcong bo (?:ket qua|danh sach|diem)\b|\blich (?:thi|khao sat|kiem tra)\b|\bky thi\b"
     # a label that says when something takes place: "Thời gian tổ chức: 7 giờ 30 phút, ngày 14/10/2020"
     r"|\bthoi gian (?:to chuc|dien ra|khai mac|hop|tap huan|boi duong)\b"
 )

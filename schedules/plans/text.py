@@ -17,6 +17,9 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), 
 # and leave a combining tone mark detached after a space ("kế hoa ̣ch"): both are read as the intended text
 _LEGACY_LETTERS = {ord("ƣ"): "ư", ord("Ƣ"): "Ư"}
 _DETACHED_MARK = re.compile(r"[ \t]+([\u0300-\u036f])")
+# ... and split a syllable before its final consonants ("trướ c", "hướ ng", "chứ c"): a lone final after a toned
+# vowel is glued back (such fragments are never words of their own)
+_SPLIT_FINAL = re.compile(r"(?<=[à-ỹ])[ \t](ch|ng|nh|c|m|n|p|t)(?=[\s,.;:)]|$)")
 
 
 def strip_diacritics(text: str) -> str:
@@ -53,6 +56,7 @@ def normalize_text(text: str) -> str:
     """NFC, unify spaces/dashes/line ends, drop markdown emphasis and zero-width chars."""
     text = _DETACHED_MARK.sub(r"\1", text.translate(_LEGACY_LETTERS))
     text = unicodedata.normalize("NFC", text)
+    text = _SPLIT_FINAL.sub(r"\1", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.translate(_SPACE_LIKE).translate(_DROP).translate(_DASHES)
     # markdown: "* item" bullets become "- item"; other asterisks (emphasis) are dropped

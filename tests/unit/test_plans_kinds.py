@@ -54,3 +54,12 @@ def test_an_item_naming_its_report_then_its_deadline_in_the_next_sentence_keeps_
     assert pairs("I. BÁO CÁO\n" + text) == [("2027-05-30", "final_report")]
     dated = "- Báo cáo sơ kết trước ngày 10/01/2027. Nộp bản mềm trước ngày 15/01/2027."
     assert object_before(dated, dated.index("Nộp")) == []          # the first sentence has its own date
+
+
+def test_an_announcement_or_an_exam_the_office_holds_is_an_event():
+    assert classify_kinds("Công bố kết quả khảo sát") == ["event"]
+    assert classify_kinds("Lịch khảo sát 3 môn Toán, Ngữ văn") == ["event"]
+    body = ("II. TỔ CHỨC\n- Công bố danh sách học sinh được tuyển thẳng vào ngày 28/10/2026.\n"
+            "- Lịch khảo sát 3 môn Toán, Ngữ văn, tiếng Anh: Ngày 30/10/2026\n"
+            "- Công bố kết quả khảo sát: Chậm nhất ngày 04/11/2026.")
+    assert pairs(body) == [("2026-10-28", "event"), ("2026-10-30", "event"), ("2026-11-04", "event")]

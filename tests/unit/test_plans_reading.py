@@ -39,3 +39,11 @@ def test_legacy_font_letters_and_detached_tone_marks_are_read_as_the_intended_te
         "xây dựng kế hoạch xong trước 01/10/2021. TRƯỞNG PHÒNG"
     [m] = find_dates(normalize_text("xong trƣớc 01/10/2021"), 2021)
     assert m.cue == "before"
+
+
+def test_a_syllable_split_before_its_final_consonants_is_glued_back():
+    from schedules.plans.text import normalize_text
+
+    assert normalize_text("gửi về hòm thư trướ c 15h ngày 15, theo hướ ng dẫn, chứ c vụ") == \
+        "gửi về hòm thư trước 15h ngày 15, theo hướng dẫn, chức vụ"
+    assert normalize_text("có chỗ ngồi; các trường") == "có chỗ ngồi; các trường"      # whole words stay apart
