@@ -321,3 +321,21 @@ def test_the_cli_prints_a_link_that_signs_in(world, app, thidua):
     assert client(app).post(f"/console/login/{token}").status_code == 303
     code, _, err = thidua("staff", "web-link", "--staff", "999")
     assert code == 1 and "999" in err
+
+
+def test_the_cookie_is_secure_when_the_console_is_served_over_https(settings, world):
+    settings.thidua_public_url = "https://thidua.example.vn"
+    https = client(build_app(console_routes(ConsoleConfig.from_settings(settings))))
+    r = https.post(f"/console/login/{link_for(world['hoa'].id)}")
+    assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
+    plain = client(build_app(console_routes(ConsoleConfig.from_settings(settings.model_copy(
+        update={"thidua_public_url": "http://127.0.0.1:8080"})))))
+    r = plain.post(f"/console/login/{link_for(world['hoa'].id)}")
+    assert "Secure" not in r.headers["set-cookie"]
+
+
+def test_pages_carry_security_headers(world, app):
+    c = signed_in(app, world["hoa"].id)
+    r = c.get("/console")
+    assert r.headers["cache-control"] == "no-store" and r.headers["referrer-policy"] == "no-referrer"
+    assert "frame-ancestors 'self'" in r.headers["content-security-policy"]
