@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 
 DEFAULT_BOT_USERNAME = "thidua_bot"
+FONT = "Times New Roman"      # as every document the office prints (a printer without Calibri substitutes it)
 
 
 def bot_username(explicit: str | None = None) -> str:
@@ -70,11 +71,14 @@ def write_sheet(lines: list[InviteLine], path: Path, tz: ZoneInfo, qr_dir: Path 
     sheet.title = texts.CLI_SHEET_TITLE
     sheet.append(texts.CLI_SHEET_HEADERS)
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT, bold=True)
     for line in lines:
         sheet.append(_sheet_row(line, tz))
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(name=FONT)
         link_cell = sheet.cell(row=sheet.max_row, column=7)
-        link_cell.hyperlink, link_cell.style = line.link, "Hyperlink"
+        link_cell.hyperlink = line.link
+        link_cell.font = Font(name=FONT, color="0563C1", underline="single")
     _fit_columns(sheet)
     qr_column = len(texts.CLI_SHEET_HEADERS)
     for row, line in enumerate(lines, start=2):
@@ -88,6 +92,9 @@ def write_sheet(lines: list[InviteLine], path: Path, tz: ZoneInfo, qr_dir: Path 
         from openpyxl.utils import get_column_letter
         sheet.column_dimensions[get_column_letter(qr_column)].width = 17
     sheet.freeze_panes = "A2"
+    from bot.documents.sheets import for_print
+    for_print(sheet)                      # landscape A4 one page wide, the header row on every page, page x/n
+    sheet.print_title_rows = "1:1"
     workbook.save(path)
     return path
 

@@ -73,7 +73,24 @@ def write_all(folder: Path) -> dict[str, Path]:
     for name, data in files.items():
         (folder / name).write_bytes(data)
         out[name] = folder / name
+    out["invites.xlsx"] = invite_sheet(folder)
+    out["invite-letters.docx"] = folder / "invite-letters.docx"
     return out
+
+
+def invite_sheet(folder: Path, schools: int = 30) -> Path:
+    """The invite list of `thidua units invite`, a QR picture in every row."""
+    from bot.invite_sheet import InviteLine, qr_filename, write_qr, write_sheet
+    qr_dir = folder / "qr"
+    qr_dir.mkdir(exist_ok=True)
+    lines = [InviteLine(f"DP{i:03d}", f"{SCHOOLS[i % 5]} (điểm {i})", "THCS", "Cụm 1 - Đồng Xoài", "Cô Lan",
+                        "0912 345 678", f"https://t.me/thidua_bot?start=ma{i:04d}", f"ma{i:04d}",
+                        NOW + timedelta(days=30), 3) for i in range(1, schools + 1)]
+    for line in lines:
+        write_qr(line.link, qr_dir / qr_filename(line.code))
+    from bot.invite_letters import write_letters
+    write_letters(lines[:5], qr_dir, folder / "invite-letters.docx", TZ, "Thi đua Đồng Phú")
+    return write_sheet(lines, folder / "invites.xlsx", TZ, qr_dir)
 
 
 def to_pdf(path: Path, out_dir: Path) -> Path:

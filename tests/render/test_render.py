@@ -55,11 +55,15 @@ def pdfs(tmp_path_factory) -> dict[str, list[Page]]:
         out[name] = pages(pdf)
         out[name + ":fonts"] = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
                                               text=True).stdout
+        if shutil.which("pdfimages"):
+            listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
+                                     text=True).stdout
+            out[name + ":images"] = len(listing.splitlines()[2:])
     return out
 
 
 @pytest.mark.parametrize("name", ["nominations-list.docx", "proposal.docx", "progress-report.docx",
-                                  "nominations-list.xlsx", "workbook.xlsx"])
+                                  "nominations-list.xlsx", "workbook.xlsx", "invites.xlsx", "invite-letters.docx"])
 def test_every_letter_is_set_in_a_times_compatible_font(pdfs, name):
     fonts = [line.split()[0].split("+")[-1] for line in pdfs[name + ":fonts"].splitlines()[2:]]
     assert fonts and all(f.startswith(("LiberationSerif", "TimesNewRoman", "Times")) for f in fonts), fonts
@@ -139,3 +143,23 @@ def test_workbooks_print_one_page_wide_with_the_header_on_every_page(pdfs):
         numbers = sorted(w for w in p.words if w[4].isdigit() and w[0] < 2.5 * PT_PER_CM)
         ys = sorted(w[1] for w in numbers)
         assert all(b - a > 10 for a, b in zip(ys, ys[1:]))
+
+
+def test_the_invite_sheet_prints_its_qr_pictures_on_a_few_pages(pdfs):
+    sheet = pdfs["invites.xlsx"]
+    assert all(p.width > p.height for p in sheet) and len(sheet) <= 6      # 30 schools (the issue saw 28 pages)
+    for p in sheet:       # one page wide, the header again on every page
+        assert "Mã đơn vị" in p.text and "Mã QR" in p.text
+    codes = {w[4] for p in sheet for w in p.words if re.fullmatch(r"DP\d{3}", w[4])}
+    assert codes == {f"DP{i:03d}" for i in range(1, 31)}
+    if "invites.xlsx:images" in pdfs:
+        assert pdfs["invites.xlsx:images"] >= 30                              # every QR code printed
+
+
+def test_invite_letters_are_one_page_per_school_with_its_qr_code(pdfs):
+    letters = pdfs["invite-letters.docx"]
+    assert len(letters) == 5 and all(p.height > p.width for p in letters)
+    for i, page in enumerate(letters, start=1):
+        assert f"(điểm {i})" in page.text and f"ma{i:04d}" in page.text
+    if "invite-letters.docx:images" in pdfs:
+        assert pdfs["invite-letters.docx:images"] >= 5

@@ -207,3 +207,15 @@ def test_properties_are_written_in_the_order_word_requires(kind):
             assert tags == sorted(tags, key=order.index), (parent, tags)
             checked += 1
     assert checked > 50
+
+
+def test_the_invite_sheet_prints_landscape_one_page_wide_with_its_header_repeated(tmp_path):
+    from bot.invite_sheet import InviteLine, write_qr, write_sheet
+    lines = [InviteLine(f"TH{i:02d}", f"Trường Tiểu học số {i}", "Tiểu học", "Cụm 1", "Cô Lan", "0912 000 000",
+                        f"https://t.me/thidua_bot?start=tok{i}", f"tok{i}", NOW, 3) for i in range(1, 4)]
+    for line in lines:
+        write_qr(line.link, tmp_path / f"{line.code}.png")
+    ws = load_workbook(write_sheet(lines, tmp_path / "moi.xlsx", TZ, tmp_path)).active
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1" and len(ws._images) == 3
