@@ -24,9 +24,10 @@ def split_cells(lines: Iterable[str]) -> list[str]:
 
 
 def parse_doc_number(lines: Sequence[str]) -> str | None:
-    """'Số: 87 /KH-GDDT' -> '87/KH-GDDT'; a blank number ('Số: /KH-SGDĐT') -> None."""
+    """'Số: 87 /KH-GDDT' -> '87/KH-GDDT'; 'Số:12 /KH- PGD&ĐT' (a space after the dash) -> '12/KH-PGD&ĐT';
+    a blank number ('Số: /KH-SGDĐT') -> None."""
     for cell in split_cells(lines):
-        m = _DOCNUM_RE.match(cell)
+        m = _DOCNUM_RE.match(re.sub(r"(?<=[A-Za-zĐđ][-/])\s+(?=[A-ZĐ])", "", cell))
         if m:
             return f"{m.group(1)}/{m.group(2)}"
     return None

@@ -83,3 +83,10 @@ def test_a_stamped_day_over_the_typed_one_is_the_issue_date():
     from schedules.plans.header import parse_issued_date
 
     assert parse_issued_date(["Hiệp Hòa, ngày 24 29 tháng 9 năm 2021"]) == (date(2021, 9, 29), "Hiệp Hòa")
+
+
+def test_a_number_with_a_space_after_its_dash_is_read_whole():
+    from schedules.plans.header import parse_doc_number
+
+    assert parse_doc_number(["Số:12 /KH- PGD&ĐT"]) == "12/KH-PGD&ĐT"
+    assert parse_doc_number(["Số: /KH-SGDĐT"]) is None          # the number is still blank
