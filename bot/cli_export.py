@@ -86,6 +86,8 @@ def cmd_document(args: argparse.Namespace) -> int:
             what = texts.OFFICE_DOC_CLI_ROUND
         if built is None:
             print(texts.OFFICE_DOC_CLI_NOT_FOUND.format(what=what, id=args.id), file=sys.stderr)
+            if args.kind != "progress":
+                _print_rounds(session)
             return 2
         people.audit(session, "cli", "document_created", f"{args.kind}:{args.id}", file=built[0])
     args.output.mkdir(parents=True, exist_ok=True)
@@ -93,3 +95,13 @@ def cmd_document(args: argparse.Namespace) -> int:
     path.write_bytes(built[1])
     print(texts.EXPORT_CLI_WROTE.format(path=path))
     return 0
+
+
+def _print_rounds(session) -> None:
+    from db import export_facts, nominations
+    found = export_facts.rounds(session)
+    if found:
+        print(texts.OFFICE_DOC_CLI_ROUNDS, file=sys.stderr)
+    for m, campaign in found:
+        print(texts.OFFICE_DOC_CLI_ROUND_LINE.format(id=m.id, period=nominations.period_label(m), campaign=campaign),
+              file=sys.stderr)

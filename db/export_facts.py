@@ -235,3 +235,10 @@ def round_facts(session: Session, milestone_id: int, statuses: tuple[str, ...],
                              n.achievements, n.award_form or "") for n, unit_name in rows]
     return RoundFacts(m.id, campaign.id, campaign.title, campaign.doc_number,
                       office_for(session, campaign, fallback_office_id), nominees)
+
+
+def rounds(session: Session) -> list[tuple[Milestone, str]]:
+    """Every nomination round with its campaign's title (what `thidua document` offers when given a wrong id)."""
+    return list(session.exec(select(Milestone, Campaign.title).join(Campaign, Campaign.id == Milestone.campaign_id)
+                             .where(Milestone.kind == MilestoneKind.nomination)
+                             .order_by(Milestone.campaign_id, Milestone.due_at)).all())

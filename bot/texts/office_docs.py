@@ -134,3 +134,5 @@ LETTERHEAD_TEMPLATE_BAD = "Không đọc được «{name}» làm mẫu: tệp p
 LETTERHEAD_TEMPLATE_NO_BODY = ("Mẫu «{name}» chưa có chỗ điền nội dung: hãy gõ {{{{p noi_dung }}}} trên một dòng riêng, "
                                "nơi bot đặt bảng và nội dung văn bản.")
 LETTERHEAD_TEMPLATE_MISSING = "Không thấy tệp «{path}»."
+OFFICE_DOC_CLI_ROUNDS = "Các đợt đề cử (dùng số ở đầu dòng):"
+OFFICE_DOC_CLI_ROUND_LINE = "  {id}  {period} — {campaign}"

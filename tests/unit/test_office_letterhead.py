@@ -166,6 +166,7 @@ def test_cli_documents(world, thidua, tmp_path):
     assert code == 2 and err.strip() == texts.OFFICE_DOC_CLI_NOT_FOUND.format(what="phong trào", id=9999)
     code, _, err = thidua("document", "proposal", 9999, "-o", tmp_path)
     assert code == 2 and "đợt đề cử" in err
+    assert f"  {q1.id}  Quý I/2027 — {campaign.title}" in err.splitlines()      # the rounds there are, by id
 
 
 # ------------------------------------------------------------------------------ the office's own template
