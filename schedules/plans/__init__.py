@@ -1,14 +1,18 @@
 """Reading a Vietnamese plan, công văn or thông báo into a campaign draft, one stage per module.
 
-    reading      the document's text (.txt, .docx paragraphs and tables in order, .pdf)
+    reading      the document's text (.txt, .docx, .pdf), guarded by schedules.documents
+    docx         Word paragraphs and tables in order: the letterhead table, task tables' rows
+    pdf          e-office stamps (number, issue day) read back into their line
     text         folding (same-length, diacritic-free) and logical lines
     header       number, issue date and place, title, issuer
     structure    body units under their headings, with the heading's actor
     dates        date mentions: days, clock times, ranges, months, quarters, years, inferred years, weekdays
-    filters      dates that are not deadlines (cited documents, commemorative days, phases), with reasons
+    filters      DATE_FILTERS: why a date is not a deadline (cited, commemorative, dateline, time stamp,
+                 phase, start, period, coarse, past, section, summary), tried in order
     obligations  the phrase a date belongs to, and its actor (``actors``)
     kinds        the obligation's kind from its verb and object
     details      recurring obligations, awards, contact, nomination quota, dossier
+    recurring    the units' recurring hand-ins as recurring milestones
     period       year context and the plan's period
     draft        ``parse_plan``: the pipeline
     cli          ``thidua plan parse``
