@@ -19,11 +19,12 @@ from db.engine import init_engine, session_scope
 from db.migrate import upgrade
 from db.models import StoredFile
 from handlers import background, engine, fetching
+import handlers.registry  # noqa: F401  every flow now: at start-up, not lazily in the first idle tick or update
 from handlers.io import Inbound, IncomingFile, OutMessage
 from handlers.uploads import UPLOAD_REF
 from schedules.quota import QuotaWatch
 from schedules import reminders as reminder_ticks
-from schedules.broadcasts import TICK_SECONDS, BroadcastMonitor
+from schedules.broadcasts import BroadcastMonitor
 from schedules.outbox import OutboxDispatcher
 from schedules.runner import SchedulerRunner
 
@@ -207,7 +208,7 @@ class BotRuntime:
     def install_ticks(self) -> None:
         """Periodic jobs of the features (reminders, digests, broadcast progress) are added here."""
         self.broadcasts = BroadcastMonitor(self.dispatcher, on_enqueued=self.dispatcher.wake)
-        self.scheduler.add_tick("broadcasts", self.broadcasts.tick, TICK_SECONDS)
+        self.scheduler.add_loop("broadcasts", self.broadcasts.follow)
         reminder_ticks.install(self.scheduler)   # deadline reminders + staff digest: every minute and at start
         self.scheduler.add_tick("sweep_files", self.sweep_files, 6 * 3600)
 

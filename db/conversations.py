@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam
+from sqlalchemy import String, and_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -31,36 +31,35 @@ def get_or_create(session: Session, channel: str, chat_id: str, user_id: str | N
     return conv
 
 
-def _ensure_statement(dialect: str):
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(ConversationState.__table__).values(
-        channel=bindparam("channel"), chat_id=bindparam("chat_id"), user_id=bindparam("user_id"),
-        data=bindparam("data"), offered=bindparam("offered"), turn=0, updated_at=bindparam("now"),
-    ).on_conflict_do_nothing(index_elements=["channel", "chat_id"])
-
-
-# Built once: the engine runs these for every update, and building a statement costs more than running it.
-_ENSURE = {d: _ensure_statement(d) for d in ("sqlite", "postgresql")}
+# The chat as a one-row table, so the unit contact and the staff member are found even before the chat
+# has a conversation row: one statement for everything the engine needs to know about who is writing.
+_THIS_CHAT = select(bindparam("channel", type_=String).label("channel"),
+                    bindparam("chat_id", type_=String).label("chat_id")).subquery("this_chat")
 _WHO_IS_WRITING = (
     select(ConversationState, Contact, Unit, Staff)
-    .outerjoin(Contact, and_(Contact.channel == ConversationState.channel,
-                             Contact.chat_id == ConversationState.chat_id))
+    .select_from(_THIS_CHAT)
+    .outerjoin(ConversationState, and_(ConversationState.channel == _THIS_CHAT.c.channel,
+                                       ConversationState.chat_id == _THIS_CHAT.c.chat_id))
+    .outerjoin(Contact, and_(Contact.channel == _THIS_CHAT.c.channel, Contact.chat_id == _THIS_CHAT.c.chat_id))
     .outerjoin(Unit, Unit.id == Contact.unit_id)
-    .outerjoin(Staff, and_(Staff.channel == ConversationState.channel,
+    .outerjoin(Staff, and_(Staff.channel == _THIS_CHAT.c.channel,
                            Staff.platform_user_id == bindparam("user_id"), Staff.active == True))  # noqa: E712
-    .where(ConversationState.channel == bindparam("channel"), ConversationState.chat_id == bindparam("chat_id"))
     .limit(1)
 )
 
 
 def load_chat(session: Session, channel: str, chat_id: str, user_id: str | None
               ) -> tuple[ConversationState, Contact | None, Unit | None, Staff | None]:
-    """The conversation (created if absent, race-free), the unit contact of this chat and its unit, and
-    the active staff member writing: two statements, whatever the chat."""
-    session.connection().execute(_ENSURE[session.get_bind().dialect.name], dict(
-        channel=channel, chat_id=chat_id, user_id=user_id, data={}, offered=[], now=utcnow()))
+    """The conversation, the unit contact of this chat and its unit, and the active staff member writing,
+    in one statement. A chat's first message gets a new conversation, inserted with the transaction's other
+    changes; if another process inserts the same chat's first, the commit fails and the engine runs the
+    update again (handlers.engine.run), which then finds it."""
     conv, contact, unit, staff = session.execute(_WHO_IS_WRITING, dict(
         channel=channel, chat_id=chat_id, user_id=user_id or "")).one()
+    if conv is None:
+        conv = ConversationState(channel=channel, chat_id=chat_id, user_id=user_id, data={}, offered=[], turn=0,
+                                 updated_at=utcnow())
+        session.add(conv)
     return conv, contact, unit, staff
 
 

@@ -1,6 +1,7 @@
 """Engine and sessions. SQLite is the embedded default; any SQLAlchemy URL (PostgreSQL) works."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,3 +58,23 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def change_marker() -> tuple | None:
+    """A cheap fingerprint of the database's files that changes with every commit of any process (SQLite in
+    WAL mode appends each commit to the -wal file), so an idle poller can skip its query when nothing
+    changed. None where there is no such thing (PostgreSQL: LISTEN/NOTIFY does that job)."""
+    engine = get_engine()
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        return None
+    marker = []
+    for path in (database, database + "-wal"):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            marker.append(None)
+            continue
+        marker.append((st.st_mtime_ns, st.st_size, st.st_ino))
+    return tuple(marker)
+

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, update
@@ -31,7 +32,7 @@ class Outgoing:
     broadcast_id: int | None = None
     not_before: datetime | None = None
     priority: int = 1             # 0: someone is waiting in a conversation; 1: bulk
-
+    contact_reachable: bool | None = None   # as the sender read it in this transaction (None: not known)
 
 
 def _insert(session: Session):
@@ -97,6 +98,7 @@ class Queued:
     attempts: int = 0
     status: str = OutboxStatus.sending
     bulk: bool = False            # claimed from the database (counts against the dispatcher's bulk room)
+    contact_reachable: bool | None = None   # known when queued (the engine's replies): no contact statement
 
 
 _QUEUED_COLUMNS = ("id", "idempotency_key", "channel", "chat_id", "payload", "kind", "priority", "contact_id",
@@ -112,8 +114,9 @@ def _queued(row) -> Queued:
 def _insert_claimed_statement(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = OutboxMessage.__table__
+    # only the new ids come back: the rest of each row is already in hand (no JSON parsed back)
     return (insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(*(table.c[c] for c in _QUEUED_COLUMNS)))
+            .returning(table.c.id, table.c.idempotency_key))
 
 
 _INSERT_CLAIMED = {d: _insert_claimed_statement(d) for d in ("sqlite", "postgresql")}   # built once: every reply
@@ -127,9 +130,12 @@ def enqueue_claimed(session: Session, items: Sequence[Outgoing], token: str, lea
         return []
     now = utcnow()
     stmt = _INSERT_CLAIMED[session.get_bind().dialect.name]
-    rows = [_row(it, now, status=OutboxStatus.sending, claimed_by=token, lease_until=now + lease,
-                 priority=priority) for it in items]
-    return [_queued(r) for r in session.connection().execute(stmt, rows).all()]
+    rows = {it.key: _row(it, now, status=OutboxStatus.sending, claimed_by=token, lease_until=now + lease,
+                         priority=priority) for it in items}
+    reachable = {it.key: it.contact_reachable for it in items}
+    new = session.connection().execute(stmt, list(rows.values())).all()
+    return [Queued(row_id, key, (r := rows[key])["channel"], r["chat_id"], r["payload"], r["kind"], r["priority"],
+                   r["contact_id"], r["broadcast_id"], 0, contact_reachable=reachable[key]) for row_id, key in new]
 
 
 def claim_fair(session: Session, channel: str, token: str, limit: int, per_chat: int = 2,
@@ -163,6 +169,13 @@ def renew_leases(session: Session, token: str, lease: timedelta = LEASE) -> int:
         OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.sending,
     ).values(lease_until=utcnow() + lease))
     return res.rowcount or 0
+
+
+def next_foreign_lease_end(session: Session, token: str) -> datetime | None:
+    """When the first lease held by another dispatcher (alive or dead) runs out; None if there is none."""
+    return session.exec(select(func.min(OutboxMessage.lease_until)).where(
+        OutboxMessage.status == OutboxStatus.sending,
+        (OutboxMessage.claimed_by != token) | OutboxMessage.claimed_by.is_(None))).first()
 
 
 def release_stale_leases(session: Session) -> int:
@@ -202,31 +215,45 @@ def outcome(result: SendResult, attempts: int, now: datetime) -> dict:
     return values
 
 
+@lru_cache(maxsize=64)
+def _result_statement(shape: tuple[str, ...], guarded: bool):
+    """One UPDATE per shape of result (sent / retry / final), built once: a flush runs every ~0.1 s."""
+    t = OutboxMessage.__table__
+    stmt = update(t).where(t.c.id == bindparam("b_id"))
+    if guarded:
+        stmt = stmt.where(t.c.claimed_by == bindparam("b_token"))
+    return stmt.values({k: bindparam(f"v_{k}") for k in shape})
+
+
+_C = Contact.__table__
+_MARK_BLOCKED = (update(_C).where(_C.c.id.in_(bindparam("ids", expanding=True)), _C.c.reachable.is_(True))
+                 .values(reachable=False))
+_MARK_REACHED = (update(_C).where(_C.c.id.in_(bindparam("ids", expanding=True)), _C.c.reachable.is_(False))
+                 .values(reachable=True))
+
+
 def record_results(session: Session, results: Sequence[tuple[Queued, SendResult]], token: str | None = None) -> None:
     """Store many send results in one statement per shape (sent / retry / final), guarded by the claim.
 
-    Also marks contacts unreachable (403) or reachable again, touching a contact only when that changes.
+    Also marks contacts unreachable (403) or reachable again, touching a contact only when that changes:
+    a reply to a contact the engine saw reachable costs no contact statement at all.
     """
     now = utcnow()
-    t = OutboxMessage.__table__
     by_shape: dict[tuple, list[dict]] = {}
     for row, result in results:
         values = outcome(result, row.attempts, now)
         row.status, row.attempts = values["status"], values["attempts"]
-        by_shape.setdefault(tuple(sorted(values)), []).append({"b_id": row.id, **{f"v_{k}": v for k, v in values.items()}})
+        params = {"b_id": row.id, "b_token": token, **{f"v_{k}": v for k, v in values.items()}}
+        by_shape.setdefault(tuple(sorted(values)), []).append(params)
     for shape, params in by_shape.items():
-        stmt = update(t).where(t.c.id == bindparam("b_id"))
-        if token is not None:
-            stmt = stmt.where(t.c.claimed_by == token)
-        stmt = stmt.values({k: bindparam(f"v_{k}") for k in shape})
-        session.connection().execute(stmt, params)
+        session.connection().execute(_result_statement(shape, token is not None), params)
     blocked = {r.contact_id for r, _ in results if r.contact_id and r.status == OutboxStatus.blocked}
-    reached = {r.contact_id for r, _ in results if r.contact_id and r.status == OutboxStatus.sent} - blocked
-    c = Contact.__table__
+    reached = {r.contact_id for r, _ in results
+               if r.contact_id and r.status == OutboxStatus.sent and r.contact_reachable is not True} - blocked
     if blocked:
-        session.execute(update(c).where(c.c.id.in_(blocked), c.c.reachable.is_(True)).values(reachable=False))
+        session.connection().execute(_MARK_BLOCKED, {"ids": sorted(blocked)})
     if reached:
-        session.execute(update(c).where(c.c.id.in_(reached), c.c.reachable.is_(False)).values(reachable=True))
+        session.connection().execute(_MARK_REACHED, {"ids": sorted(reached)})
 
 
 def record_result(session: Session, row_id: int, result: SendResult) -> str:

@@ -268,7 +268,8 @@ async def _transaction(inbound: Inbound, services: Services):
         replies += await _dispatch(ctx)
         _stamp_choices(ctx.conv, replies, step_before)
         items = [Outgoing(reply_key(inbound, i), inbound.channel, inbound.chat_id, msg, priority=0,
-                          contact_id=ctx.contact.id if ctx.contact else None)
+                          contact_id=ctx.contact.id if ctx.contact else None,
+                          contact_reachable=ctx.contact.reachable if ctx.contact else None)
                  for i, msg in enumerate(replies)] + ctx._notifications
         claimed = _enqueue(session, items, services.dispatcher)
         return replies, claimed, list(ctx._after_commit)

@@ -3,14 +3,16 @@
 Only Broadcast.kind "launch" (nudges report their own way).
 
 The dispatcher calls on_result() after each send (a hook), which only marks the broadcast dirty; tick(),
-run every ~1.5 s by the scheduler, turns dirty broadcasts into at most one queued progress edit each (and
-none while the previous edit is still waiting to go out), and, when nothing of a broadcast is pending any
-more, into the final edit and the report (once: deterministic keys and Broadcast.finished_at).
+run by follow() ~1.5 s after a result came in (and never while nothing is sent: an idle bot sleeps), turns
+dirty broadcasts into at most one queued progress edit each (and none while the previous edit is still
+waiting to go out), and, when nothing of a broadcast is pending any more, into the final edit and the
+report (once: deterministic keys and Broadcast.finished_at).
 Everything is derived from the outbox rows, so a restart loses nothing: unfinished broadcasts are
 re-examined on the first tick.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -36,6 +38,7 @@ class BroadcastMonitor:
     def __init__(self, dispatcher=None, on_enqueued: Callable[[], None] | None = None):
         self.on_enqueued = on_enqueued
         self.dirty: set[int] = set()
+        self._results = asyncio.Event()
         self.last_edit: dict[int, str] = {}    # broadcast id -> key of the last progress edit queued
         self._loaded = False
         if dispatcher is not None:
@@ -44,6 +47,17 @@ class BroadcastMonitor:
     def on_result(self, row: OutboxMessage, result: SendResult) -> None:
         if row.broadcast_id is not None:
             self.dirty.add(row.broadcast_id)
+            self._results.set()
+
+    async def follow(self) -> None:
+        """Ticks while launches make progress: the first at once (launches a restart interrupted), then one
+        TICK_SECONDS after results came in, so one edit covers many sends."""
+        while True:
+            self._results.clear()
+            await self.tick()
+            if not self.dirty:
+                await self._results.wait()
+            await asyncio.sleep(TICK_SECONDS)
 
     async def tick(self) -> None:
         if self._loaded and not self.dirty:

@@ -34,7 +34,7 @@ from db import files as file_store
 from db import leadership as leaders
 from db import outbox
 from db.clock import utcnow
-from db.engine import get_engine, session_scope
+from db.engine import change_marker, get_engine, session_scope
 from db.models import OutboxStatus, StoredFile
 from db.outbox import Queued
 from handlers.io import OutMessage, SendResult
@@ -70,11 +70,20 @@ class _NotYet(Exception):
 class OutboxDispatcher:
     def __init__(self, senders: dict[str, ChannelSender], data_dir: Path, rates: dict[str, float] | None = None,
                  *, poll_s: float = 2.0, lease_s: float = 6.0, max_bulk: int = 64, record_every: float = 0.1,
-                 grace_s: float = 5.0):
+                 grace_s: float = 5.0, idle_poll_s: float | None = None, idle_maintain_s: float | None = None):
         self.senders = senders
         self.data_dir = Path(data_dir)
         self.limiters = {ch: ChannelLimiter((rates or {}).get(ch, 29.0)) for ch in senders}
         self.poll_s, self.lease, self.max_bulk = poll_s, timedelta(seconds=lease_s), max_bulk
+        # An idle bot (nothing held, nothing due) looks less often: the engine and the scheduler wake it for
+        # their own rows, PostgreSQL's NOTIFY for other processes' rows; only another process's rows on
+        # SQLite (a `thidua` command) wait for this slower poll.
+        self.idle_poll_s = idle_poll_s if idle_poll_s is not None else 2.5 * poll_s
+        self.idle_maintain_s = idle_maintain_s if idle_maintain_s is not None else 5 * poll_s
+        self._seen_marker: tuple | None = None   # the database's change marker at the last look (SQLite)
+        self._look_again_at = 0.0
+        self._foreign_lease_end = None
+        self._next_maintenance = 0.0
         self.record_every, self.grace_s = record_every, grace_s
         self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.hooks: list[ResultHook] = []
@@ -117,32 +126,84 @@ class OutboxDispatcher:
     # ------------------------------------------------------------------------------------------ the loop
 
     async def run(self, stop: asyncio.Event) -> None:
-        next_maintenance = 0.0
         try:
             while not stop.is_set():
                 try:
-                    if time.monotonic() >= next_maintenance:   # leadership, leases: every few seconds
-                        self._maintain()
-                        next_maintenance = time.monotonic() + self._maintain_every()
-                    wait = self._seconds_to_due()              # idle: this one cheap query per poll
+                    wait = self._poll()
                     claimed = self._claim() if wait == 0 and self._has_room() else 0
                 except Exception:   # the database is away for a moment: keep the loop alive
                     log.exception("outbox poll failed")
                     claimed, wait = 0, self.poll_s
+                    self._seen_marker = None
                 if claimed and self._has_room():
                     continue
-                timeout = self.poll_s if wait is None or wait == 0 else min(wait, self.poll_s)
-                await self._sleep(stop, max(0.01, min(timeout, next_maintenance - time.monotonic())))
+                await self._sleep(stop, self._sleep_for(wait))
         finally:
             await self._shutdown()
 
-    def _maintain_every(self) -> float:
-        """Held rows need their leases renewed (a third of the lease); otherwise a look now and then
-        (another process's dead rows, leadership) is enough."""
-        renew = self.lease.total_seconds() / 3
-        return min(self.poll_s, renew) if self.held else max(self.poll_s, renew)
+    def _poll(self) -> float | None:
+        """Seconds until rows are due (0: now, None: nothing pending), asking the database only when needed."""
+        if self._nothing_new():
+            return self._known_wait()
+        marker = change_marker()               # before the reads: a commit during them shows next time
+        with session_scope() as session:       # one short read-only session per look
+            # leadership and leases: every few seconds while sending, and at each look of an idle
+            # dispatcher (which looks only when the database changed or a lease ends)
+            if not self.held or time.monotonic() >= self._next_maintenance:
+                self._maintain(session)
+                self._next_maintenance = self._next_maintenance_at()
+            wait = self._seconds_to_due(session)
+        self._remember(marker, wait)
+        return wait
 
-    def _maintain(self) -> None:
+    def _sleep_for(self, wait: float | None) -> float:
+        standby = len(self._leading) < len(self.senders)   # waiting to take a channel over: look every poll
+        poll = self.poll_s if self.held or standby else self.idle_poll_s
+        timeout = poll if not wait else min(wait, poll)
+        if self.held:
+            timeout = min(timeout, self._next_maintenance - time.monotonic())
+        return max(0.01, timeout)
+
+    def _nothing_new(self) -> bool:
+        """Idle, leading every channel, and no process has committed since the last look (SQLite): the last
+        answer still holds until the next due row or foreign lease end, so the database is not asked again.
+        A look at least every minute anyway."""
+        if self.held or len(self._leading) < len(self.senders):
+            return False
+        if self._seen_marker is None or time.monotonic() >= self._look_again_at:
+            return False
+        return change_marker() == self._seen_marker
+
+    def _known_wait(self) -> float:
+        return max(0.0, self._look_again_at - time.monotonic())
+
+    def _remember(self, marker: tuple | None, wait: float | None) -> None:
+        now = time.monotonic()
+        horizon = [now + 60.0, now + wait if wait is not None else now + 60.0]
+        if self._foreign_lease_end is not None:
+            horizon.append(self._lease_end_monotonic())
+        self._seen_marker, self._look_again_at = marker, min(horizon)
+
+    def _lease_end_monotonic(self) -> float:
+        return time.monotonic() + max(0.0, (self._foreign_lease_end - utcnow()).total_seconds()) + 0.05
+
+    def _next_maintenance_at(self) -> float:
+        """Every few seconds, and when another dispatcher's lease runs out (its rows may be a dead one's)."""
+        at = time.monotonic() + self._maintain_every()
+        return min(at, self._lease_end_monotonic()) if self._foreign_lease_end is not None else at
+
+    def _maintain_every(self) -> float:
+        """Held rows need their leases renewed (a third of the lease). A process waiting to take a channel
+        over looks every poll; a leader with nothing to do now and then (a dead leader's rows are looked
+        at when their leases run out: _next_maintenance_at)."""
+        renew = self.lease.total_seconds() / 3
+        if self.held:
+            return min(self.poll_s, renew)
+        if len(self._leading) < len(self.senders):
+            return self.poll_s
+        return max(self.idle_maintain_s, renew)
+
+    def _maintain(self, session) -> None:
         for channel in self.senders:
             lead = self._leaders.get(channel)
             if lead is None:
@@ -156,11 +217,14 @@ class OutboxDispatcher:
             loop = asyncio.get_running_loop()
             self._listener = leaders.OutboxListener(get_engine(), lambda: loop.call_soon_threadsafe(self.wake))
             self._listener.start()
-        with session_scope() as session:
-            outbox.release_stale_leases(session)   # rows of a process that died
-            if self.held and time.monotonic() - self._last_renew > self.lease.total_seconds() / 3:
-                outbox.renew_leases(session, self.token, self.lease)
-                self._last_renew = time.monotonic()
+        # Rows of a process that died come back when their lease ends: a read, no write lock when there are none.
+        self._foreign_lease_end = outbox.next_foreign_lease_end(session, self.token)
+        if self._foreign_lease_end is not None and self._foreign_lease_end < utcnow():
+            outbox.release_stale_leases(session)
+            self._foreign_lease_end = outbox.next_foreign_lease_end(session, self.token)
+        if self.held and time.monotonic() - self._last_renew > self.lease.total_seconds() / 3:
+            outbox.renew_leases(session, self.token, self.lease)
+            self._last_renew = time.monotonic()
 
     def _claim(self) -> int:
         total = 0
@@ -180,17 +244,16 @@ class OutboxDispatcher:
         """Claim bulk rows in batches (when half the room is free), not one query per message sent."""
         return self.bulk_held <= self.max_bulk // 2
 
-    def _seconds_to_due(self) -> float | None:
+    def _seconds_to_due(self, session) -> float | None:
         """0 when rows are due now, else seconds until the next one (None: nothing pending)."""
         if not self._has_room():
             return self.poll_s   # woken when room frees up
         soonest = None
-        with session_scope() as session:
-            for channel in self._leading:
-                due = outbox.next_due_at(session, channel)
-                if due is not None:
-                    wait = max(0.0, (due - utcnow()).total_seconds())
-                    soonest = wait if soonest is None else min(soonest, wait)
+        for channel in self._leading:
+            due = outbox.next_due_at(session, channel)
+            if due is not None:
+                wait = max(0.0, (due - utcnow()).total_seconds())
+                soonest = wait if soonest is None else min(soonest, wait)
         return soonest
 
     async def _sleep(self, stop: asyncio.Event, timeout: float) -> None:

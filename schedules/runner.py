@@ -31,11 +31,17 @@ class SchedulerRunner:
         self.on_enqueued = on_enqueued
         self.scheduler = AsyncIOScheduler(timezone=settings.tz)
         self._fast: list[asyncio.Task] = []
-        self.ticks: list[tuple[str, Tick, float]] = [("expire_conversations", self.expire_conversations, 30.0),
+        self.loops: list[tuple[str, Tick]] = []
+        self.ticks: list[tuple[str, Tick, float]] = [("expire_conversations", self.expire_conversations, 60.0),
                                                      ("prune_updates", self.prune_updates, 3600.0)]
 
     def add_tick(self, name: str, tick: Tick, every_seconds: float) -> None:
         self.ticks.append((name, tick, every_seconds))
+
+    def add_loop(self, name: str, loop: Tick) -> None:
+        """A job that decides itself when to run (it sleeps until there is work), started and stopped with
+        the ticks."""
+        self.loops.append((name, loop))
 
     async def expire_conversations(self) -> None:
         n = engine.expire_conversations(timeout_minutes=self.settings.conversation_timeout_minutes)
@@ -47,6 +53,8 @@ class SchedulerRunner:
             conversations.prune_updates(session, utcnow() - UPDATE_MEMORY)
 
     def start(self) -> None:
+        for name, loop in self.loops:
+            self._fast.append(asyncio.create_task(self._logged(name, loop), name=f"loop:{name}"))
         for name, tick, every in self.ticks:
             if every < FAST_TICK:
                 self._fast.append(asyncio.create_task(self._every(name, tick, every), name=f"tick:{name}"))
@@ -66,6 +74,18 @@ class SchedulerRunner:
                 await tick()
             except Exception:
                 log.exception("tick %s failed", name)
+
+    @staticmethod
+    async def _logged(name: str, loop: Tick) -> None:
+        while True:
+            try:
+                await loop()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("loop %s failed; starting it again", name)
+                await asyncio.sleep(5)
 
     def stop(self) -> None:
         for task in self._fast:

@@ -1,6 +1,7 @@
 """The outbox dispatcher: fair, replies first, cheap, nothing stranded, one sender per channel."""
 import asyncio
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
@@ -210,3 +211,69 @@ async def test_a_plan_is_uploaded_once_then_sent_by_its_file_id_without_reading_
     await again.wait_idle(5)
     (f,) = again_sender.files_seen
     assert f.telegram_file_id == f"tg-{plan.id}" and again_sender.texts_to("late") == ["Phát động"]
+
+
+def _count_statements():
+    seen = []
+    listener = lambda *args: seen.append(args[2])   # noqa: E731  (conn, cursor, statement, ...)
+    event.listen(get_engine(), "before_cursor_execute", listener)
+    return seen, lambda: event.remove(get_engine(), "before_cursor_execute", listener)
+
+
+async def test_an_idle_dispatcher_leaves_an_unchanged_database_alone_but_sees_another_processs_rows(running, db):
+    d, sender, *_ = await running(poll_s=0.05)
+    await asyncio.sleep(0.3)                           # first looks done: it knows nothing is pending
+    seen, stop_counting = _count_statements()
+    try:
+        await asyncio.sleep(1.0)                       # ~8 idle polls
+        if get_engine().dialect.name == "sqlite":      # PostgreSQL has no change marker: it polls (and NOTIFY wakes)
+            assert seen == []                          # nothing changed: no query at all
+        bulk(db, ["x"], prefix="cli")                  # another process commits a row: no wake() reaches us
+        await wait_until(lambda: sender.texts_to("x") == ["cli 0"], timeout=3)
+    finally:
+        stop_counting()
+
+
+async def test_a_dead_dispatchers_rows_come_back_when_its_lease_ends_though_nothing_else_changes(running, db):
+    d, sender, *_ = await running(poll_s=0.05)
+    with db() as s:
+        outbox.enqueue_many(s, [outbox.Outgoing("orphan:1", "telegram", "y", OutMessage("orphan"), kind="launch")])
+        row = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == "orphan:1")).one()
+        row.status, row.claimed_by = OutboxStatus.sending, "dead-host:1:abc"
+        row.lease_until = utcnow() + timedelta(seconds=0.8)
+        s.add(row)
+    started = time.monotonic()
+    await wait_until(lambda: sender.texts_to("y") == ["orphan"], timeout=5)
+    assert time.monotonic() - started >= 0.7           # not before the lease ended
+
+
+async def test_reachability_is_written_only_when_it_changes(running, db):
+    from db.models import Contact, Unit
+    with db() as s:
+        unit = Unit(code="R1", name="Trường R")
+        s.add(unit)
+        s.flush()
+        known, lost = (Contact(unit_id=unit.id, channel="telegram", platform_user_id=u, chat_id=u) for u in ("k", "l"))
+        lost.reachable = False
+        s.add_all([known, lost])
+        s.flush()
+        ids = {c.chat_id: c.id for c in (known, lost)}
+    d, sender, *_ = await running()
+
+    async def reply_to(chat, reachable):
+        seen, stop_counting = _count_statements()
+        try:
+            with db() as s:
+                rows = outbox.enqueue_claimed(s, [outbox.Outgoing(f"r:{chat}", "telegram", chat, OutMessage(chat),
+                                                                  contact_id=ids[chat], contact_reachable=reachable)],
+                                              d.token)
+            d.accept(rows)
+            await d.wait_idle(5)
+        finally:
+            stop_counting()
+        return [st for st in seen if st.lstrip().upper().startswith("UPDATE CONTACT")]
+
+    assert await reply_to("k", True) == []             # known reachable: no contact statement
+    assert len(await reply_to("l", False)) == 1        # it came back: written once
+    with db() as s:
+        assert s.get(Contact, ids["l"]).reachable is True and s.get(Contact, ids["k"]).reachable is True
