@@ -49,17 +49,30 @@ def link_valid(session: Session, token: str, now: datetime) -> bool:
     return row is not None and row.used_at is None and row.expires_at > now
 
 
-def use_link(session: Session, token: str, now: datetime) -> Staff | None:
-    """The link's active staff member, marking the link used; None if unknown, used, expired or the staff
-    member was deactivated. A conditional UPDATE: two tabs racing on one link sign in once."""
+def use_link(session: Session, token: str, now: datetime) -> tuple[Staff, int] | None:
+    """(the link's active staff member, the link's id), marking the link used; None if unknown, used, expired
+    or the staff member was deactivated. A conditional UPDATE: two tabs racing on one link sign in once."""
     result = session.execute(
         update(ConsoleLink).where(ConsoleLink.token_hash == _hash(token), ConsoleLink.used_at.is_(None),
                                   ConsoleLink.expires_at > now)
         .values(used_at=now).execution_options(synchronize_session=False))
     if (result.rowcount or 0) != 1:
         return None
-    staff_id = session.exec(select(ConsoleLink.staff_id).where(ConsoleLink.token_hash == _hash(token))).one()
-    return active_staff(session, staff_id)
+    link = session.exec(select(ConsoleLink).where(ConsoleLink.token_hash == _hash(token))).one()
+    staff = active_staff(session, link.staff_id)
+    return (staff, link.id) if staff is not None else None
+
+
+def session_alive(session: Session, link_id: int, staff_id: int) -> bool:
+    """The session the link opened is still on: not signed out, and its staff member still active."""
+    link = session.get(ConsoleLink, link_id) if link_id else None
+    return (link is not None and link.staff_id == staff_id and link.used_at is not None
+            and link.signed_out_at is None and active_staff(session, staff_id) is not None)
+
+
+def sign_out(session: Session, link_id: int, now: datetime) -> None:
+    session.execute(update(ConsoleLink).where(ConsoleLink.id == link_id, ConsoleLink.signed_out_at.is_(None))
+                    .values(signed_out_at=now).execution_options(synchronize_session=False))
 
 
 def active_staff(session: Session, staff_id: int | None) -> Staff | None:

@@ -151,7 +151,8 @@ class ConsoleLink(SQLModel, table=True):
     token_hash: str = Field(unique=True, index=True)
     staff_id: int = Field(foreign_key="staff.id", index=True)
     expires_at: datetime = _ts()
-    used_at: datetime | None = _ts(default=None)
+    used_at: datetime | None = _ts(default=None)          # signed in: the session this link opened began
+    signed_out_at: datetime | None = _ts(default=None)    # that session was ended (its cookie no longer works)
     created_at: datetime = _ts(default_factory=utcnow)
 
 

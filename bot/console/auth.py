@@ -1,8 +1,8 @@
 """Console sign-in: the one-time link's page, the signed session cookie and the forms' CSRF tokens.
 
 The session is a signed (HMAC, bot.links.seal) cookie, HTTP-only and SameSite=Lax, that carries the staff
-member's id, its expiry and a random nonce; nothing of it is kept server-side, so every request re-reads the
-staff member and refuses one since deactivated. The CSRF token of every form is an HMAC of the session's
+member's id, its expiry, a random nonce and the id of the link that opened it; every request checks in the
+database that this session was not signed out and that the staff member is still active. The CSRF token of every form is an HMAC of the session's
 nonce: a page of another site can neither read it nor guess it.
 """
 from __future__ import annotations
@@ -54,11 +54,13 @@ class SessionInfo:
     staff_id: int
     expires: int
     nonce: str
+    link_id: int      # the sign-in link that opened it: signing out ends it there (db.console.sign_out)
 
 
-def new_session(secret: bytes, staff_id: int, now: float | None = None) -> tuple[str, SessionInfo]:
-    info = SessionInfo(staff_id, int((now or time.time()) + SESSION_TTL_S), secrets.token_urlsafe(12))
-    return seal(secret, PURPOSE, f"{info.staff_id}|{info.expires}|{info.nonce}"), info
+def new_session(secret: bytes, staff_id: int, link_id: int, now: float | None = None) -> tuple[str, SessionInfo]:
+    info = SessionInfo(staff_id, int((now or time.time()) + SESSION_TTL_S), secrets.token_urlsafe(12), link_id)
+    body = f"{info.staff_id}|{info.expires}|{info.nonce}|{info.link_id}"
+    return seal(secret, PURPOSE, body), info
 
 
 def read_session(secret: bytes, cookie: str | None, now: float | None = None) -> SessionInfo | None:
@@ -66,8 +68,8 @@ def read_session(secret: bytes, cookie: str | None, now: float | None = None) ->
     if body is None:
         return None
     try:
-        staff_id, expires, nonce = body.split("|", 2)
-        info = SessionInfo(int(staff_id), int(expires), nonce)
+        staff_id, expires, nonce, link_id = body.split("|", 3)
+        info = SessionInfo(int(staff_id), int(expires), nonce, int(link_id))
     except ValueError:
         return None
     return info if info.expires > (now or time.time()) else None

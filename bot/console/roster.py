@@ -78,9 +78,9 @@ class Roster:
         from bot.web import _Refused, receive_upload
         info = auth.current(request, self.cfg)
         # A file form: its CSRF token rides in the query string (the body is streamed to disk as it comes).
-        if info is None or not auth.csrf_ok(self.cfg.secret, info, request.query_params.get("csrf")):
-            return message(texts.CONSOLE_BAD_FORM if info else texts.CONSOLE_SIGNED_OUT, 403)
-        checked = await self._admin(request, form=False)
+        if info is not None and not auth.csrf_ok(self.cfg.secret, info, request.query_params.get("csrf")):
+            return message(texts.CONSOLE_BAD_FORM, 403)
+        checked = await self._admin(request, form=False)   # no session, signed out, not an admin: refused
         if isinstance(checked, Response):
             return checked
         staff_id = checked[0]

@@ -40,10 +40,12 @@ class Console:
     async def _signed_in(self, request: Request, *, form: bool = False):
         """(session info, form or None) or a Response refusing the request."""
         info = auth.current(request, self.cfg)
+        if info is not None:
+            with session_scope() as s:   # signed out since, or the staff member deactivated: over
+                if not console_db.session_alive(s, info.link_id, info.staff_id):
+                    info = None
         if info is None:
-            if request.method == "GET":
-                return message(texts.CONSOLE_SIGNED_OUT, 401)
-            return message(texts.CONSOLE_SIGNED_OUT, 403)
+            return message(texts.CONSOLE_SIGNED_OUT, 401 if request.method == "GET" else 403)
         data = None
         if form:
             data = await request.form(max_files=0, max_fields=20)
@@ -68,13 +70,14 @@ class Console:
     async def login(self, request: Request):
         token = request.path_params["token"]
         with session_scope() as s:
-            staff = console_db.use_link(s, token, utcnow())
-            if staff is not None:
+            used = console_db.use_link(s, token, utcnow())
+            if used is not None:
+                staff, link_id = used
                 people.audit(s, f"staff:{staff.id}", "console_signed_in", f"staff:{staff.id}")
                 staff_id = staff.id
-        if staff is None:
+        if used is None:
             return message(texts.CONSOLE_LINK_INVALID, 403, title=texts.CONSOLE_SIGN_IN_TITLE)
-        value, _ = auth.new_session(self.cfg.secret, staff_id)
+        value, _ = auth.new_session(self.cfg.secret, staff_id, link_id)
         response = see_other("/console")
         auth.set_cookie(response, self.cfg, value)
         return response
@@ -85,6 +88,7 @@ class Console:
             return checked
         info, _ = checked
         with session_scope() as s:
+            console_db.sign_out(s, info.link_id, utcnow())   # the cookie, even if copied, works no more
             people.audit(s, f"staff:{info.staff_id}", "console_signed_out", f"staff:{info.staff_id}")
         response = message(texts.CONSOLE_SIGNED_OUT_DONE, 200)
         auth.clear_cookie(response, self.cfg)

@@ -147,15 +147,25 @@ def test_without_a_session_every_page_is_refused(world, app):
     assert c.post("/console/logout").status_code == 403
 
 
+def used_link(staff_id: int) -> int:
+    with session_scope() as s:
+        _, link_id = console_db.use_link(s, link_for(staff_id), utcnow())
+        return link_id
+
+
 def test_a_forged_or_expired_session_cookie_is_refused(settings, world, app):
-    secret = settings.signing_secret
-    expired, _ = auth.new_session(secret, world["hoa"].id, now=utcnow().timestamp() - auth.SESSION_TTL_S - 5)
-    forged, _ = auth.new_session(b"another-secret", world["hoa"].id)
-    for value in (expired, forged, "garbage"):
+    secret, hoa = settings.signing_secret, world["hoa"].id
+    link = used_link(hoa)
+    expired, _ = auth.new_session(secret, hoa, link, now=utcnow().timestamp() - auth.SESSION_TTL_S - 5)
+    forged, _ = auth.new_session(b"another-secret", hoa, link)
+    other_link = used_link(world["minh"].id)
+    borrowed, _ = auth.new_session(secret, hoa, other_link)   # another staff member's session
+    unused_link, _ = auth.new_session(secret, hoa, 99999)
+    for value in (expired, forged, borrowed, unused_link, "garbage"):
         c = client(app)
         c.cookies.set(auth.COOKIE, value)
         assert c.get("/console").status_code == 401
-    good, _ = auth.new_session(secret, world["hoa"].id)
+    good, _ = auth.new_session(secret, hoa, link)
     c = client(app)
     c.cookies.set(auth.COOKIE, good)
     assert c.get("/console").status_code == 200
@@ -168,9 +178,13 @@ def test_sign_out_needs_the_csrf_token_then_ends_the_session(world, app):
     c = signed_in(app, world["hoa"].id)
     assert c.post("/console/logout", data={"csrf": "0" * 32}).status_code == 403
     token = csrf_of(c.get("/console").text)
+    kept = c.cookies.get(auth.COOKIE)          # a copy of the cookie, taken before signing out
     r = c.post("/console/logout", data={"csrf": token})
     assert r.status_code == 200 and "Đã đăng xuất" in r.text
     assert c.get("/console").status_code == 401
+    copy = client(app)
+    copy.cookies.set(auth.COOKIE, kept)
+    assert copy.get("/console").status_code == 401         # signing out ended the session itself
 
 
 # ------------------------------------------------------------------------------------------- office scoping

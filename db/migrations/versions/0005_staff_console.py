@@ -1,4 +1,4 @@
-"""Staff console: one-time sign-in links (only the sha256 of each token is kept).
+"""Staff console: one-time sign-in links (only the sha256 of each token is kept) and the session each opened.
 
 Revision ID: 0005
 Revises: 0004
@@ -20,6 +20,7 @@ def upgrade() -> None:
     sa.Column('staff_id', sa.Integer(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.Column('signed_out_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
     sa.PrimaryKeyConstraint('id')
