@@ -30,6 +30,7 @@ _BODY_START = re.compile(r"^(?:kinh gui|can cu|thuc hien|trien khai|[ivx]+[.)]\s
 # column roles, tried in this order on the folded header cell (the first that matches wins)
 _ROLES = (
     ("number", re.compile(r"^(?:s?tt|so tt|so thu tu)$")),
+    ("start", re.compile(r"\bbat dau\b|\btu ngay\b")),
     ("time", re.compile(r"\b(?:thoi gian|thoi han|ngay|han|tien do|moc)\b")),
     ("who", re.compile(r"\b(?:don vi|nguoi|bo phan|chu tri|phu trach|trach nhiem|doi tuong|thanh phan|to chuc)\b")),
     ("task", re.compile(r"\b(?:noi dung|cong viec|nhiem vu|hoat dong|ten|van ban|chuong trinh|yeu cau)\b")),
@@ -50,7 +51,7 @@ def starts_body(paragraph: str) -> bool:
 
 
 def column_roles(row: Row) -> list[str] | None:
-    """Roles of a task table's header row ('number', 'time', 'who', 'task', 'other'), or None when the row is
+    """Roles of a task table's header row ('number', 'start', 'time', 'who', 'task', 'other'), or None when the row is
     not a header row (it holds a date, or names no time and no task column)."""
     texts = [fold(" ".join(cell)).strip() for cell in row]
     if any(re.search(r"\d{1,2}\s*/\s*\d{1,2}", t) for t in texts):
@@ -64,14 +65,24 @@ def column_roles(row: Row) -> list[str] | None:
     return roles
 
 
+_CUED = re.compile(r"^\W*(?:tu|bat dau|truoc|cham nhat|han|den|trong|vao)\b")
+
+
 def task_row_line(roles: list[str], row: Row) -> str:
-    """One row of a task table as a line: time | who | task | the rest (numbers dropped)."""
-    by_role: dict[str, list[str]] = {"who": [], "task": [], "time": [], "other": []}
+    """One row of a task table as a line: time | who | task | the rest (numbers dropped); a start column and
+    an end column make one range ("Từ 01/11 đến 15/11")."""
+    by_role: dict[str, list[str]] = {"start": [], "who": [], "task": [], "time": [], "other": []}
     for role, cell in zip(roles, row):
         text = " ".join(cell).strip()
         if text and role != "number":
             by_role[role].append(text)
-    parts = by_role["time"] + by_role["who"] + by_role["task"] + by_role["other"]
+    when = " ".join(by_role["time"])
+    if by_role["start"]:
+        # a start column and an end column: one range, so the start is not taken for the deadline
+        start = " ".join(by_role["start"])
+        start = start if _CUED.match(fold(start)) else "Từ " + start
+        when = start + (" " + (when if _CUED.match(fold(when)) else "đến " + when) if when else "")
+    parts = ([when] if when else []) + by_role["who"] + by_role["task"] + by_role["other"]
     return " | ".join(parts)
 
 

@@ -62,3 +62,17 @@ def test_a_cong_van_with_a_task_table_keeps_every_row_as_a_milestone(tmp_path):
     got = [(m["date"], m["kind"], m["who"]) for m in draft["milestones"]]
     assert got == [("2026-10-15", "other", "các trường"), ("2026-11-05", "event", "Phòng Giáo dục và Đào tạo")]
     assert draft["skipped"] == []
+
+
+def test_a_start_column_and_an_end_column_make_one_range_whose_end_is_the_deadline():
+    rows = [[["TT"], ["Nội dung"], ["Bắt đầu"], ["Hạn hoàn thành"], ["Đơn vị thực hiện"]],
+            [["1"], ["Đăng ký thi đua"], ["01/11/2026"], ["15/11/2026"], ["Các trường"]],
+            [["2"], ["Gửi báo cáo sơ kết học kỳ I"], ["Từ 02/01/2027"], ["Trước 10/01/2027"], ["Các trường"]]]
+    assert column_roles(rows[0]) == ["number", "task", "start", "time", "who"]
+    lines = table_lines(rows)
+    assert lines[0] == "Từ 01/11/2026 đến 15/11/2026 | Các trường | Đăng ký thi đua"
+    draft = parse_plan("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH\nSố: 77/PGDĐT\nAn Bình, ngày 12 tháng 10 năm 2026\n"
+                       "V/v lịch thi đua\nI. LỊCH\n" + "\n".join(lines))
+    assert [(m["date"], m["kind"]) for m in draft["milestones"]] == [("2026-11-15", "registration"),
+                                                                    ("2027-01-10", "preliminary_report")]
+    assert {(s["date"], s["reason"]) for s in draft["skipped"]} == {("2026-11-01", "start"), ("2027-01-02", "start")}
