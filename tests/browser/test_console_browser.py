@@ -119,6 +119,14 @@ async def test_sign_in_filter_open_and_return_a_submission(console_env, browser,
         actors = {e.actor for e in s.exec(select(AuditEvent).where(AuditEvent.action == "review_returned"))}
         assert actors == {f"staff:{sub.reviewed_by_staff_id}"}
 
+    # on a phone the page itself does not scroll sideways: only the matrix does, inside its frame
+    phone = await browser.new_page()
+    await phone.set_viewport_size({"width": 390, "height": 844})
+    await phone.goto(re.sub(r"/console/.*", f"/console/campaigns/{world['campaign'].id}", url))
+    await phone.wait_for_selector("#matrix")
+    assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert await phone.evaluate("document.querySelector('.scroll').scrollWidth > window.innerWidth")
+
     # the link was for one sign-in only
     again = await browser.new_page()
     await again.context.clear_cookies()
