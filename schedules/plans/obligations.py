@@ -150,6 +150,15 @@ def object_before(text: str, clause_start: int) -> list[str]:
     return [k for k in classify_kinds(previous) if k in STRONG_KINDS]
 
 
+_RECEIVING = re.compile(r"\b(?:nhan|tiep nhan|thu nhan)\s+(?:ho so|bai|tac pham|san pham|bao cao|danh sach|ban dang ky)\b")
+
+
+def office_receives(phrase: str) -> bool:
+    """"Lịch nhận hồ sơ: từ 20/7 đến hết 25/7", "Thời gian nhận tác phẩm dự thi": the office receives, so the
+    deadline is the senders' (the units or the people the plan addresses), not an event of the office."""
+    return bool(_RECEIVING.search(fold(phrase)))
+
+
 def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, clause_start: int,
                    who: Addressees) -> tuple[str | None, list[dict]]:
     """(reason it is not kept, or None; its milestones, one per kind) for the mention ``m`` = ``ms[i]`` of
@@ -181,7 +190,7 @@ def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, claus
         context_before=ctx, heading_actor=u.heading_actor, default_units=who.default_units,
         office_name=who.office_name, issuer_kind=who.issuer_kind, forward=heads,
     )
-    if who_category(actor) == "office" and submission_without_actor(phrase):
+    if who_category(actor) == "office" and (submission_without_actor(phrase) or office_receives(phrase)):
         actor = who.default_units if who_category(who.default_units) != "office" else "các đơn vị"
     if who_category(actor) == "office":
         kinds = ["event"]

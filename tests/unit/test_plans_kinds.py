@@ -63,3 +63,15 @@ def test_an_announcement_or_an_exam_the_office_holds_is_an_event():
             "- Lịch khảo sát 3 môn Toán, Ngữ văn, tiếng Anh: Ngày 30/10/2026\n"
             "- Công bố kết quả khảo sát: Chậm nhất ngày 04/11/2026.")
     assert pairs(body) == [("2026-10-28", "event"), ("2026-10-30", "event"), ("2026-11-04", "event")]
+
+
+def test_when_the_office_receives_something_the_deadline_is_the_senders():
+    from schedules.plans.obligations import office_receives
+
+    assert office_receives("Lịch nhận hồ sơ: Từ ngày 20/10/2026 đến hết ngày 25/10/2026")
+    assert not office_receives("Thời gian tổ chức hội nghị")
+    draft = parse_plan(HEADER + "5. Thời gian nhận hồ sơ, công bố kết quả\n"
+                                "Lịch nhận hồ sơ: Từ ngày 20/10/2026 đến hết ngày 25/10/2026 tại trường THCS A.")
+    [m] = draft["milestones"]
+    from schedules.plans import who_category
+    assert (m["date"], m["kind"], who_category(m["who"])) == ("2026-10-25", "award_dossier", "units")   # not an event
