@@ -134,3 +134,38 @@ async def test_sign_in_filter_open_and_return_a_submission(console_env, browser,
     assert "không còn dùng được" in await again.text_content("main")
     for name in ("console-matrix.png", "console-submission.png"):
         assert _shot_path(tmp_path, name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_a_nomination_is_approved_and_forwarded_from_the_round_page(console_env, browser, settings):
+    from db import nominations
+    from db.models import Nomination
+    office = seed.office("Phòng Giáo dục và Đào tạo Quận 5")
+    unit = seed.unit("TH01", "Trường Tiểu học Kim Đồng", cluster="Cụm 1", office_id=office.id)
+    seed.contact(unit.id, CONTACT_ID, name="Cô Lan")
+    seed.staff(STAFF_ID, "Nguyễn Thị Hoa", office_id=office.id)
+    camp, [rnd] = seed.campaign("Phong trào thi đua Quận 5", office_id=office.id, unit_ids=[unit.id], milestones=[
+        dict(title="Đề cử điển hình học kỳ I", kind="nomination", period_label="Học kỳ I", due_in_days=9)])
+    with session_scope() as s:
+        n = nominations.create(s, Nomination(
+            reference="DC-2026-000001", campaign_id=camp.id, milestone_id=rnd.id, unit_id=unit.id,
+            period_label="Học kỳ I", nominee_name="Cô Nguyễn Thị Mai", achievements="Giáo viên dạy giỏi cấp quận"), [])
+        nid = n.id
+    hoa = await console_env.user(STAFF_ID, "Cô Hoa")
+    lan = await console_env.user(CONTACT_ID, "Cô Lan")
+    await hoa.send("/web")
+    url = re.search(r"http://\S+/console/login/\S+", (await hoa.expect_reply(contains="/console/login/")).text).group(0)
+
+    page = await browser.new_page()
+    await page.goto(url)
+    await page.click("#sign-in")
+    await page.wait_for_url(re.compile(r"/console$"))
+    await page.click("text=Xem đề cử")
+    await page.click(f'#n{nid} button[value="accepted"]')
+    notice = await page.wait_for_selector("#notice")
+    assert "Đã duyệt đề cử DC-2026-000001" in await notice.text_content()
+    assert "DUYỆT" in (await lan.expect_reply(contains="DC-2026-000001")).text
+    await page.click(f'#n{nid} button[value="forward"]')
+    await page.wait_for_selector(f"#n{nid} >> text=Đã đề nghị cấp trên")
+    with session_scope() as s:
+        row = s.get(Nomination, nid)
+        assert row.status == "accepted" and row.forwarded_at is not None
