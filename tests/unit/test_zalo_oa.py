@@ -18,7 +18,6 @@ from bot.channels.zalo_oa import (ZaloOASender, build_messages, event_signature,
 from bot.channels.zalo_oa_api import OAuthConfig, TokenKeeper, ZaloOAClient, ZaloOATokenError
 from bot.samples import sample_jpeg, sample_pdf
 from bot.zalo_oa_sandbox import ZaloOASandbox
-from db import zalo_oa as token_store
 from db.clock import utcnow
 from db.models import ZaloOAToken
 from handlers.io import Choice, OutMessage
