@@ -41,15 +41,25 @@ def fold(text: str) -> str:
     Positions found in the folded copy are valid in the original, so every rule
     matches on ``fold(text)`` and reports spans of ``text``.
     """
-    out = []
-    for ch in text:
+    return text.translate(_FOLDED)
+
+
+class _FoldTable(dict):
+    """str.translate table filled on first use: one character in, exactly one character out."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0] if ord(ch) > 127 else ch
-        low = base.lower()
-        out.append(low[0] if low else base)
-    return "".join(out)
+            out = "d"
+        else:
+            base = unicodedata.normalize("NFD", ch)[0] if code > 127 else ch
+            low = base.lower()
+            out = low[0] if low else base
+        self[code] = out
+        return out
+
+
+_FOLDED = _FoldTable()
 
 
 def normalize_text(text: str) -> str:

@@ -47,3 +47,11 @@ def test_a_syllable_split_before_its_final_consonants_is_glued_back():
     assert normalize_text("gửi về hòm thư trướ c 15h ngày 15, theo hướ ng dẫn, chứ c vụ") == \
         "gửi về hòm thư trước 15h ngày 15, theo hướng dẫn, chức vụ"
     assert normalize_text("có chỗ ngồi; các trường") == "có chỗ ngồi; các trường"      # whole words stay apart
+
+
+def test_fold_keeps_every_position():
+    from schedules.plans.text import fold
+
+    text = "Đăng ký THI ĐUA trước ngày 30/9 — Hồ sơ khen thưởng"
+    assert fold(text) == "dang ky thi dua truoc ngay 30/9 — ho so khen thuong"
+    assert len(fold("İ ẞ ǅ ﬁ")) == len("İ ẞ ǅ ﬁ")      # letters whose lower case is longer: still one for one
