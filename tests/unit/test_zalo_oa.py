@@ -296,3 +296,33 @@ async def test_a_channel_whose_refresh_token_zalo_refuses_does_not_start_and_say
         assert channel.oa_name == oa.oa_name
     finally:
         await channel.stop()
+
+
+async def test_an_idle_channel_renews_its_token_before_it_runs_out(db, oa):
+    from bot.channels.zalo_oa import ZaloOAChannel
+
+    async def ignore(inbound, channel):
+        return None
+    tokens = oa.issue_tokens()
+    channel = ZaloOAChannel(app_id=oa.app_id, app_secret=oa.app_secret, oa_secret_key=oa.oa_secret_key,
+                            api_base_url=oa.base_url, oauth_url=oa.oauth_url, public_url="https://x.vn",
+                            secret=SECRET, on_inbound=ignore, renew_every_s=0.05)
+    try:
+        await channel.start(refresh_token=tokens["refresh_token"], access_token=tokens["access_token"],
+                            access_expires_at=utcnow() + timedelta(hours=3))
+        assert oa.stats["refreshes"] == 0                   # three hours left: nothing to do yet
+        with db() as s:                                     # time passes: 50 minutes left
+            s.get(ZaloOAToken, oa.app_id).access_expires_at = utcnow() + timedelta(minutes=50)
+
+        async def renewed():
+            while oa.stats["refreshes"] == 0:
+                await asyncio.sleep(0.01)
+        await asyncio.wait_for(renewed(), timeout=5)        # no message sent: the renewer did it
+    finally:
+        await channel.stop()
+
+
+def test_a_tap_reported_as_user_click_button_is_a_choice_too():
+    tap = to_inbound(_event("user_click_button", message={"msg_id": "c1", "text": sign_choice(SECRET, "u1", "ack")}),
+                     SECRET)
+    assert tap.choice == "ack" and not tap.forged
