@@ -60,6 +60,18 @@ _WEAK = re.compile(r"\b(?:gui|nop|bao cao|hoan thanh|cap nhat|tong hop|thuc hien
 _OCCASION = re.compile(r"(?:nhan dip|khi|sau khi|gan voi|sau|vao dip|dip)\s+(?:cac\s+)?$")
 
 
+# a document named as the object ("Biên soạn Hướng dẫn tổng kết năm học"): the report word is its topic
+_TITLED_DOCUMENT = re.compile(r"(?:Hướng dẫn|Quy chế|Quy định|Đề án|Chương trình|Tài liệu|Sổ tay)\s+(?:\S+\s+){0,2}$")
+
+
+def in_document_title(phrase: str, pos: int) -> bool:
+    """True when the word at ``pos`` follows a capitalised document noun mid-sentence ("… Hướng dẫn tổng kết"),
+    so it names that document's topic; "Báo cáo tổng kết" and a sentence-initial "Hướng dẫn" stay reports."""
+    before = nfc(phrase)[max(0, pos - 40) : pos]
+    m = _TITLED_DOCUMENT.search(before)
+    return bool(m) and bool(re.search(r"\w\s+$", before[: m.start()]))
+
+
 def kind_hits(phrase: str) -> list[tuple[int, int, str]]:
     f = fold(nfc(phrase))
     hits: list[tuple[int, int, str]] = []
@@ -74,6 +86,8 @@ def kind_hits(phrase: str) -> list[tuple[int, int, str]]:
                         break
                     pre = shorter
                 if _OCCASION.search(pre):
+                    continue
+                if in_document_title(phrase, m.start()):
                     continue
             if kind == "award_dossier" and re.search(r"\bdang ky\b", f[max(0, m.start() - 60) : m.start()]) and "ho so" not in f[m.start() : m.end()]:
                 continue

@@ -75,3 +75,10 @@ def test_when_the_office_receives_something_the_deadline_is_the_senders():
     [m] = draft["milestones"]
     from schedules.plans import who_category
     assert (m["date"], m["kind"], who_category(m["who"])) == ("2026-10-25", "award_dossier", "units")   # not an event
+
+
+def test_a_report_word_in_a_named_documents_title_is_its_topic_not_the_obligation():
+    assert classify_kinds("Biên soạn Hướng dẫn tổng kết năm học") == ["other"]
+    assert classify_kinds("Gửi Báo cáo tổng kết năm học") == ["final_report"]         # the report itself
+    # the guide is only the topic of the first part; the report sent later is a report
+    assert classify_kinds("Các trường thực hiện Hướng dẫn sơ kết và gửi báo cáo sơ kết") == ["preliminary_report"]
