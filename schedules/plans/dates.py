@@ -55,16 +55,20 @@ _YEAR_RE = re.compile(r"\bnam\s+(\d{4})\b(?!\s*-\s*\d)")
 _QUARTER_RE = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|-|nam)\s*(\d{4}))?")
 _HALF_RE = re.compile(r"\b(0?6|sau)\s+thang\s+(dau|cuoi)\s+nam\b(?:\s+(\d{4}))?")
 
+# the weekday written between "ngày" and the day ("trước 16 giờ ngày thứ Sáu, 20/11")
+_WEEKDAY = r"(?:(?:thu\s+(?:hai|ba|tu|nam|sau|bay)|chu nhat)\s*,?\s*)?"
 _CUE_BEFORE = re.compile(
-    r"(?:\btruoc|\bcham nhat(?: la)?|\bmuon nhat(?: la)?|\bhan chot|\bhan cuoi|\bthoi han|\bhan nop|\bhan gui|\bkhong qua|\bhan)"
-    r"\s*:?\s*(?:\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:phut)?,?\s*)?(?:ngay|vao ngay|la ngay|:)?\s*(?:ngay\s*)?$"
+    # "Thời hạn hoàn thành: ngày 05/12", "Hạn nộp hồ sơ: 17h00 ngày 20/11": a deadline label of a few words
+    r"(?:\btruoc|\bcham nhat(?: la)?|\bmuon nhat(?: la)?|\bkhong qua"
+    r"|\b(?:han chot|han cuoi|thoi han|han nop|han gui)(?:\s+[a-z]+){0,4}\s*:|\bhan chot|\bhan cuoi|\bthoi han|\bhan nop|\bhan gui|\bhan)"
+    r"\s*:?\s*(?:\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:phut|')?,?\s*)?(?:ngay|vao ngay|la ngay|:)?\s*(?:ngay\s*)?" + _WEEKDAY + "$"
 )
 # a clock time between the cue and the day ("đến 10h, ngày 16/11", "từ 7 giờ 30 phút ngày 20/10", "16h00'")
 _CLOCK = r"(?:(?:luc\s+)?\d{1,2}\s*(?:h|gio|:)\s*(?:\d{1,2})?\s*(?:phut|')?\s*,?\s*)?"
-_CUE_UNTIL = re.compile(r"\b(?:den|toi)\s+(?:het\s+)?" + _CLOCK + r"(?:ngay\s+)?$")
+_CUE_UNTIL = re.compile(r"\b(?:den|toi)\s+(?:het\s+)?" + _CLOCK + r"(?:ngay\s+)?" + _WEEKDAY + "$")
 _CUE_FROM = re.compile(r"\b(?:tu|bat dau tu|bat dau|ke tu)\s+" + _CLOCK + r"(?:ngay\s+)?$")
 _CUE_DURING = re.compile(r"\b(?:trong|vao|cuoi|dau|giua|het|suot|ngay trong|trong thoi gian)\s+(?:ngay\s+)?$")
-_CUE_ON = re.compile(r"\bngay\s*[:]?\s*$")
+_CUE_ON = re.compile(r"\bngay\s*[:]?\s*" + _WEEKDAY + "$")
 _RANGE_JOIN = re.compile(r"^\s*(?:-|den|toi)\s*(?:het\s+)?" + _CLOCK + r"(?:ngay\s+)?$")
 _RANGE_ISSUE = re.compile(
     r"\b(?:tu nay|ke tu nay|(?:ke )?tu (?:ngay|khi) (?:ban hanh|ky|co hieu luc)[^.;:\n]{0,40}?)\s*(?:den|toi)\s+(?:het\s+)?(?:ngay\s+)?$"

@@ -76,7 +76,8 @@ def is_commemorative(text: str, mention: DateMention) -> bool:
         return False
     # "ngày <Name> 20/11": a named day right before the date (the name keeps its capitals)
     raw_before = text[max(0, mention.start - 90) : mention.start]
-    m = re.search(r"\b[nN]gày\s+(?!ban hành|ký\b|nay\b|hiệu lực)(\S[^\d;:()]{2,70})$", raw_before)
+    # (a weekday "ngày thứ Sáu, 20/11" names no day to commemorate)
+    m = re.search(r"\b[nN]gày\s+(?!ban hành|ký\b|nay\b|hiệu lực|[tT]hứ\s|[cC]hủ nhật)(\S[^\d;:()]{2,70})$", raw_before)
     if m:
         name = m.group(1).strip()
         words = name.split()

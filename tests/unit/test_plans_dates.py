@@ -51,3 +51,16 @@ def test_a_day_month_written_with_a_dash_after_ngay_is_a_date():
     ms = find_dates("Các sở báo cáo về Bộ trước ngày 10-6, gửi danh sách về Bộ trước ngày 5-7.", 2026)
     assert [(m.date, m.cue) for m in ms] == [(date(2026, 6, 10), "before"), (date(2026, 7, 5), "before")]
     assert find_dates("giai đoạn 2021-2025, từ 10-15 học sinh mỗi lớp", 2026) == []    # numbers, not dates
+
+
+def test_a_weekday_between_ngay_and_the_day_keeps_the_cue_and_is_no_commemoration():
+    [m] = find_dates("gửi báo cáo trước 16 giờ 00 ngày thứ Sáu, 20/11/2026", 2026)
+    assert m.cue == "before"
+    draft = parse_plan(HEADER + "I. NỘI DUNG\n1. Các đơn vị gửi báo cáo về Phòng trước 16 giờ 00 ngày thứ Sáu, 20/11/2026.")
+    assert [(x["date"], x["kind"]) for x in draft["milestones"]] == [("2026-11-20", "other")]
+
+
+def test_deadline_labels_of_a_few_words_and_clock_marks_keep_the_cue():
+    assert [m.cue for m in find_dates("Thời hạn hoàn thành: ngày 05/12/2026", 2026)] == ["before"]
+    assert [m.cue for m in find_dates("Hạn nộp hồ sơ thi đua: 17h00 ngày 20/11/2026", 2026)] == ["before"]
+    assert [m.cue for m in find_dates("Thời gian nộp: Trước 17h00' ngày 30/10/2026", 2026)] == ["before"]
