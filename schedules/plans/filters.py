@@ -65,6 +65,15 @@ _NAMED_DAY = re.compile(
 )
 
 
+_HELD_ON = re.compile(r"\b(?:to chuc|le|mit tinh|gap mat)\b.{0,80}\bvao\s+(?:sang |chieu |toi )?(?:ngay\s*)?$")
+
+
+def held_on_the_day(clause_before: str) -> bool:
+    """"Phòng tổ chức Lễ kỷ niệm ngày Nhà giáo Việt Nam vào ngày 18/11": a ceremony held on the day stated after
+    "vào", an event of the plan, not the commemorated day (``clause_before`` is folded, up to the date)."""
+    return bool(_HELD_ON.search(clause_before))
+
+
 def is_commemorative(text: str, mention: DateMention) -> bool:
     """True for a commemorative day named as a theme: "chào mừng ngày Nhà giáo Việt Nam
     20/11", "kỷ niệm 70 năm Ngày chiến thắng Điện Biên Phủ (07/5/1954 - 07/5/2024)",
@@ -73,6 +82,8 @@ def is_commemorative(text: str, mention: DateMention) -> bool:
     before = f[max(0, mention.start - 200) : mention.start]
     clause = re.split(r"[;.:]\s|\n", before)[-1]
     if mention.cue in ("before",):
+        return False
+    if held_on_the_day(clause):
         return False
     # "ngày <Name> 20/11": a named day right before the date (the name keeps its capitals)
     raw_before = text[max(0, mention.start - 90) : mention.start]

@@ -159,6 +159,20 @@ def office_receives(phrase: str) -> bool:
     return bool(_RECEIVING.search(fold(phrase)))
 
 
+_COORDINATED = re.compile(r"\s*(?:\([^)]{0,80}\))?\s*[,;]?\s*(?:va|hoac|con)?\s*$")
+
+
+def coordinated_with_previous(text: str, ms: list[DateMention], i: int) -> bool:
+    """The mention ``ms[i]`` follows the previous one with only "và"/"hoặc" (and a parenthesis) between them,
+    each with its own cue: two deadlines of one obligation ("trước ngày A (…) và trước ngày B (…)")."""
+    if i == 0:
+        return False
+    gap_end = ms[i].cue_start if ms[i].cue_start is not None else ms[i].start
+    gap = fold(text[ms[i - 1].end : gap_end])
+    return ms[i].range_role is None and ms[i - 1].range_role is None and bool(_COORDINATED.fullmatch(gap)) \
+        and bool(re.search(r"\b(?:va|hoac)\b", gap))
+
+
 def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, clause_start: int,
                    who: Addressees) -> tuple[str | None, list[dict]]:
     """(reason it is not kept, or None; its milestones, one per kind) for the mention ``m`` = ``ms[i]`` of
@@ -167,6 +181,12 @@ def milestones_for(u: Unit, ms: list[DateMention], i: int, m: DateMention, claus
     phrase, p_start, _p_end, heads = phrase_for(u.text, ms, i)
     cls_phrase = _ISSUE_RANGE.sub(" ", strip_dates(phrase, ms, p_start))
     kinds = classify_kinds(cls_phrase) or (["event"] if TIME_LABEL.search(fold(cls_phrase)) else [])
+    if not kinds and coordinated_with_previous(u.text, ms, i):
+        # "… trước ngày 30/11 (cấp THCS) và trước ngày 05/12 (cấp Tiểu học)": the second day shares the first's
+        previous, p_start, _e, heads = phrase_for(u.text, ms, i - 1)
+        cls_phrase = _ISSUE_RANGE.sub(" ", strip_dates(previous, ms, p_start))
+        phrase = previous + u.text[ms[i - 1].end : m.end]
+        kinds = classify_kinds(cls_phrase)
     if not kinds:
         return "no_obligation", []
     kinds = sent_topic_is_not_the_event(cls_phrase, kinds)

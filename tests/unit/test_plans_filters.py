@@ -79,3 +79,12 @@ def test_a_deadline_after_a_citation_in_the_same_paragraph_is_the_paragraphs_own
 def test_a_programmes_horizon_year_is_a_period_name():
     assert why_not_a_deadline(seen("Tổ chức tổng kết Đề án giai đoạn 2017-2020, định hướng đến năm 2025")) == "period"
     assert why_not_a_deadline(seen("Chiến lược phát triển giáo dục, tầm nhìn đến năm 2030")) == "period"
+
+
+def test_a_ceremony_held_on_a_stated_day_is_not_the_commemorated_day():
+    from schedules.plans.filters import held_on_the_day
+
+    text = "Phòng GD&ĐT tổ chức Lễ kỷ niệm ngày Nhà giáo Việt Nam vào ngày 18/11/2026."
+    assert held_on_the_day(fold(text[: text.index("18/11")]))
+    assert why_not_a_deadline(seen(text)) is None
+    assert why_not_a_deadline(seen("Thi đua chào mừng ngày Nhà giáo Việt Nam 20/11")) == "commemorative"

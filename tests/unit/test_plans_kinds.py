@@ -82,3 +82,8 @@ def test_a_report_word_in_a_named_documents_title_is_its_topic_not_the_obligatio
     assert classify_kinds("Gửi Báo cáo tổng kết năm học") == ["final_report"]         # the report itself
     # the guide is only the topic of the first part; the report sent later is a report
     assert classify_kinds("Các trường thực hiện Hướng dẫn sơ kết và gửi báo cáo sơ kết") == ["preliminary_report"]
+
+
+def test_a_second_deadline_joined_by_va_shares_the_first_ones_obligation():
+    body = "1. Các trường gửi báo cáo sơ kết trước ngày 30/11/2026 (cấp THCS) và trước ngày 05/12/2026 (cấp Tiểu học)."
+    assert pairs(body) == [("2026-11-30", "preliminary_report"), ("2026-12-05", "preliminary_report")]
