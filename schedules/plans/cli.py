@@ -58,6 +58,20 @@ def format_summary(result: dict) -> str:
         out.append("Nhiệm vụ định kỳ:")
         for r in result["recurring"]:
             out.append(f"  - {_EVERY_VI.get(r['every'], r['every'])}: {r['what']}")
+    if result.get("recurring_milestones"):
+        out.append("")
+        out.append("Mốc định kỳ (mỗi kỳ một mốc):")
+        for m in result["recurring_milestones"]:
+            out.append(f"  - {_EVERY_VI.get(m['recurrence'], m['recurrence'])} · {_KIND_VI.get(m['kind'], m['kind'])} · "
+                       f"{m['who']} · kỳ đầu hạn {_vn_date(m['date'])}")
+    if result.get("skipped"):
+        from bot.texts import PLAN_SKIP_REASONS
+
+        out.append("")
+        out.append(f"Ngày không lấy làm mốc ({len(result['skipped'])}):")
+        for x in result["skipped"]:
+            out.append(f"  - {_vn_date(x['date'], x.get('precision', 'day'))} ({PLAN_SKIP_REASONS.get(x['reason'], x['reason'])})"
+                       f": {x['text']}")
     if result.get("awards"):
         out.append("")
         out.append("Hình thức khen thưởng: " + "; ".join(result["awards"]))

@@ -47,3 +47,13 @@ def test_the_draft_carries_the_recurring_milestone_and_the_period_end_is_not_a_d
     assert [(m["date"], m["kind"]) for m in draft["milestones"]] == [("2026-12-20", "final_report")]
     assert {(s["date"], s["reason"]) for s in draft["skipped"]} == {("2026-09-15", "start"), ("2026-12-31", "period")}
     assert (draft["period_start"], draft["period_end"]) == ("2026-09-15", "2026-12-31")
+
+
+def test_the_cli_summary_shows_recurring_milestones_and_the_dates_not_kept_with_why():
+    from schedules.plans.cli import format_summary
+
+    summary = format_summary(parse_plan(MONTHLY_PLAN))
+    assert "Mốc định kỳ (mỗi kỳ một mốc):" in summary
+    assert "  - hằng tháng · báo cáo định kỳ · các trường · kỳ đầu hạn 25/09/2026" in summary
+    assert "Ngày không lấy làm mốc (2):" in summary
+    assert "  - 15/09/2026 (ngày bắt đầu): " in summary and "  - 31/12/2026 (thời gian thực hiện): " in summary
