@@ -16,6 +16,12 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), 
 # PDFs made from documents in legacy Vietnamese fonts map ư/Ư to the look-alike "oi" letters (ƣ/Ƣ, U+01A3/01A2)
 # and leave a combining tone mark detached after a space ("kế hoa ̣ch"): both are read as the intended text
 _LEGACY_LETTERS = {ord("ƣ"): "ư", ord("Ƣ"): "Ư"}
+# Words typed in a TCVN3 (ABC, ".VnTime") font come out as Latin-1 code points ("C¨n cø" = "Căn cứ"). The
+# table maps each TCVN3 code point to its letter; a word is converted only when it holds a code point that no
+# Unicode Vietnamese word uses, since TCVN3 reuses letters such as "á" (= ỏ) that Unicode text has too.
+_TCVN3 = dict(zip(map(ord, "¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾ÆÇÈÉÊËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßáâãäåæçèéêëìíîïñòóôõö÷øùúûüýþ"),
+                  "ĂÂÊÔƠƯĐăâêôơưđàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"))
+_TCVN3_ONLY = re.compile(r"\S*[¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾ÆÇËÎÏÐÑÖ×ØÜÞßäåæçëîïñö÷øþ]\S*")
 _DETACHED_MARK = re.compile(r"[ \t]+([\u0300-\u036f])")
 # ... and split a syllable before its final consonants ("trướ c", "hướ ng", "chứ c"): a lone final after a toned
 # vowel is glued back (such fragments are never words of their own)
@@ -64,6 +70,7 @@ _FOLDED = _FoldTable()
 
 def normalize_text(text: str) -> str:
     """NFC, unify spaces/dashes/line ends, drop markdown emphasis and zero-width chars."""
+    text = _TCVN3_ONLY.sub(lambda m: m.group(0).translate(_TCVN3), text)
     text = _DETACHED_MARK.sub(r"\1", text.translate(_LEGACY_LETTERS))
     text = unicodedata.normalize("NFC", text)
     text = _SPLIT_FINAL.sub(r"\1", text)

@@ -55,3 +55,11 @@ def test_fold_keeps_every_position():
     text = "Đăng ký THI ĐUA trước ngày 30/9 — Hồ sơ khen thưởng"
     assert fold(text) == "dang ky thi dua truoc ngay 30/9 — ho so khen thuong"
     assert len(fold("İ ẞ ǅ ﬁ")) == len("İ ẞ ǅ ﬁ")      # letters whose lower case is longer: still one for one
+
+
+def test_words_typed_in_a_tcvn3_font_are_read_as_unicode_and_unicode_words_are_left_alone():
+    from schedules.plans.text import normalize_text
+
+    assert normalize_text("C¨n cø Quyết định số 161; tr\xadêng häc; n¨m häc 2020; §¬n vÞ") == \
+        "Căn cứ Quyết định số 161; trường học; năm học 2020; Đơn vị"
+    assert normalize_text("Hà Nội, ngày 5 tháng 10; café") == "Hà Nội, ngày 5 tháng 10; café"
