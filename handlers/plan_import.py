@@ -76,6 +76,8 @@ def _draft_text(data: dict) -> str:
     if d.get("recurring"):
         lines += ["", texts.PLAN_RECURRING_HEADER]
         lines += [f"• {texts.PLAN_EVERY.get(r['every'], r['every'])}: {r['what']}" for r in d["recurring"]]
+    if d.get("dossier"):   # the checklist schools get for the dossier milestones
+        lines += ["", texts.PLAN_DOSSIER_LINE.format(items="; ".join(d["dossier"]))]
     if d.get("recurring_milestones"):   # the units' recurring hand-ins: one milestone per period once saved
         lines += ["", texts.PLAN_RECURRING_MILESTONES_HEADER]
         lines += [texts.PLAN_RECURRING_MILESTONE_LINE.format(
@@ -321,7 +323,7 @@ class PlanImport(Flow):
             title=d.get("title") or f["name"], doc_number=d.get("doc_number"),
             issued=_iso(d.get("issued_date")), period_start=_iso(d.get("period_start")),
             period_end=_iso(d.get("period_end")), unit_ids=scope.unit_ids_for_staff(ctx.session, ctx.staff, selection),
-            milestones=_milestone_specs(d["milestones"]), plan_file_id=stored.id,
+            milestones=_milestone_specs(d["milestones"], d.get("dossier")), plan_file_id=stored.id,
             office_id=ctx.staff.office_id, staff_id=ctx.staff.id, issuer=d.get("issuer"))
         campaign = campaign_admin.create_campaign(ctx.session, spec, ctx.tz)
         campaign.details = {k: d[k] for k in ("contact", "awards", "nomination_quota", "dossier", "recurring") if d.get(k)}
@@ -364,9 +366,11 @@ def _milestone_title(m: dict, same_kind: int) -> str:
     return label
 
 
-def _milestone_specs(milestones: list[dict]) -> list[MilestoneSpec]:
+def _milestone_specs(milestones: list[dict], dossier: list[str] | None = None) -> list[MilestoneSpec]:
+    """The campaign's milestones; a dossier milestone's checklist is the plan's own list of documents."""
     kinds = [m["kind"] for m in milestones]
     return [MilestoneSpec(kind=m["kind"], title=_milestone_title(m, kinds.count(m["kind"]))[:300],
                           due=date.fromisoformat(m["date"]), precision=m.get("precision", "day"),
-                          who=m.get("who"), units_act=_units_act(m), source_text=m.get("text"))
+                          who=m.get("who"), units_act=_units_act(m), source_text=m.get("text"),
+                          documents=list(dossier or []) if m["kind"] == "award_dossier" else [])
             for m in milestones]

@@ -19,6 +19,7 @@ PLAN_MILESTONE_LINE = "{n}. {date}{precision} · {kind} · {who}\n   «{text}»"
 PLAN_PRECISION = {"day": "", "month": " (trong tháng)", "year": " (trong năm)"}
 PLAN_NO_MILESTONES = "Không tìm thấy mốc thời hạn nào. Bạn có thể thêm mốc bằng nút «Thêm mốc»."
 PLAN_RECURRING_HEADER = "Việc định kỳ:"
+PLAN_DOSSIER_LINE = "Hồ sơ khen thưởng gồm (danh mục các trường nộp): {items}"
 PLAN_RECURRING_MILESTONES_HEADER = "Mốc định kỳ (khi lưu, mỗi kỳ trong thời gian kế hoạch thành một mốc):"
 PLAN_RECURRING_MILESTONE_LINE = "• {every}: {kind} · {who} · kỳ đầu hạn {date}"
 PLAN_SKIPPED_HEADER = "Ngày không lấy làm mốc ({count}):"

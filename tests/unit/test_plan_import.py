@@ -236,3 +236,32 @@ async def test_a_monthly_report_in_the_plan_is_shown_and_saved_as_one_milestone_
     assert labels == ["Tháng 9/2026", "Tháng 10/2026", "Tháng 11/2026", "Tháng 12/2026"]
     # "trước ngày 25": the first is due on the 25th; the series keeps that distance (5 days) to each month's end
     assert dues == [date(2026, 9, 25), date(2026, 10, 26), date(2026, 11, 25), date(2026, 12, 26)]
+
+
+DOSSIER_PLAN = """PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN AN BÌNH
+Số: 32/KH-PGDĐT
+An Bình, ngày 05 tháng 9 năm 2026
+KẾ HOẠCH
+Thi đua năm học 2026-2027
+I. NỘI DUNG
+1. Các trường gửi hồ sơ đề nghị khen thưởng về Phòng trước ngày 20/5/2027.
+2. Hồ sơ gồm:
+- Tờ trình đề nghị khen thưởng;
+- Biên bản họp Hội đồng thi đua;
+- Báo cáo thành tích của tập thể.
+"""
+
+
+async def test_the_plans_dossier_list_is_shown_and_becomes_the_dossier_milestones_checklist(settings, db):
+    chat = await staff_chat(settings)
+    await chat.send("/taochiendich")
+    await chat.upload("ke_hoach_hs.txt", DOSSIER_PLAN.encode(), "text/plain")
+    items = "Tờ trình đề nghị khen thưởng; Biên bản họp Hội đồng thi đua; Báo cáo thành tích của tập thể"
+    assert texts.PLAN_DOSSIER_LINE.format(items=items) in chat.text
+    await chat.press(texts.PLAN_BTN_CONTINUE)
+    await chat.press("Cụm: Cụm 1")
+    with db() as s:
+        dossier = s.exec(select(Milestone).where(Milestone.kind == "award_dossier")).one()
+        assert dossier.required_documents == items.split("; ")
+        others = s.exec(select(Milestone).where(Milestone.kind != "award_dossier")).all()
+        assert all(not m.required_documents for m in others)
