@@ -21,7 +21,9 @@ _LEGACY_LETTERS = {ord("ƣ"): "ư", ord("Ƣ"): "Ư"}
 # Unicode Vietnamese word uses, since TCVN3 reuses letters such as "á" (= ỏ) that Unicode text has too.
 _TCVN3 = dict(zip(map(ord, "¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾ÆÇÈÉÊËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßáâãäåæçèéêëìíîïñòóôõö÷øùúûüýþ"),
                   "ĂÂÊÔƠƯĐăâêôơưđàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"))
-_TCVN3_ONLY = re.compile(r"\S*[¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾ÆÇËÎÏÐÑÖ×ØÜÞßäåæçëîïñö÷øþ]\S*")
+# the code points that start a conversion: TCVN3 letters that Unicode text does not use as letters nor as
+# common signs («», ·, §, ×, ©, ®, currency signs and the soft hyphen stay as they are unless a word has another)
+_TCVN3_ONLY = re.compile(r"\S*[¨ª¬µ¶¸¹¼½¾ÆÇËÎÏÑÖØÜÞßäåæçëîïñö÷øþ]\S*")
 _DETACHED_MARK = re.compile(r"[ \t]+([\u0300-\u036f])")
 # ... and split a syllable before its final consonants ("trướ c", "hướ ng", "chứ c"): a lone final after a toned
 # vowel is glued back (such fragments are never words of their own)
