@@ -1,7 +1,7 @@
 """Channel-neutral inputs and outputs. Channel adapters translate to and from these; flows see nothing else."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -78,7 +78,13 @@ class OutMessage:
     edit_key: str | None = None   # edit the message sent under this outbox key instead of sending anew
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand, not dataclasses.asdict (a recursive deep copy): every queued message goes through here
+        return {"text": self.text,
+                "choices": [[{"label": c.label, "data": c.data} for c in row] for row in self.choices],
+                "files": [{"stored_file_id": f.stored_file_id, "name": f.name, "kind": f.kind, "url": f.url}
+                          for f in self.files],
+                "links": [{"label": link.label, "url": link.url} for link in self.links],
+                "edit_key": self.edit_key}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "OutMessage":
