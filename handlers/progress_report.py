@@ -1,7 +1,9 @@
 """/baocao (staff): the campaign's Báo cáo tiến độ as a .docx in the office's letterhead (bot.documents), the
-same counts /tiendo and /xuat give. `thidua document progress` builds the same file (report_document)."""
+same counts /tiendo and /xuat give. `thidua document progress` and the console's exports page build the same
+file (report_document, or its two halves report_inputs and render_report)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,17 +19,39 @@ from handlers.nomination_export import DOCX_MIME
 from handlers.progress import CampaignStaffFlow
 
 
-def report_document(session, campaign: Campaign, tz: ZoneInfo, now: datetime, fallback_office_id: int | None = None,
-                    data_dir: Path | None = None) -> tuple[str, bytes] | None:
-    """(file name, bytes) of the report, or None when the campaign is gone. With `data_dir`, in the office's
-    own .docx template when it keeps one."""
+@dataclass
+class ReportInputs:
+    """What the report is built from, read in one session; building it afterwards needs no database."""
+    campaign_id: int
+    data: export_facts.ExportData
+    letterhead: Letterhead
+    template: bytes | None
+
+
+def report_inputs(session, campaign: Campaign, fallback_office_id: int | None = None,
+                  data_dir: Path | None = None) -> ReportInputs | None:
+    """The report's facts, letterhead and (with `data_dir`) the office's own .docx template when it keeps one;
+    None when the campaign is gone."""
     data = export_facts.export_data(session, campaign.id)
     if data is None:
         return None
     office = export_facts.office_for(session, campaign, fallback_office_id)
     template = letterhead.template_bytes(session, data_dir, office) if data_dir else None
-    name = f"bao_cao_tien_do_{campaign.id}_{texts.local(now, tz):%Y%m%d_%H%M}.docx"
-    return name, build_progress_docx(Letterhead.of(office), data, tz, now, template)
+    return ReportInputs(campaign.id, data, Letterhead.of(office), template)
+
+
+def render_report(inputs: ReportInputs, tz: ZoneInfo, now: datetime) -> tuple[str, bytes]:
+    """(file name, bytes): CPU only, so a large campaign can be built off the event loop, outside a transaction."""
+    name = f"bao_cao_tien_do_{inputs.campaign_id}_{texts.local(now, tz):%Y%m%d_%H%M}.docx"
+    return name, build_progress_docx(inputs.letterhead, inputs.data, tz, now, inputs.template)
+
+
+def report_document(session, campaign: Campaign, tz: ZoneInfo, now: datetime, fallback_office_id: int | None = None,
+                    data_dir: Path | None = None) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the report, or None when the campaign is gone. With `data_dir`, in the office's
+    own .docx template when it keeps one. The console calls its two halves on either side of its session."""
+    inputs = report_inputs(session, campaign, fallback_office_id, data_dir)
+    return render_report(inputs, tz, now) if inputs is not None else None
 
 
 @command("baocao", audience=STAFF, starts_flow=True)

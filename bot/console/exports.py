@@ -1,9 +1,14 @@
 """The console's export: /xuat's workbook and archive, built in the background with a progress bar, then
-downloaded from the page.
+downloaded from the page; and the campaign's Báo cáo tiến độ (.docx), /baocao's own document.
 
 The build is /xuat's own (handlers.export._build: a read-only session, then disk only, in a worker thread)
 and so is its guard against building one campaign twice at once. A job lives in this process's memory (the
 web server's process builds it); its files are stored like /xuat's and the export is audited.
+
+The progress report is handlers.progress_report's (what /baocao and `thidua document progress` build), in the
+office's letterhead or its own Word template. For 3,000 units it takes seconds of CPU, so it is built the
+same way: its facts read in one short session in a worker thread, the document built and written to the store
+after that session has closed, then the stored file's row and the audit in one more short transaction.
 """
 from __future__ import annotations
 
@@ -25,9 +30,11 @@ from db import files as file_store
 from db import people, scope
 from db.clock import utcnow
 from db.engine import session_scope
-from db.models import StoredFile
+from db.models import Campaign, StoredFile
 from handlers import background
 from handlers import export as chat_export
+from handlers import progress_report
+from handlers.nomination_export import DOCX_MIME
 
 log = logging.getLogger(__name__)
 REFRESH_S = 2
@@ -48,6 +55,17 @@ class Job:
 
 
 JOBS: dict[tuple[int, int], Job] = {}          # (staff id, campaign id) -> the latest job
+
+
+@dataclass
+class ReportJob:
+    campaign_id: int
+    staff_id: int
+    state: str = "running"                       # running | done | failed
+    file: tuple[int, str, int] | None = None     # (stored file id, name, bytes)
+
+
+REPORTS: dict[tuple[int, int], ReportJob] = {}   # (staff id, campaign id) -> the latest progress report
 
 
 async def _build(job: Job, req: chat_export.ExportRequest) -> None:
@@ -72,6 +90,36 @@ async def _build(job: Job, req: chat_export.ExportRequest) -> None:
         await asyncio.to_thread(shutil.rmtree, work_dir, True)
 
 
+def _report_blob(campaign: Campaign, office_id: int | None, data_dir: Path, tz,
+                 now) -> tuple[str, file_store.Blob] | None:
+    """In a worker thread: the report's facts in a short read, then the document built and stored on disk
+    with no transaction open."""
+    with session_scope() as s:
+        inputs = progress_report.report_inputs(s, campaign, office_id, data_dir)
+    if inputs is None:
+        return None
+    name, content = progress_report.render_report(inputs, tz, now)
+    return name, file_store.Blob(file_store.write_bytes(data_dir, content), len(content))
+
+
+async def _build_report(job: ReportJob, campaign: Campaign, office_id: int | None, data_dir: Path, tz, now) -> None:
+    try:
+        built = await asyncio.to_thread(_report_blob, campaign, office_id, data_dir, tz, now)
+        if built is None:
+            job.state = "failed"
+            return
+        name, blob = built
+        with session_scope() as s:   # short: the row only, the bytes are already in the store
+            stored = file_store.add_blob(s, blob, name, DOCX_MIME)
+            people.audit(s, f"staff:{job.staff_id}", "progress_report_created", f"campaign:{job.campaign_id}",
+                         file=stored.id, via="console")
+            job.file = (stored.id, name, blob.size)
+        job.state = "done"
+    except Exception:
+        log.exception("console progress report of campaign %s failed", job.campaign_id)
+        job.state = "failed"
+
+
 class Exports:
     def __init__(self, console):
         self.console = console
@@ -93,10 +141,12 @@ class Exports:
             if campaign is None:
                 return message(texts.CONSOLE_NOT_FOUND, 404)
             job = JOBS.get((staff.id, campaign.id))
+            report = REPORTS.get((staff.id, campaign.id))
             busy = request.query_params.get("ban") == "1"
+            running = any(j is not None and j.state == "running" for j in (job, report))
             return render("exports", title=texts.CONSOLE_EXPORT_TITLE.format(title=campaign.title),
-                          campaign=campaign, job=job, busy=busy,
-                          refresh=REFRESH_S if job is not None and job.state == "running" else None,
+                          campaign=campaign, job=job, report=report, busy=busy,
+                          refresh=REFRESH_S if running else None,
                           **self.console._context(staff, info))
 
     async def start(self, request: Request):
@@ -120,13 +170,39 @@ class Exports:
         background.spawn(lambda: _build(job, req), name=f"console-export:{campaign.id}")
         return see_other(back)
 
+    async def report(self, request: Request):
+        """Build the campaign's Báo cáo tiến độ in the background, one at a time per staff member and campaign."""
+        checked = await self.console._signed_in(request, form=True)
+        if isinstance(checked, Response):
+            return checked
+        info, _ = checked
+        now = utcnow()
+        with session_scope() as s:
+            staff, campaign = self._campaign(s, info, request)
+            if campaign is None:
+                return message(texts.CONSOLE_NOT_FOUND, 404)
+            back = f"/console/campaigns/{campaign.id}/exports"
+            key = (staff.id, campaign.id)
+            if key in REPORTS and REPORTS[key].state == "running":
+                return see_other(back)
+            people.audit(s, f"staff:{staff.id}", "progress_report_requested", f"campaign:{campaign.id}",
+                         via="console")
+            office_id = staff.office_id
+        job = REPORTS[key] = ReportJob(campaign.id, staff.id)
+        background.spawn(lambda: _build_report(job, campaign, office_id, self.cfg.data_dir, self.cfg.tz, now),
+                         name=f"console-report:{campaign.id}")
+        return see_other(back)
+
     async def file(self, request: Request):
         fid = as_id(request.path_params["file_id"])
 
         def find(s, staff):
-            job = JOBS.get((staff.id, as_id(request.path_params["campaign_id"])))
-            if job is None or fid not in [f[0] for f in job.files] or \
-                    scope.campaign_for_staff(s, staff, job.campaign_id) is None:
+            key = (staff.id, as_id(request.path_params["campaign_id"]))
+            job, report = JOBS.get(key), REPORTS.get(key)
+            ours = [f[0] for f in job.files] if job else []
+            if report is not None and report.file is not None:
+                ours.append(report.file[0])
+            if fid not in ours or scope.campaign_for_staff(s, staff, key[1]) is None:
                 return None
             return s.get(StoredFile, fid)
         return await self.console._send_file(request, find)
@@ -135,5 +211,6 @@ class Exports:
         return [
             Route("/console/campaigns/{campaign_id}/exports", self.page, methods=["GET"]),
             Route("/console/campaigns/{campaign_id}/exports", self.start, methods=["POST"]),
+            Route("/console/campaigns/{campaign_id}/exports/report", self.report, methods=["POST"]),
             Route("/console/campaigns/{campaign_id}/exports/files/{file_id}", self.file, methods=["GET"]),
         ]

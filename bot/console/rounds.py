@@ -142,7 +142,8 @@ class Rounds:
             if kind not in EXPORTS:
                 return message(texts.CONSOLE_BAD_FORM, 400)
             local = texts.local(utcnow(), self.cfg.tz)
-            doc = build_round_document(s, view.milestone, kind, f"{local:%Y%m%d_%H%M}", staff.office_id)
+            doc = build_round_document(s, view.milestone, kind, f"{local:%Y%m%d_%H%M}", staff.office_id,
+                                       self.cfg.data_dir)   # the office's own Word template, as /dscu
             if doc is None:
                 return message(texts.NOMINATION_EXPORT_EMPTY, 404)
             people.audit(s, f"staff:{staff.id}", "nominations_exported", f"milestone:{view.milestone.id}",

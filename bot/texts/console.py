@@ -166,3 +166,11 @@ CONSOLE_EXPORT_DONE = "Đã xuất xong: {files} tệp bài nộp trong tệp n�
 CONSOLE_EXPORT_FAILED = "Không xuất được. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
 CONSOLE_EXPORT_BUSY = "Phong trào này đang được xuất (từ trang này hoặc lệnh /xuat). Hãy đợi xong rồi thử lại."
 CONSOLE_EXPORT_SIZE = "{kb} KB"
+CONSOLE_REPORT_HEADING = "Báo cáo tiến độ (.docx)"
+CONSOLE_REPORT_HINT = ("Báo cáo theo thể thức Nghị định 30/2020/NĐ-CP, như lệnh /baocao: số liệu theo mốc, theo cụm và "
+                       "danh sách đơn vị chưa nộp, trên mẫu Word riêng của cơ quan nếu đã đặt. Việc này chạy nền.")
+CONSOLE_REPORT_START = "Soạn báo cáo tiến độ"
+CONSOLE_REPORT_AGAIN = "Soạn lại báo cáo"
+CONSOLE_REPORT_RUNNING = "Đang soạn báo cáo tiến độ… (trang tự cập nhật)"
+CONSOLE_REPORT_DONE = "Đã soạn xong báo cáo tiến độ."
+CONSOLE_REPORT_FAILED = "Không soạn được báo cáo tiến độ. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
