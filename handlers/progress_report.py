@@ -1,8 +1,12 @@
 """/baocao (staff): the campaign's Báo cáo tiến độ as a .docx in the office's letterhead (bot.documents), the
-same counts /tiendo and /xuat give. `thidua document progress` and the console's exports page build the same
-file (report_document, or its two halves report_inputs and render_report)."""
+same counts /tiendo and /xuat give, built after the commit in a worker thread (seconds for thousands of units:
+never in a step's transaction). `thidua document progress` and the console's exports page build the same file
+(report_document, report_blob, or its two halves report_inputs and render_report)."""
 from __future__ import annotations
 
+import asyncio
+import functools
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,12 +15,17 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.documents.letterhead import Letterhead
 from bot.documents.progress_report import build_progress_docx
-from db import export_facts, files, letterhead
+from db import export_facts, files, letterhead, people
+from db.engine import session_scope
 from db.models import Campaign
+from db.outbox import Outgoing, enqueue_many
+from handlers import background
 from handlers.engine import STAFF, Ctx, Step, command, done, flow
 from handlers.io import OutFile, OutMessage
 from handlers.nomination_export import DOCX_MIME
 from handlers.progress import CampaignStaffFlow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,9 +63,36 @@ def report_document(session, campaign: Campaign, tz: ZoneInfo, now: datetime, fa
     return render_report(inputs, tz, now) if inputs is not None else None
 
 
+def report_blob(campaign_id: int, fallback_office_id: int | None, data_dir: Path, tz: ZoneInfo,
+                now: datetime) -> tuple[str, files.Blob] | None:
+    """In a worker thread: the facts in one short read, then the document built and written to the store
+    with no transaction open. None when the campaign is gone. /baocao and the console both build it so."""
+    with session_scope() as session:
+        campaign = session.get(Campaign, campaign_id)
+        inputs = report_inputs(session, campaign, fallback_office_id, data_dir) if campaign else None
+    if inputs is None:
+        return None
+    name, content = render_report(inputs, tz, now)
+    return name, files.Blob(files.write_bytes(data_dir, content), len(content))
+
+
 @command("baocao", audience=STAFF, starts_flow=True)
 async def baocao(ctx: Ctx):
     return await ctx.start_flow(ProgressReportFlow.name)
+
+
+@dataclass
+class ReportRequest:
+    key: str
+    channel: str
+    chat_id: str
+    actor: str
+    campaign_id: int
+    title: str
+    office_id: int | None
+    data_dir: Path
+    tz: ZoneInfo
+    now: datetime
 
 
 @flow
@@ -64,11 +100,33 @@ class ProgressReportFlow(CampaignStaffFlow):
     name, title = "progress_report", texts.REPORT_DOC_FLOW_TITLE
 
     def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
-        built = report_document(ctx.session, campaign, ctx.tz, ctx.now, ctx.staff.office_id,
-                                Path(ctx.settings.thidua_data_dir))
-        if built is None:
-            return done(texts.PROGRESS_GONE)
-        name, content = built
-        stored = files.store(ctx.session, ctx.settings.thidua_data_dir, content, name, DOCX_MIME)
-        ctx.audit("progress_report_created", f"campaign:{campaign.id}", file=stored.id)
-        return done(OutMessage(texts.REPORT_DOC_SENT.format(title=campaign.title), files=[OutFile(stored.id, name)]))
+        """Only the request here: a report of thousands of units takes seconds to build, after the commit."""
+        req = ReportRequest(f"report:{ctx.inbound.channel}:{ctx.inbound.update_key}", ctx.inbound.channel,
+                            ctx.inbound.chat_id, ctx.actor, campaign.id, campaign.title, ctx.staff.office_id,
+                            Path(ctx.settings.thidua_data_dir), ctx.tz, ctx.now)
+        ctx.audit("progress_report_requested", f"campaign:{campaign.id}")
+        ctx.after_commit(functools.partial(build_and_send, req))
+        return done(texts.REPORT_DOC_BUILDING.format(title=campaign.title))
+
+
+async def build_and_send(req: ReportRequest) -> None:
+    """The after-commit job; never raises: a failure is told to the staff member."""
+    try:
+        built = await asyncio.to_thread(report_blob, req.campaign_id, req.office_id, req.data_dir, req.tz, req.now)
+        with session_scope() as session:   # short: the row, the audit and the message; the bytes are stored
+            if built is None:
+                message = OutMessage(texts.PROGRESS_GONE)
+            else:
+                name, blob = built
+                stored = files.add_blob(session, blob, name, DOCX_MIME)
+                people.audit(session, req.actor, "progress_report_created", f"campaign:{req.campaign_id}",
+                             file=stored.id)
+                message = OutMessage(texts.REPORT_DOC_SENT.format(title=req.title), files=[OutFile(stored.id, name)])
+            enqueue_many(session, [Outgoing(f"{req.key}:done", req.channel, req.chat_id, message, kind="report")])
+    except Exception:
+        log.exception("progress report %s failed", req.key)
+        with session_scope() as session:
+            enqueue_many(session, [Outgoing(f"{req.key}:failed", req.channel, req.chat_id,
+                                            OutMessage(texts.REPORT_DOC_FAILED.format(title=req.title)),
+                                            kind="report")])
+    background.wake_outbox()

@@ -90,21 +90,9 @@ async def _build(job: Job, req: chat_export.ExportRequest) -> None:
         await asyncio.to_thread(shutil.rmtree, work_dir, True)
 
 
-def _report_blob(campaign: Campaign, office_id: int | None, data_dir: Path, tz,
-                 now) -> tuple[str, file_store.Blob] | None:
-    """In a worker thread: the report's facts in a short read, then the document built and stored on disk
-    with no transaction open."""
-    with session_scope() as s:
-        inputs = progress_report.report_inputs(s, campaign, office_id, data_dir)
-    if inputs is None:
-        return None
-    name, content = progress_report.render_report(inputs, tz, now)
-    return name, file_store.Blob(file_store.write_bytes(data_dir, content), len(content))
-
-
 async def _build_report(job: ReportJob, campaign: Campaign, office_id: int | None, data_dir: Path, tz, now) -> None:
     try:
-        built = await asyncio.to_thread(_report_blob, campaign, office_id, data_dir, tz, now)
+        built = await asyncio.to_thread(progress_report.report_blob, campaign.id, office_id, data_dir, tz, now)
         if built is None:
             job.state = "failed"
             return

@@ -64,6 +64,9 @@ REPORT_DOC_MISSING_NONE = "{label} — hạn {due}: tất cả đơn vị đã n
 REPORT_DOC_NOT_DUE = "{label} — hạn {due}: chưa đến hạn, {count} đơn vị chưa nộp."
 REPORT_DOC_SENT = "Báo cáo tiến độ «{title}» (.docx), theo thể thức Nghị định 30/2020/NĐ-CP."
 REPORT_DOC_FLOW_TITLE = "Báo cáo tiến độ"
+REPORT_DOC_BUILDING = "Đang soạn báo cáo tiến độ «{title}»… Tệp sẽ được gửi ngay khi xong."
+REPORT_DOC_FAILED = ("Rất tiếc, máy chủ gặp lỗi khi soạn báo cáo tiến độ «{title}». "
+                     "Vui lòng thử lại /baocao sau ít phút.")
 REPORT_DOC_RECIPIENT = "- {parent} (để báo cáo);"
 
 # ------------------------------------------------------------------------------ letterhead (/coquan, CLI)

@@ -123,7 +123,8 @@ async def test_letterhead_reaches_the_list_the_proposal_and_the_report(world, db
 
     await admin.press(texts.NOMINATION_REVIEW_BTN_CLOSE)
     await admin.send("/baocao")
-    sent = admin.last[0]
+    building, sent = admin.last       # built after the commit, in a worker thread: told first, sent when ready
+    assert building.text == texts.REPORT_DOC_BUILDING.format(title=world["campaign"].title) and not building.files
     assert sent.text == texts.REPORT_DOC_SENT.format(title=world["campaign"].title)
     assert sent.files[0].name.startswith(f"bao_cao_tien_do_{world['campaign'].id}_")
     data = stored(db, settings, sent.files[0])
@@ -228,3 +229,24 @@ def test_a_template_that_cannot_serve_is_refused(world, thidua, tmp_path, db):
     code, _, err = thidua("office", "template", OFFICE, tmp_path / "khong_co.docx")
     assert code == 2 and "Không thấy tệp" in err
     assert office_row(db).template_file_id is None
+
+
+async def test_baocao_builds_after_the_commit_and_a_failed_build_is_told(world, db, settings, monkeypatch):
+    from handlers import background
+    from handlers import progress_report
+    chat = FlowChat(settings, 900, wait_for_background=False)
+    replies = await chat.send("/baocao")
+    assert [m.text for m in replies] == [texts.REPORT_DOC_BUILDING.format(title=world["campaign"].title)]
+    with db() as s:                    # the step committed only the request: no document yet
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "progress_report_created")).all() == []
+    assert await background.drain(10)
+    with db() as s:
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "progress_report_created")).one()
+
+    def broken(*_args):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(progress_report, "render_report", broken)
+    failing = FlowChat(settings, 900)
+    await failing.send("/baocao")
+    assert failing.last[-1].text == texts.REPORT_DOC_FAILED.format(title=world["campaign"].title)
+    assert not failing.last[-1].files

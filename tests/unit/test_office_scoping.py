@@ -494,7 +494,7 @@ async def test_baocao_reports_only_the_own_offices_campaigns_under_its_letterhea
     await forge(bob, f"c:{w['a'].id}")
     assert texts.EXPECT_CHOICE in bob.text and audits(db, "progress_report_created") == []
     await bob.press(w["b1"].title)
-    sent = bob.last[0]
+    sent = bob.last[-1]
     with db() as s:
         stored = s.get(StoredFile, sent.files[0].stored_file_id)
         from db import files as file_store
