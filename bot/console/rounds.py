@@ -6,6 +6,7 @@ the status change, its audit and the notice to the unit's contacts are /dscu's o
 """
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -25,7 +26,7 @@ from db.models import Nomination, NominationStatus
 from db.outbox import enqueue_many
 from handlers import background
 from handlers.flow import Ctx
-from handlers.nomination_export import build_round_document
+from handlers.nomination_export import round_document_off_loop
 from handlers.nomination_review import MAX_COMMENT, NominationReviewFlow
 
 DECISIONS = ("accepted", "returned", "forward", "unforward")
@@ -141,12 +142,16 @@ class Rounds:
                 return message(texts.CONSOLE_NOT_FOUND, 404)
             if kind not in EXPORTS:
                 return message(texts.CONSOLE_BAD_FORM, 400)
-            local = texts.local(utcnow(), self.cfg.tz)
-            doc = build_round_document(s, view.milestone, kind, f"{local:%Y%m%d_%H%M}", staff.office_id,
-                                       self.cfg.data_dir)   # the office's own Word template, as /dscu
-            if doc is None:
-                return message(texts.NOMINATION_EXPORT_EMPTY, 404)
-            people.audit(s, f"staff:{staff.id}", "nominations_exported", f"milestone:{view.milestone.id}",
+            staff_id, office_id, milestone_id = staff.id, staff.office_id, view.milestone.id
+        local = texts.local(utcnow(), self.cfg.tz)
+        # seconds for hundreds of nominees: in a worker thread, its read session closed before the build;
+        # the office's own Word template, as /dscu
+        doc = await asyncio.to_thread(round_document_off_loop, milestone_id, kind, f"{local:%Y%m%d_%H%M}",
+                                      office_id, self.cfg.data_dir)
+        if doc is None:
+            return message(texts.NOMINATION_EXPORT_EMPTY, 404)
+        with session_scope() as s:
+            people.audit(s, f"staff:{staff_id}", "nominations_exported", f"milestone:{milestone_id}",
                          format=kind, count=doc.count, via="console")
         headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{doc.name}"'}
         return Response(doc.data, media_type=doc.mime, headers=headers)

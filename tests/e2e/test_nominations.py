@@ -79,13 +79,15 @@ async def test_nominate_review_and_export(e2e, db, school):
     assert "Nguyễn Thị Mai" in notice.content
 
     await hoa.press("Xuất Excel", await hoa.expect_reply(contains="Trang 1/1"))
+    await hoa.expect_reply(contains="Đang soạn văn bản đề cử")        # built after the commit, then sent
+    listing = await hoa.expect_reply(contains="Trang 1/1")
     xlsx = await hoa.expect_reply(contains="(.xlsx)")
     rows = list(load_workbook(io.BytesIO(xlsx.document.data)).active.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "STT")
     assert rows[header + 1][0] == "I. CÁ NHÂN (1)"      # grouped: tập thể, then cá nhân
     assert rows[header + 2][:4] == (1, "Nguyễn Thị Mai", "Giáo viên", "Trường Tiểu học Kim Đồng")
     assert rows[header + 2][5] == "Chiến sĩ thi đua cơ sở"
-    await hoa.press("Xuất Word", await hoa.expect_reply(contains="Trang 1/1"))
+    await hoa.press("Xuất Word", listing)
     docx = await hoa.expect_reply(contains="(.docx)")
     assert xlsx.document.file_name.endswith(".xlsx") and docx.document.file_name.endswith(".docx")
     table = Document(io.BytesIO(docx.document.data)).tables[1]     # tables[0]: the letterhead

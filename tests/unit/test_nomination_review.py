@@ -138,11 +138,16 @@ async def test_withdrawn_cannot_be_reviewed(settings, db, world):
         assert s.get(Nomination, world["first"].id).status == "withdrawn"
 
 
+def with_file(chat):
+    return next(m for m in chat.last if m.files)
+
+
 async def test_exports_read_back(settings, db, world):
     chat = world["staff"]
     await open_period(chat)
     await chat.press("Xuất Excel")
-    sent = chat.last[0]
+    assert chat.last[0].text == texts.NOMINATION_EXPORT_BUILDING.format(period="Quý I/2027")   # built after the commit
+    sent = with_file(chat)
     assert "9 đề cử" in sent.text and sent.files[0].name.endswith(".xlsx")
     with db() as s:
         _, data = file_store.read(s, settings.thidua_data_dir, sent.files[0].stored_file_id)
@@ -158,7 +163,7 @@ async def test_exports_read_back(settings, db, world):
     assert ws.page_setup.orientation == "landscape"
 
     await chat.press("Xuất Word")
-    sent = chat.last[0]
+    sent = with_file(chat)
     assert sent.files[0].name.endswith(".docx")
     with db() as s:
         _, data = file_store.read(s, settings.thidua_data_dir, sent.files[0].stored_file_id)
@@ -304,3 +309,25 @@ async def test_a_returned_nomination_is_amended_in_place_and_staff_see_both_vers
     await chat.press(line.split(".", 1)[0])
     assert texts.NOMINATION_REVIEW_DETAIL_AMENDS.format(reference="DC-2027-000001",
                                                         comment="Tóm tắt quá ngắn").strip() in chat.text
+
+
+async def test_a_round_document_is_built_after_the_commit_and_a_failure_is_told(settings, db, world, monkeypatch):
+    from handlers import background, nomination_export
+    chat = world["staff"]
+    await open_period(chat)
+    chat.wait_for_background = False
+    replies = await chat.press("Xuất Word")
+    assert replies[0].text == texts.NOMINATION_EXPORT_BUILDING.format(period="Quý I/2027") and not replies[0].files
+    with db() as s:                    # the step committed only the request
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "nominations_exported")).all() == []
+    assert await background.drain(10)
+    with db() as s:
+        assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "nominations_exported")).all()) == 1
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(nomination_export, "build_list_docx", broken)
+    chat.wait_for_background = True
+    await chat.press("Xuất Word")
+    assert texts.NOMINATION_EXPORT_FAILED.format(period="Quý I/2027") in chat.text
+    assert not [m for m in chat.last if m.files]
