@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.stop_resume --contacts 1000
 	$(BIN)/python -m bench.flood --messages 200
 	$(BIN)/python -m bench.export_rss --small
+	$(BIN)/python -m bench.console --units 3000 --milestones 6 --repeat 15
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
