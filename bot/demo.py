@@ -267,8 +267,9 @@ async def review_nomination(demo: Demo) -> None:
     await staff.press("Bình xét theo cụm", await staff.expect_reply(contains="Đợt đang nhận"))
     await staff.press("Quay lại danh sách", await staff.expect_reply(contains="theo cụm thi đua"))
     await staff.press("Xuất Excel", await staff.expect_reply(contains="Đợt đang nhận"))
-    await staff.expect_reply(contains="Danh sách đề cử")
-    await staff.press("Đóng", await staff.expect_reply(contains="Đợt đang nhận"))
+    listing = await staff.expect_reply(contains="Đợt đang nhận")     # the list comes back at once,
+    await staff.expect_reply(contains="Danh sách đề cử")             # the file when it is built
+    await staff.press("Đóng", listing)
     await staff.send("/tiendo")
     await staff.expect_reply(contains="")
     await staff.expect_reply(contains="Đã duyệt 1")
