@@ -6,9 +6,7 @@ the chat the file is built after the commit in a worker thread (600 nominees tak
 """
 from __future__ import annotations
 
-import asyncio
 import functools
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +16,8 @@ from bot.documents.nominations import ListRow, RoundInfo, build_list_docx, build
 from db import export_facts, files, letterhead, nominations, people
 from db.engine import session_scope
 from db.models import Milestone, NominationStatus
-from db.outbox import Outgoing, enqueue_many
-from handlers import background
+from handlers.built_files import ReplyTo, build_then_send
 from handlers.io import OutFile, OutMessage
-
-log = logging.getLogger(__name__)
 
 ExportRow = ListRow      # the name /dscu and its tests know the row by
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,59 +98,30 @@ def round_document_blob(milestone_id: int, kind: str, stamp: str, fallback_offic
     return doc, files.Blob(files.write_bytes(data_dir, doc.data), len(doc.data))
 
 
-@dataclass
-class ExportRequest:
-    key: str
-    channel: str
-    chat_id: str
-    actor: str
-    milestone_id: int
-    period: str
-    kind: str
-    stamp: str
-    office_id: int | None
-    data_dir: Path
-
-
 def export_message(ctx, m: Milestone | None, kind: str) -> OutMessage:
     """/dscu's buttons Xuất Excel, Xuất Word and Tờ trình: only the request in the step; the file is built
-    after the commit in a worker thread, then stored, audited and sent (export_and_send)."""
+    after the commit in a worker thread, then stored, audited and sent (handlers.built_files)."""
     if m is None:
         return OutMessage(texts.NOMINATION_REVIEW_GONE)
-    local_now = texts.local(ctx.now, ctx.tz)
-    req = ExportRequest(f"round-doc:{ctx.inbound.channel}:{ctx.inbound.update_key}", ctx.inbound.channel,
-                        ctx.inbound.chat_id, ctx.actor, m.id, nominations.period_label(m), kind,
-                        f"{local_now:%Y%m%d_%H%M}", ctx.staff.office_id if ctx.staff else None,
-                        Path(ctx.settings.thidua_data_dir))
-    ctx.after_commit(functools.partial(export_and_send, req))
-    return OutMessage(texts.NOMINATION_EXPORT_BUILDING.format(period=req.period))
+    stamp = f"{texts.local(ctx.now, ctx.tz):%Y%m%d_%H%M}"
+    period = nominations.period_label(m)
+    build = functools.partial(round_document_blob, m.id, kind, stamp, ctx.staff.office_id if ctx.staff else None,
+                              Path(ctx.settings.thidua_data_dir))
+    record = functools.partial(_sent_message, ctx.actor, m.id, kind, period)
+    ctx.after_commit(functools.partial(build_then_send, ReplyTo.asker(ctx, "round-doc", "export"), build, record,
+                                       texts.NOMINATION_EXPORT_FAILED.format(period=period)))
+    return OutMessage(texts.NOMINATION_EXPORT_BUILDING.format(period=period))
 
 
-async def export_and_send(req: ExportRequest) -> None:
-    """The after-commit job; never raises: a failure is told to the staff member."""
-    try:
-        built = await asyncio.to_thread(round_document_blob, req.milestone_id, req.kind, req.stamp, req.office_id,
-                                        req.data_dir)
-        with session_scope() as session:   # short: the row, the audit and the message; the bytes are stored
-            message = _sent_message(session, req, built)
-            enqueue_many(session, [Outgoing(f"{req.key}:done", req.channel, req.chat_id, message, kind="export")])
-    except Exception:
-        log.exception("round document %s failed", req.key)
-        with session_scope() as session:
-            enqueue_many(session, [Outgoing(f"{req.key}:failed", req.channel, req.chat_id,
-                                            OutMessage(texts.NOMINATION_EXPORT_FAILED.format(period=req.period)),
-                                            kind="export")])
-    background.wake_outbox()
-
-
-def _sent_message(session, req: ExportRequest, built: tuple[RoundDocument, files.Blob] | None) -> OutMessage:
+def _sent_message(actor: str, milestone_id: int, kind: str, period: str, session,
+                  built: tuple[RoundDocument, files.Blob] | None) -> OutMessage:
     if built is None:
-        return OutMessage(texts.OFFICE_DOC_PROPOSAL_EMPTY.format(period=req.period) if req.kind == "proposal"
+        return OutMessage(texts.OFFICE_DOC_PROPOSAL_EMPTY.format(period=period) if kind == "proposal"
                           else texts.NOMINATION_EXPORT_EMPTY)
     doc, blob = built
     stored = files.add_blob(session, blob, doc.name, doc.mime)
-    people.audit(session, req.actor, "nominations_exported", f"milestone:{req.milestone_id}", format=req.kind,
+    people.audit(session, actor, "nominations_exported", f"milestone:{milestone_id}", format=kind,
                  count=doc.count, file=stored.id)
-    text = (texts.OFFICE_DOC_PROPOSAL_SENT.format(period=doc.period, count=doc.count) if req.kind == "proposal"
-            else texts.NOMINATION_EXPORT_SENT.format(period=doc.period, count=doc.count, fmt=f".{req.kind}"))
+    text = (texts.OFFICE_DOC_PROPOSAL_SENT.format(period=doc.period, count=doc.count) if kind == "proposal"
+            else texts.NOMINATION_EXPORT_SENT.format(period=doc.period, count=doc.count, fmt=f".{kind}"))
     return OutMessage(text, files=[OutFile(stored.id, doc.name)])

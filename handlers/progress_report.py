@@ -4,9 +4,7 @@ never in a step's transaction). `thidua document progress` and the console's exp
 (report_document, report_blob, or its two halves report_inputs and render_report)."""
 from __future__ import annotations
 
-import asyncio
 import functools
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,14 +16,11 @@ from bot.documents.progress_report import build_progress_docx
 from db import export_facts, files, letterhead, people
 from db.engine import session_scope
 from db.models import Campaign
-from db.outbox import Outgoing, enqueue_many
-from handlers import background
+from handlers.built_files import ReplyTo, build_then_send
 from handlers.engine import STAFF, Ctx, Step, command, done, flow
 from handlers.io import OutFile, OutMessage
 from handlers.nomination_export import DOCX_MIME
 from handlers.progress import CampaignStaffFlow
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -81,52 +76,26 @@ async def baocao(ctx: Ctx):
     return await ctx.start_flow(ProgressReportFlow.name)
 
 
-@dataclass
-class ReportRequest:
-    key: str
-    channel: str
-    chat_id: str
-    actor: str
-    campaign_id: int
-    title: str
-    office_id: int | None
-    data_dir: Path
-    tz: ZoneInfo
-    now: datetime
-
-
 @flow
 class ProgressReportFlow(CampaignStaffFlow):
     name, title = "progress_report", texts.REPORT_DOC_FLOW_TITLE
 
     def campaign_chosen(self, ctx: Ctx, data: dict, campaign: Campaign) -> Step:
         """Only the request here: a report of thousands of units takes seconds to build, after the commit."""
-        req = ReportRequest(f"report:{ctx.inbound.channel}:{ctx.inbound.update_key}", ctx.inbound.channel,
-                            ctx.inbound.chat_id, ctx.actor, campaign.id, campaign.title, ctx.staff.office_id,
-                            Path(ctx.settings.thidua_data_dir), ctx.tz, ctx.now)
+        build = functools.partial(report_blob, campaign.id, ctx.staff.office_id, Path(ctx.settings.thidua_data_dir),
+                                  ctx.tz, ctx.now)
+        record = functools.partial(_sent_message, ctx.actor, campaign.id, campaign.title)
         ctx.audit("progress_report_requested", f"campaign:{campaign.id}")
-        ctx.after_commit(functools.partial(build_and_send, req))
+        ctx.after_commit(functools.partial(build_then_send, ReplyTo.asker(ctx, "report", "report"), build, record,
+                                           texts.REPORT_DOC_FAILED.format(title=campaign.title)))
         return done(texts.REPORT_DOC_BUILDING.format(title=campaign.title))
 
 
-async def build_and_send(req: ReportRequest) -> None:
-    """The after-commit job; never raises: a failure is told to the staff member."""
-    try:
-        built = await asyncio.to_thread(report_blob, req.campaign_id, req.office_id, req.data_dir, req.tz, req.now)
-        with session_scope() as session:   # short: the row, the audit and the message; the bytes are stored
-            if built is None:
-                message = OutMessage(texts.PROGRESS_GONE)
-            else:
-                name, blob = built
-                stored = files.add_blob(session, blob, name, DOCX_MIME)
-                people.audit(session, req.actor, "progress_report_created", f"campaign:{req.campaign_id}",
-                             file=stored.id)
-                message = OutMessage(texts.REPORT_DOC_SENT.format(title=req.title), files=[OutFile(stored.id, name)])
-            enqueue_many(session, [Outgoing(f"{req.key}:done", req.channel, req.chat_id, message, kind="report")])
-    except Exception:
-        log.exception("progress report %s failed", req.key)
-        with session_scope() as session:
-            enqueue_many(session, [Outgoing(f"{req.key}:failed", req.channel, req.chat_id,
-                                            OutMessage(texts.REPORT_DOC_FAILED.format(title=req.title)),
-                                            kind="report")])
-    background.wake_outbox()
+def _sent_message(actor: str, campaign_id: int, title: str, session, built: tuple[str, files.Blob] | None
+                  ) -> OutMessage:
+    if built is None:
+        return OutMessage(texts.PROGRESS_GONE)
+    name, blob = built
+    stored = files.add_blob(session, blob, name, DOCX_MIME)
+    people.audit(session, actor, "progress_report_created", f"campaign:{campaign_id}", file=stored.id)
+    return OutMessage(texts.REPORT_DOC_SENT.format(title=title), files=[OutFile(stored.id, name)])
