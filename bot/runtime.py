@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import secrets
@@ -30,6 +31,14 @@ from schedules.runner import SchedulerRunner
 
 log = logging.getLogger(__name__)
 
+
+
+def settle_heap() -> None:
+    """Once started, move everything loaded so far (modules, mappers, compiled SQL, PTB's classes: about a
+    million objects) out of the collector's sight: a full collection then scans only what was made since,
+    instead of costing ~100 ms every few hundred updates (bench.cpu measured 0.3-0.4 ms per update)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _is_loopback(url: str) -> bool:
@@ -254,6 +263,7 @@ class BotRuntime:
             except (NotImplementedError, RuntimeError):
                 pass
         await self.start(**kwargs)
+        settle_heap()
         try:
             await stop.wait()
             log.info("stopping: finishing what is under way")

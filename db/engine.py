@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 _engine: Engine | None = None
@@ -58,6 +58,52 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def as_connection(executor: Session | Connection) -> Connection:
+    """The Core connection of a session's transaction (or the connection itself)."""
+    return executor if isinstance(executor, Connection) else executor.connection()
+
+
+class Transaction:
+    """One Core transaction; an ORM Session joins it only when something asks for one.
+
+    The conversation engine's own statements are Core (an update's fixed cost is a few cached statements,
+    not an ORM unit of work: bench.cpu); a step that reads or writes rows through the ORM gets `session`,
+    which shares this connection and this transaction and is flushed before the commit."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            # joins the connection's transaction (never commits it; the scope does)
+            self._session = Session(bind=self.connection, expire_on_commit=False)
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        return self.connection.dialect.name
+
+    def flush(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+
+
+@contextmanager
+def transaction_scope() -> Iterator[Transaction]:
+    """Like session_scope, for code whose fixed work is Core: commits on success, rolls back on any error."""
+    with get_engine().connect() as connection:
+        tx = Transaction(connection)
+        try:
+            with connection.begin():
+                yield tx
+                tx.flush()
+        finally:
+            if tx._session is not None:
+                tx._session.close()
 
 
 def change_marker() -> tuple | None:

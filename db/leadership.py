@@ -18,6 +18,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from db.engine import as_connection
+
 log = logging.getLogger(__name__)
 
 
@@ -160,5 +162,6 @@ class OutboxListener:
 
 def notify_outbox(session) -> None:
     """Wake the dispatching process (PostgreSQL; delivered when the transaction commits)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"NOTIFY {OutboxListener.CHANNEL}"))
+    conn = as_connection(session)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"NOTIFY {OutboxListener.CHANNEL}"))

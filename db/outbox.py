@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from db.clock import utcnow
+from db.engine import as_connection
 from db.models import Contact, OutboxMessage, OutboxStatus
 from handlers.io import OutMessage, SendResult
 
@@ -35,9 +37,8 @@ class Outgoing:
     contact_reachable: bool | None = None   # as the sender read it in this transaction (None: not known)
 
 
-def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage.__table__)
+def _insert(conn: Connection):
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(OutboxMessage.__table__)
 
 
 def _row(it: Outgoing, now: datetime, *, status: str = OutboxStatus.pending, claimed_by: str | None = None,
@@ -51,7 +52,7 @@ def _row(it: Outgoing, now: datetime, *, status: str = OutboxStatus.pending, cla
     )
 
 
-def enqueue_many(session: Session, items: Iterable[Outgoing], chunk: int = 5000) -> int:
+def enqueue_many(session: Session | Connection, items: Iterable[Outgoing], chunk: int = 5000) -> int:
     """Insert the messages whose key is new; returns how many were new.
 
     One cached INSERT ... ON CONFLICT DO NOTHING RETURNING id run with many parameter sets: SQLAlchemy batches
@@ -59,20 +60,21 @@ def enqueue_many(session: Session, items: Iterable[Outgoing], chunk: int = 5000)
     every dialect (an executemany's rowcount is not summed by psycopg).
     """
     now = utcnow()
+    conn = as_connection(session)
     table = OutboxMessage.__table__
-    stmt = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+    stmt = _insert(conn).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
     added = 0
     batch: list[dict] = []
     for it in items:
         batch.append(_row(it, now))
         if len(batch) >= chunk:
-            added += len(session.connection().execute(stmt, batch).all())
+            added += len(conn.execute(stmt, batch).all())
             batch = []
     if batch:
-        added += len(session.connection().execute(stmt, batch).all())
+        added += len(conn.execute(stmt, batch).all())
     if added:
         from db.leadership import notify_outbox
-        notify_outbox(session)   # another process may be the one sending
+        notify_outbox(conn)   # another process may be the one sending
     return added
 
 
@@ -122,18 +124,20 @@ def _insert_claimed_statement(dialect: str):
 _INSERT_CLAIMED = {d: _insert_claimed_statement(d) for d in ("sqlite", "postgresql")}   # built once: every reply
 
 
-def enqueue_claimed(session: Session, items: Sequence[Outgoing], token: str, lease: timedelta = LEASE,
+def enqueue_claimed(session: Session | Connection, items: Sequence[Outgoing], token: str, lease: timedelta = LEASE,
                     priority: int = 0) -> list[Queued]:
     """Insert messages already claimed by the dispatcher `token` (the engine's replies: the dispatcher gets
     them in memory after the commit, without polling). Returns the rows that were new."""
     if not items:
         return []
     now = utcnow()
-    stmt = _INSERT_CLAIMED[session.get_bind().dialect.name]
+    conn = as_connection(session)
+    stmt = _INSERT_CLAIMED[conn.dialect.name]
     rows = {it.key: _row(it, now, status=OutboxStatus.sending, claimed_by=token, lease_until=now + lease,
                          priority=priority) for it in items}
     reachable = {it.key: it.contact_reachable for it in items}
-    new = session.connection().execute(stmt, list(rows.values())).all()
+    params = list(rows.values())
+    new = conn.execute(stmt, params[0] if len(params) == 1 else params).all()   # one row: no executemany
     return [Queued(row_id, key, (r := rows[key])["channel"], r["chat_id"], r["payload"], r["kind"], r["priority"],
                    r["contact_id"], r["broadcast_id"], 0, contact_reachable=reachable[key]) for row_id, key in new]
 
@@ -232,7 +236,7 @@ _MARK_REACHED = (update(_C).where(_C.c.id.in_(bindparam("ids", expanding=True)),
                  .values(reachable=True))
 
 
-def record_results(session: Session, results: Sequence[tuple[Queued, SendResult]], token: str | None = None) -> None:
+def record_results(session: Session | Connection, results: Sequence[tuple[Queued, SendResult]], token: str | None = None) -> None:
     """Store many send results in one statement per shape (sent / retry / final), guarded by the claim.
 
     Also marks contacts unreachable (403) or reachable again, touching a contact only when that changes:
@@ -245,15 +249,16 @@ def record_results(session: Session, results: Sequence[tuple[Queued, SendResult]
         row.status, row.attempts = values["status"], values["attempts"]
         params = {"b_id": row.id, "b_token": token, **{f"v_{k}": v for k, v in values.items()}}
         by_shape.setdefault(tuple(sorted(values)), []).append(params)
+    conn = as_connection(session)
     for shape, params in by_shape.items():
-        session.connection().execute(_result_statement(shape, token is not None), params)
+        conn.execute(_result_statement(shape, token is not None), params[0] if len(params) == 1 else params)
     blocked = {r.contact_id for r, _ in results if r.contact_id and r.status == OutboxStatus.blocked}
     reached = {r.contact_id for r, _ in results
                if r.contact_id and r.status == OutboxStatus.sent and r.contact_reachable is not True} - blocked
     if blocked:
-        session.connection().execute(_MARK_BLOCKED, {"ids": sorted(blocked)})
+        conn.execute(_MARK_BLOCKED, {"ids": sorted(blocked)})
     if reached:
-        session.connection().execute(_MARK_REACHED, {"ids": sorted(reached)})
+        conn.execute(_MARK_REACHED, {"ids": sorted(reached)})
 
 
 def record_result(session: Session, row_id: int, result: SendResult) -> str:

@@ -17,6 +17,14 @@ def staff_for_user(session: Session, channel: str, user_id: str) -> Staff | None
         Staff.channel == channel, Staff.platform_user_id == user_id, Staff.active == True)).first()  # noqa: E712
 
 
+def staff_by_id(session: Session, staff_id: int) -> Staff | None:
+    return session.get(Staff, staff_id)
+
+
+def contact(session: Session, contact_id: int) -> Contact | None:
+    return session.get(Contact, contact_id)
+
+
 def unit(session: Session, unit_id: int) -> Unit | None:
     return session.get(Unit, unit_id)
 

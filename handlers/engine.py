@@ -5,7 +5,7 @@ crash either keeps both or neither. Three kinds of things answer an input:
 
 - commands (`/viec`) and global actions (buttons `g|name|arg` that work from any message: menus, "Đã nhận",
   "Nộp ngay" in a reminder), registered with @command / @action;
-- flows: small state machines with named states whose state lives in ConversationState (handlers/flow.py).
+- flows: small state machines with named states whose state lives in the conversation row (db.conversations.ChatState, handlers/flow.py).
   A flow's buttons carry the conversation's turn number, so a button from an older step is recognised as
   stale.
 """
@@ -21,14 +21,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
 
 from bot import texts
 from db import conversations, people
 from db.clock import utcnow
-from db.engine import session_scope
-from db.models import ConversationState
+from db.conversations import ChatState, ConversationChanged
+from db.engine import session_scope, transaction_scope
 from db.outbox import Outgoing, enqueue, enqueue_claimed, enqueue_many
 from handlers import background
 from handlers.flow import (  # noqa: F401  (re-exported: flows import their building blocks from here too)
@@ -66,7 +66,7 @@ def _audience_refusal(entry_audience: str, ctx: Ctx) -> str | None:
     return None
 
 
-def _match_offered(conv: ConversationState, inbound: Inbound) -> str | None:
+def _match_offered(conv: ChatState, inbound: Inbound) -> str | None:
     """Zalo has no buttons: "1", "1.", "một" or the label itself picks one of the offered choices."""
     offered = conv.offered or []
     if not offered or not inbound.text:
@@ -153,7 +153,7 @@ async def _dispatch(ctx: Ctx) -> list[OutMessage]:
     return _as_messages(await fallback.handler(ctx)) if fallback else [OutMessage(texts.NOT_UNDERSTOOD)]
 
 
-def _still_meant(conv: ConversationState, turn: str, value: str) -> bool:
+def _still_meant(conv: ChatState, turn: str, value: str) -> bool:
     flow = FLOWS.get(conv.flow)
     number = turn[1:]
     return (flow is not None and turn.startswith("f") and number.isdigit()
@@ -168,7 +168,7 @@ def _cancel(ctx: Ctx) -> str:
     return texts.CANCELLED
 
 
-def _stamp_choices(conv: ConversationState, replies: list[OutMessage], step_before: tuple) -> None:
+def _stamp_choices(conv: ChatState, replies: list[OutMessage], step_before: tuple) -> None:
     """Tie step buttons to the turn and remember what was offered (Zalo users type numbers).
 
     The turn moves on when the step changes or new step buttons are shown, so older buttons go stale.
@@ -211,7 +211,7 @@ async def run(inbound: Inbound, services: Services) -> list[OutMessage]:
             try:
                 replies, claimed, jobs = await _transaction(inbound, services)
                 break
-            except (IntegrityError, OperationalError) as exc:   # a lost race with another process
+            except (IntegrityError, OperationalError, ConversationChanged) as exc:   # a lost race with another process
                 if attempt == RETRIES - 1:
                     log.error("update %s lost %d races; giving up: %s", inbound.update_key, RETRIES, exc)
                     return []
@@ -254,36 +254,39 @@ def _bytes_downloader(fetch_file: FileFetcher) -> Downloader:
 
 
 async def _transaction(inbound: Inbound, services: Services):
-    with session_scope() as session:
-        if not conversations.claim_update(session, inbound.channel, inbound.update_key):
+    with transaction_scope() as tx:
+        conn = tx.connection
+        if not conversations.claim_update(conn, inbound.channel, inbound.update_key):
             return [], [], []   # already handled, here or by another process
-        conv, contact, unit, staff = conversations.load_chat(session, inbound.channel, inbound.chat_id,
-                                                             inbound.user_id)
-        ctx = Ctx(session=session, inbound=inbound, conv=conv, contact=contact, staff=staff,
-                  tz=services.tz, now=utcnow(), settings=services.settings, services=services, _loaded=[unit])
+        chat = conversations.load_chat(conn, inbound.channel, inbound.chat_id, inbound.user_id)
+        staff = people.staff_by_id(tx.session, chat.staff_id) if chat.staff_id is not None else None
+        ctx = Ctx(inbound=inbound, conv=chat.conv, contact=chat.contact, staff=staff, tz=services.tz,
+                  now=utcnow(), settings=services.settings, services=services, tx=tx, unit_view=chat.unit)
         if staff is not None and staff.started_at is None:   # their first message: the bot may now write to them
-            people.mark_staff_started(session, staff, inbound.chat_id, ctx.now)
+            people.mark_staff_started(tx.session, staff, inbound.chat_id, ctx.now)
         replies = _expire_if_due(ctx)
         step_before = (ctx.conv.flow, ctx.conv.state)
         replies += await _dispatch(ctx)
         _stamp_choices(ctx.conv, replies, step_before)
+        tx.flush()   # the step's ORM changes first: a failing constraint there leaves nothing half-written
+        conversations.save_chat(conn, ctx.conv, ctx.now)
         items = [Outgoing(reply_key(inbound, i), inbound.channel, inbound.chat_id, msg, priority=0,
                           contact_id=ctx.contact.id if ctx.contact else None,
                           contact_reachable=ctx.contact.reachable if ctx.contact else None)
                  for i, msg in enumerate(replies)] + ctx._notifications
-        claimed = _enqueue(session, items, services.dispatcher)
+        claimed = _enqueue(conn, items, services.dispatcher)
         return replies, claimed, list(ctx._after_commit)
 
 
-def _enqueue(session: Session, items: list[Outgoing], dispatcher: Any) -> list:
+def _enqueue(conn: Connection, items: list[Outgoing], dispatcher: Any) -> list:
     """Rows for a channel this process sends for are inserted already claimed, for the dispatcher's memory."""
     mine = [it for it in items if dispatcher is not None and dispatcher.claim_token(it.channel)]
     others = [it for it in items if it not in mine]
     if others:
-        enqueue_many(session, others)
+        enqueue_many(conn, others)
     if not mine:
         return []
-    return enqueue_claimed(session, mine, dispatcher.token, priority=0)
+    return enqueue_claimed(conn, mine, dispatcher.token, priority=0)
 
 
 def _internal_error(inbound: Inbound, services: Services) -> list[OutMessage]:

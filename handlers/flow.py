@@ -2,7 +2,7 @@
 global actions and flows are registered. The engine (handlers/engine.py) runs them.
 
 A flow is a small state machine with named states (`on_<state>` methods) whose state lives in
-ConversationState; a step never awaits I/O (it runs inside the update's transaction): slow work is a Fetch
+the conversation row (db.conversations.ChatState); a step never awaits I/O (it runs inside the update's transaction): slow work is a Fetch
 or an after-commit job.
 """
 from __future__ import annotations
@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session
 
 from bot import texts
 from db import conversations, people
-from db.models import Contact, ConversationState, Staff, Unit
+from db.conversations import ChatState, ContactView, UnitView
+from db.engine import Transaction
+from db.models import Contact, Staff, Unit
 from db.outbox import Outgoing
 from handlers.io import Choice, Inbound, IncomingFile, OutMessage
 
@@ -101,29 +102,40 @@ class Flow:
 
 @dataclass
 class Ctx:
-    """Everything a command, action or flow step may use."""
-    session: Session
+    """Everything a command, action or flow step may use.
+
+    `contact` and `unit` are the chat's unit contact and unit as read with the update (read-only views; a
+    step that changes those rows loads them: people.contact, people.unit); `staff` is the Staff row.
+    `session` is the update's transaction, as an ORM Session made on first use."""
     inbound: Inbound
-    conv: ConversationState
-    contact: Contact | None
+    conv: ChatState
+    contact: Contact | ContactView | None
     staff: Staff | None
     tz: ZoneInfo
     now: datetime
     settings: Any = None
     services: Services | None = None
+    tx: Transaction | None = None            # the engine's transaction
+    given_session: Session | None = None     # or a session the caller holds (the staff console)
+    unit_view: UnitView | None = None
     _notifications: list[Outgoing] = field(default_factory=list)
     _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    # Rows loaded with the chat (its unit): held here because the session's identity map only holds weak
-    # references, and `unit` below then finds it there instead of querying again.
-    _loaded: list[Any] = field(default_factory=list)
+
+    @property
+    def session(self) -> Session:
+        return self.given_session if self.given_session is not None else self.tx.session
 
     def next_turn(self) -> int:
         """The turn the step buttons of the replies being built now will carry (see engine._stamp_choices)."""
         return self.conv.turn + 1
 
     @property
-    def unit(self) -> Unit | None:
-        return people.unit(self.session, self.contact.unit_id) if self.contact else None
+    def unit(self) -> Unit | UnitView | None:
+        if self.contact is None:
+            return None
+        if self.unit_view is not None and self.unit_view.id == self.contact.unit_id:
+            return self.unit_view
+        return people.unit(self.session, self.contact.unit_id)   # bound in this update (/start)
 
     @property
     def actor(self) -> str:
@@ -165,7 +177,6 @@ class Ctx:
         if step.fetch:
             from handlers import fetching
             fetching.start(self, step.fetch)
-        flag_modified(self.conv, "data")
         self.conv.expires_at = self.now + timedelta(minutes=minutes)
         self.conv.updated_at = self.now
 

@@ -34,7 +34,7 @@ from db import files as file_store
 from db import leadership as leaders
 from db import outbox
 from db.clock import utcnow
-from db.engine import change_marker, get_engine, session_scope
+from db.engine import change_marker, get_engine, session_scope, transaction_scope
 from db.models import OutboxStatus, StoredFile
 from db.outbox import Queued
 from handlers.io import OutMessage, SendResult
@@ -390,13 +390,13 @@ class OutboxDispatcher:
         if not batch:
             return 0
         try:
-            with session_scope() as session:
-                outbox.record_results(session, batch, token=self.token)
+            with transaction_scope() as tx:   # Core; an ORM session only for file ids and buttons
+                outbox.record_results(tx.connection, batch, token=self.token)
                 for stored_id, platform_id in {k: v for _, r in batch for k, v in r.file_ids.items()}.items():
-                    file_store.remember_telegram_file_id(session, stored_id, platform_id)
+                    file_store.remember_telegram_file_id(tx.session, stored_id, platform_id)
                 for row, _ in batch:
                     if row.status == OutboxStatus.sent and row.kind != "reply":
-                        self._remember_buttons(session, row)
+                        self._remember_buttons(tx.session, row)
         except Exception:
             log.exception("recording %d outbox results failed; retrying", len(batch))
             self.results = batch + self.results

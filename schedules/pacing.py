@@ -48,6 +48,9 @@ class Gate:
         self._ticker: asyncio.Task | None = None
 
     async def wait(self, priority: int = 1) -> None:
+        if not self._waiters and (start := max(self.next_at, self.paused_until)) <= (now := self.clock()):
+            self._take(start, now)   # the slot is free and nobody is queued: no future, no ticker task
+            return
         fut = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiters, (priority, next(self._seq), fut))
         if self._ticker is None or self._ticker.done():
@@ -66,9 +69,12 @@ class Gate:
             _, _, fut = heapq.heappop(self._waiters)
             if fut.done():          # its sender was cancelled: the slot goes to the next one
                 continue
-            late = now - start
-            self.next_at = (start if late <= self.slack else now) + self.interval
+            self._take(start, now)
             fut.set_result(None)
+
+    def _take(self, start: float, now: float) -> None:
+        late = now - start
+        self.next_at = (start if late <= self.slack else now) + self.interval
 
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, self.clock() + seconds)

@@ -46,7 +46,7 @@ def review(session: Session, staff: Staff, sub: Submission, *, seen: str, decisi
         return Outcome(False, why="reason")
     if seen_marker(sub) != seen:
         return Outcome(False, why="changed")
-    ctx = Ctx(session=session, inbound=None, conv=None, contact=None, staff=staff, tz=tz, now=utcnow(),
+    ctx = Ctx(given_session=session, inbound=None, conv=None, contact=None, staff=staff, tz=tz, now=utcnow(),
               settings=settings)
     told = ReviewFlow().decide(ctx, sub, sub.status, decision,
                                reason if decision == SubmissionStatus.returned else None)

@@ -43,7 +43,7 @@ def seen_marker(n: Nomination) -> str:
 
 def decide(session, staff, n: Nomination, decision: str, reason: str, tz, settings) -> str | None:
     """None when done, else why it was refused. Runs in the caller's transaction."""
-    ctx = Ctx(session=session, inbound=None, conv=None, contact=None, staff=staff, tz=tz, now=utcnow(),
+    ctx = Ctx(given_session=session, inbound=None, conv=None, contact=None, staff=staff, tz=tz, now=utcnow(),
               settings=settings)
     if n.status == NominationStatus.withdrawn:
         return texts.NOMINATION_REVIEW_WITHDRAWN.format(reference=n.reference)
