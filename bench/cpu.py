@@ -5,7 +5,8 @@
 For each bot (the real `thidua run` with K bound contacts in a fresh SQLite database, and bench/bare_ptb.py),
 each with its own sandbox: start it as a child process, let it settle, measure its CPU time over --idle
 seconds of nothing, then send K /help updates (from K different users, --rate per second, under Telegram's
-limits so nobody gets a 429) and measure the CPU from the first update until the K-th reply has been
+limits so nobody gets a 429; both bots answer with the same text and menu buttons, see bench/bare_ptb.py
+and "reply" in the output; --bare-reply plain: the bare bot sends the text alone) and measure the CPU from the first update until the K-th reply has been
 admitted by the sandbox. Per update: raw, and with the bot's idle CPU for that wall time taken off.
 Both bots run at the same time, phase by phase, so a busy machine weighs on both alike (--sequential: one
 after the other). CPU time is the child's own process_time() and the real bot also counts its SQL
@@ -64,7 +65,7 @@ class Probe:
         return cpu, (values[1] if self.sql_file else None)
 
 
-async def start_bot(kind: str, tmp, updates: int):
+async def start_bot(kind: str, tmp, updates: int, bare_reply: str = "same"):
     url = f"sqlite:///{tmp / 'bench.db'}"
     sandbox = h.timed_sandbox()
     await sandbox.start()
@@ -79,19 +80,31 @@ async def start_bot(kind: str, tmp, updates: int):
         env = h.bot_env(sandbox, url, tmp / "files", thidua_bench_sql_count=tmp / "sql-count", **hook)
         bot = h.BotProcess(tmp, env, name="real")
     else:
-        bot = h.BotProcess(tmp, h.bot_env(sandbox, url, tmp / "files", **hook), name="bare",
-                           module="bench.bare_ptb", args=[])
+        bot = h.BotProcess(tmp, h.bot_env(sandbox, url, tmp / "files", bare_reply=bare_reply, **hook),
+                           name="bare", module="bench.bare_ptb", args=[])
     return sandbox, bot, Probe(bot, tmp, counts_sql=kind == "real")
 
 
-async def measure(kind: str, updates: int, idle_s: float, rate: float, go: asyncio.Barrier | None = None) -> dict:
+def reply_shape(msg) -> dict:
+    """What one reply carried: so the report shows both bots sent the same thing."""
+    buttons = sum(len(row) for row in (msg.reply_markup or {}).get("inline_keyboard", []))
+    return {"text_chars": len(msg.text or ""), "buttons": buttons}
+
+
+async def measure(kind: str, updates: int, idle_s: float, rate: float, go: asyncio.Barrier | None = None,
+                  bare_reply: str = "same") -> dict:
     """One bot: start, settle, idle for idle_s, then `updates` /help at `rate`. With `go`, the phases start
     together with the other bot's, so both see the same machine (this machine is noisy)."""
     with h.temp_dir(f"thidua-cpu-{kind}-") as tmp:
-        sandbox, bot, probe = await start_bot(kind, tmp, updates)
-        replies = []
-        sandbox.listeners.append(lambda now, chat, msg: replies.append(now)
-                                 if chat >= FIRST_USER and msg.method == "sendMessage" else None)
+        sandbox, bot, probe = await start_bot(kind, tmp, updates, bare_reply)
+        replies, shapes = [], []
+
+        def on_sent(now, chat, msg):
+            if chat >= FIRST_USER and msg.method == "sendMessage":
+                replies.append(now)
+                if not shapes:
+                    shapes.append(reply_shape(msg))
+        sandbox.listeners.append(on_sent)
         try:
             bot.start()
             ready = await h.wait_ready(sandbox, bot)
@@ -123,6 +136,7 @@ async def measure(kind: str, updates: int, idle_s: float, rate: float, go: async
                 "reply_p50_s": h.r(h.percentile(lat, 50)), "reply_p95_s": h.r(h.percentile(lat, 95)),
                 "peak_rss_mb": round(bot.peak_rss_kb() / 1024, 1),
                 "http_429": sandbox.stats.http_429,
+                "reply": shapes[0] if shapes else None,
                 "api_calls": dict(sandbox.stats.calls),
             }
             if sql0 is not None and sql1 is not None:
@@ -136,17 +150,18 @@ async def measure(kind: str, updates: int, idle_s: float, rate: float, go: async
 async def run(args) -> dict:
     if args.sequential:
         real = await measure("real", args.updates, args.idle, args.rate)
-        bare = await measure("bare", args.updates, args.idle, args.rate)
+        bare = await measure("bare", args.updates, args.idle, args.rate, bare_reply=args.bare_reply)
     else:
         go = asyncio.Barrier(2)
         real, bare = await asyncio.gather(measure("real", args.updates, args.idle, args.rate, go),
-                                          measure("bare", args.updates, args.idle, args.rate, go))
+                                          measure("bare", args.updates, args.idle, args.rate, go,
+                                                  bare_reply=args.bare_reply))
 
     def ratio(key):
         return h.r(real[key] / bare[key], 2) if bare.get(key) else None
 
     return {"bench": "cpu", "updates": args.updates, "rate_per_s": args.rate,
-            "side_by_side": not args.sequential, "real": real, "bare_ptb": bare,
+            "side_by_side": not args.sequential, "bare_reply": args.bare_reply, "real": real, "bare_ptb": bare,
             "ratio_cpu_per_update": ratio("cpu_ms_per_update"),
             "ratio_cpu_per_update_minus_idle": ratio("cpu_ms_per_update_minus_idle"),
             "ratio_idle_cpu": ratio("idle_cpu_percent")}
@@ -159,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=20.0, help="/help updates per second")
     parser.add_argument("--sequential", action="store_true",
                         help="measure one bot after the other (default: both at once, phase by phase)")
+    parser.add_argument("--bare-reply", choices=("same", "plain"), default="same",
+                        help="the bare bot's answer: the real bot's text and menu buttons (default), or the text alone")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default output anyway)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)

@@ -147,7 +147,8 @@ def save_chat(conn: Connection, conv: ChatState, now: datetime) -> None:
     inserted it first, the unique constraint fails the transaction and the engine runs the update again. A
     changed row is written only if nobody else wrote it since it was read (its updated_at): on PostgreSQL
     two processes may hold updates of one chat at once, and the second must see the first's state."""
-    if conv.id is not None and conv.snapshot() == conv.read_as:
+    snapshot = conv.snapshot()
+    if conv.id is not None and snapshot == conv.read_as:
         return
     values = dict(user_id=conv.user_id, flow=conv.flow, state=conv.state, data=conv.data, turn=conv.turn,
                   offered=conv.offered, expires_at=conv.expires_at, updated_at=now)
@@ -158,7 +159,7 @@ def save_chat(conn: Connection, conv: ChatState, now: datetime) -> None:
                       ).rowcount != 1:
         raise ConversationChanged(f"{conv.channel}:{conv.chat_id}")
     conv.updated_at = conv.read_updated_at = now
-    conv.read_as = conv.snapshot()
+    conv.read_as = snapshot
 
 
 _INSERT_CONV = insert(_conv).returning(_conv.c.id)
@@ -196,16 +197,16 @@ def claim_update(session: Session | Connection, channel: str, update_key: str) -
     update waits here for the first to commit, then sees the conflict; on SQLite it takes the write lock
     for the (short) transaction."""
     conn = as_connection(session)
+    # no RETURNING: the row count says whether it was new (1) or already there (0), with no result to read
     return conn.execute(_CLAIM[conn.dialect.name], dict(channel=channel, update_key=update_key,
-                                                        now=utcnow())).first() is not None
+                                                        now=utcnow())).rowcount == 1
 
 
 def _claim_statement(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (insert(InboundUpdate.__table__)
             .values(channel=bindparam("channel"), update_key=bindparam("update_key"), received_at=bindparam("now"))
-            .on_conflict_do_nothing(index_elements=["channel", "update_key"])
-            .returning(InboundUpdate.__table__.c.id))
+            .on_conflict_do_nothing(index_elements=["channel", "update_key"]))
 
 
 _CLAIM = {d: _claim_statement(d) for d in ("sqlite", "postgresql")}
