@@ -197,16 +197,17 @@ def claim_update(session: Session | Connection, channel: str, update_key: str) -
     update waits here for the first to commit, then sees the conflict; on SQLite it takes the write lock
     for the (short) transaction."""
     conn = as_connection(session)
-    # no RETURNING: the row count says whether it was new (1) or already there (0), with no result to read
+    # RETURNING, not the row count: PostgreSQL's driver reports -1 for an INSERT that returns rows
     return conn.execute(_CLAIM[conn.dialect.name], dict(channel=channel, update_key=update_key,
-                                                        now=utcnow())).rowcount == 1
+                                                        now=utcnow())).first() is not None
 
 
 def _claim_statement(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (insert(InboundUpdate.__table__)
             .values(channel=bindparam("channel"), update_key=bindparam("update_key"), received_at=bindparam("now"))
-            .on_conflict_do_nothing(index_elements=["channel", "update_key"]))
+            .on_conflict_do_nothing(index_elements=["channel", "update_key"])
+            .returning(InboundUpdate.__table__.c.id))
 
 
 _CLAIM = {d: _claim_statement(d) for d in ("sqlite", "postgresql")}
