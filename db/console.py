@@ -198,17 +198,20 @@ def _totals(session: Session, milestones: Sequence[Milestone], where) -> tuple[d
     """Per milestone: units in each shown status; per cụm: units and how many handed each milestone in. Over
     every unit the filters keep (not only the page shown), in two grouped queries."""
     columns = {m.id: {s: 0 for s in CELL_STATUSES} for m in milestones}
+    # grouped by the labels: PostgreSQL binds each spelling of coalesce(cluster, '') as its own parameter
+    # and would not see the GROUP BY expression as the selected one
+    cluster = func.coalesce(Unit.cluster, "").label("cluster_name")
     per_cluster_units = dict(session.exec(
-        select(func.coalesce(Unit.cluster, ""), func.count()).join(CampaignUnit, CampaignUnit.unit_id == Unit.id)
-        .where(*where).group_by(func.coalesce(Unit.cluster, ""))).all())
+        select(cluster, func.count()).join(CampaignUnit, CampaignUnit.unit_id == Unit.id)
+        .where(*where).group_by(cluster)).all())
     handed: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     if milestones:
         w = standing.work(milestones)
-        shown = _shown_case(w)
+        shown = _shown_case(w).label("shown_status")
         rows = session.exec(
-            select(func.coalesce(Unit.cluster, ""), w.c.milestone_id, shown, func.count())
+            select(cluster, w.c.milestone_id, shown, func.count())
             .join(CampaignUnit, CampaignUnit.unit_id == Unit.id).join(w, w.c.unit_id == Unit.id)
-            .where(*where).group_by(func.coalesce(Unit.cluster, ""), w.c.milestone_id, shown)).all()
+            .where(*where).group_by(cluster, w.c.milestone_id, shown)).all()
         for cluster, mid, status, n in rows:
             columns[mid][status] += n
             if status != standing.RETURNED:   # a returned entry is owed again
