@@ -42,6 +42,8 @@ from schedules.pacing import ChannelLimiter, Gate, Pace  # noqa: F401  (Gate, Pa
 
 log = logging.getLogger(__name__)
 
+TAKEOVER_QUIET_S = 1.0   # Telegram counts a bot's messages over a sliding second
+
 
 @dataclass
 class ResolvedFile:
@@ -204,6 +206,7 @@ class OutboxDispatcher:
         return max(self.idle_maintain_s, renew)
 
     def _maintain(self, session) -> None:
+        taken: list[str] = []
         for channel in self.senders:
             lead = self._leaders.get(channel)
             if lead is None:
@@ -212,6 +215,7 @@ class OutboxDispatcher:
                 self._leading.discard(channel)
             elif channel not in self._leading and lead.try_acquire():
                 self._leading.add(channel)
+                taken.append(channel)
                 log.info("dispatching %s from this process", channel)
         if self._leading and self._listener is None and get_engine().dialect.name == "postgresql":
             loop = asyncio.get_running_loop()
@@ -219,6 +223,11 @@ class OutboxDispatcher:
             self._listener.start()
         # Rows of a process that died come back when their lease ends: a read, no write lock when there are none.
         self._foreign_lease_end = outbox.next_foreign_lease_end(session, self.token)
+        if taken and self._foreign_lease_end is not None:
+            # another dispatcher held rows until a moment ago (it died, or it restarted): what it sent in the
+            # last second still counts in Telegram's window, so this one starts after that window
+            for channel in taken:
+                self.limiters[channel].pause(TAKEOVER_QUIET_S)
         if self._foreign_lease_end is not None and self._foreign_lease_end < utcnow():
             outbox.release_stale_leases(session)
             self._foreign_lease_end = outbox.next_foreign_lease_end(session, self.token)

@@ -277,3 +277,28 @@ async def test_reachability_is_written_only_when_it_changes(running, db):
     assert len(await reply_to("l", False)) == 1        # it came back: written once
     with db() as s:
         assert s.get(Contact, ids["l"]).reachable is True and s.get(Contact, ids["k"]).reachable is True
+
+
+async def test_a_dispatcher_taking_over_from_another_waits_out_telegrams_second(running, db):
+    """What the other dispatcher sent in its last second still counts in Telegram's window: a 429 otherwise."""
+    with db() as s:
+        outbox.enqueue_many(s, [outbox.Outgoing("held:1", "telegram", "h", OutMessage("held"), kind="launch"),
+                                outbox.Outgoing("next:1", "telegram", "n", OutMessage("next"), kind="launch")])
+        row = s.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == "held:1")).one()
+        row.status, row.claimed_by = OutboxStatus.sending, "other-host:1:abc"
+        row.lease_until = utcnow() + timedelta(seconds=5)
+        s.add(row)
+    started = time.monotonic()
+    d, sender, *_ = await running(poll_s=0.05)
+    await wait_until(lambda: sender.texts_to("n") == ["next"], timeout=5)
+    first = next(t for t, c, _ in sender.sent if c == "n")
+    assert first - started >= 0.9                     # not at once: the channel was quiet for a second
+    assert sender.texts_to("h") == []                 # the other's row is left to its lease
+
+
+async def test_a_dispatcher_starting_alone_sends_at_once(running, db):
+    started = time.monotonic()
+    d, sender, *_ = await running(poll_s=0.05)
+    replies(db, d, "alone", 1)
+    await wait_until(lambda: sender.texts_to("alone"), timeout=5)
+    assert next(t for t, c, _ in sender.sent if c == "alone") - started < 0.9
