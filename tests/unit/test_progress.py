@@ -1,10 +1,12 @@
 """/tiendo (counts, paging, chart) and /nhacnho (preview, enqueue), plus staff-only refusals of the four commands."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
 from bot import texts
+from bot.texts.format import local
 from db import files as file_store
 from db import progress as progress_db
 from db.clock import utcnow
@@ -209,7 +211,11 @@ async def test_nudge_preview_counts_then_sends_once(campaign, reachable, setting
 async def test_nudge_overdue_wording_and_cancel(campaign, reachable, settings, db):
     m1 = campaign["milestones"][0]
     import time_machine
-    with time_machine.travel(m1.due_at + timedelta(days=3, hours=1), tick=False):
+    # Noon (Hà Nội) three calendar days after the deadline: "quá hạn N ngày" counts local days, and an offset
+    # of hours from a due_at taken from the wall clock crossed local midnight when the suite ran at night.
+    due_day = local(m1.due_at, ZoneInfo(settings.thidua_timezone)).date()
+    three_days_late = datetime.combine(due_day + timedelta(days=3), time(12), ZoneInfo(settings.thidua_timezone))
+    with time_machine.travel(three_days_late, tick=False):
         chat = staff_chat(settings)
         await chat.send("/nhacnho")
         await chat.press(chat.labels()[0])
