@@ -1,6 +1,5 @@
 """/tiendo (counts, paging, chart) and /nhacnho (preview, enqueue), plus staff-only refusals of the four commands."""
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -213,8 +212,8 @@ async def test_nudge_overdue_wording_and_cancel(campaign, reachable, settings, d
     import time_machine
     # Noon (Hà Nội) three calendar days after the deadline: "quá hạn N ngày" counts local days, and an offset
     # of hours from a due_at taken from the wall clock crossed local midnight when the suite ran at night.
-    due_day = local(m1.due_at, ZoneInfo(settings.thidua_timezone)).date()
-    three_days_late = datetime.combine(due_day + timedelta(days=3), time(12), ZoneInfo(settings.thidua_timezone))
+    due_day = local(m1.due_at, settings.tz).date()
+    three_days_late = datetime.combine(due_day + timedelta(days=3), time(12), settings.tz)
     with time_machine.travel(three_days_late, tick=False):
         chat = staff_chat(settings)
         await chat.send("/nhacnho")
